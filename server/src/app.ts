@@ -1,0 +1,117 @@
+/**
+ * Builds the Hono app from its dependencies: the middleware order, the one error handler, and
+ * each module's router. Nothing here reads env or opens connections (see index.ts), so a test
+ * builds an app with exactly the settings it needs.
+ */
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { secureHeaders } from 'hono/secure-headers'
+import { timeout } from 'hono/timeout'
+import { HTTPException } from 'hono/http-exception'
+import type { Redis } from 'ioredis'
+import { identityMiddleware, type ApiKeyVerifier, type JwtKeys } from './auth/index.js'
+import type { Config } from './config.js'
+import type { Database, WithRequestRole } from './db/index.js'
+import { ApiError, toApiError } from './errors/index.js'
+import { healthRouter, type ReadinessCheck } from './health/index.js'
+import { clientIp, rateLimit, requestContext, type AppEnv } from './http/index.js'
+import type { Logger } from './log.js'
+import { mountOpenApi } from './openapi/index.js'
+import { FLOE_VERSION } from './version.js'
+
+export interface AppDeps {
+  config: Readonly<Config>
+  log: Logger
+  database: Database
+  withRequestRole: WithRequestRole
+  apiKeys: ApiKeyVerifier
+  jwtKeys: JwtKeys
+  allowedRoles: ReadonlySet<string>
+  redis?: Redis | undefined
+  readiness: ReadinessCheck[]
+}
+
+/** Paths served without credentials: probes and the API description. */
+const PUBLIC_PATHS = new Set(['/health', '/ready', '/openapi.json', '/docs'])
+const isPublic = (c: Context) => PUBLIC_PATHS.has(c.req.path)
+
+export const CORS_ALLOW_HEADERS = [
+  'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
+  'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match',
+]
+export const CORS_EXPOSE_HEADERS = [
+  'content-range', 'content-location', 'location', 'preference-applied', 'x-request-id', 'retry-after',
+  'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag',
+]
+
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const { config, log } = deps
+  const app = new OpenAPIHono<AppEnv>()
+
+  app.use(requestContext(log))
+  app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', crossOriginOpenerPolicy: false }))
+  app.use(
+    cors({
+      origin: config.corsOrigins === '*' ? '*' : config.corsOrigins,
+      allowHeaders: CORS_ALLOW_HEADERS,
+      exposeHeaders: CORS_EXPOSE_HEADERS,
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      maxAge: 86_400,
+    }),
+  )
+  if (config.rateLimit.perIp > 0) {
+    app.use(
+      rateLimit({
+        name: 'ip',
+        windowMs: config.rateLimit.windowMs,
+        limit: config.rateLimit.perIp,
+        key: (c) => (isPublic(c) ? undefined : clientIp(c, config.trustProxy)),
+        redis: deps.redis,
+        log,
+      }),
+    )
+  }
+  app.use(
+    bodyLimit({
+      maxSize: config.bodyLimit,
+      onError: () => {
+        throw new ApiError('PAYLOAD_TOO_LARGE', { details: `The limit is ${config.bodyLimit} bytes`, hint: 'Send a smaller body' })
+      },
+    }),
+  )
+  app.use(timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' })))
+
+  const identity = identityMiddleware({ apiKeys: deps.apiKeys, jwtKeys: deps.jwtKeys, allowedRoles: deps.allowedRoles })
+  app.use(async (c, next) => (isPublic(c) ? next() : identity(c, next)))
+  if (config.rateLimit.perUser > 0) {
+    app.use(
+      rateLimit({
+        name: 'user',
+        windowMs: config.rateLimit.windowMs,
+        limit: config.rateLimit.perUser,
+        key: (c) => {
+          const sub = c.var.identity?.claims.sub
+          return typeof sub === 'string' && sub !== '' ? sub : undefined
+        },
+        redis: deps.redis,
+        log,
+      }),
+    )
+  }
+
+  app.route('/', healthRouter(deps.readiness))
+  mountOpenApi(app, config.publicUrl, FLOE_VERSION)
+
+  app.notFound(() => {
+    throw new ApiError('NOT_FOUND', { details: 'No route matches this path' })
+  })
+  app.onError((err, c) => {
+    const e = toApiError(err, c.var.identity?.role ?? 'anon')
+    if (e.status >= 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
+    for (const [name, value] of Object.entries(e.headers)) c.header(name, value)
+    return c.json(e.toBody(), e.status)
+  })
+  return app
+}

@@ -1,0 +1,147 @@
+/**
+ * The `floe` command: `floe start` (default), `floe migrate`, `floe keys [rotate anon|service]`.
+ * The only entry that reads process.env (through loadConfig) and process.argv.
+ */
+import { ConfigError, loadConfig, type Config } from './config.js'
+import { createLogger, type Logger } from './log.js'
+
+const HELP = `Usage: floe <command>
+
+  start                  run the server (default)
+  migrate                apply the platform migrations and exit
+  keys                   show this instance's API keys
+  keys rotate <anon|service>
+                         replace a key; the old one stops working
+  help                   this text
+
+Configuration comes from the environment: see the README's configuration table.`
+
+function fail(message: string): never {
+  process.stderr.write(message.endsWith('\n') ? message : message + '\n')
+  process.exit(1)
+}
+
+function readConfig(): Readonly<Config> {
+  try {
+    return loadConfig(process.env)
+  } catch (err) {
+    if (err instanceof ConfigError) fail(err.problems.map((p) => `floe: invalid configuration: ${p}`).join('\n'))
+    throw err
+  }
+}
+
+async function start(config: Readonly<Config>, log: Logger) {
+  const { startFloe } = await import('./index.js')
+  const floe = await startFloe(config, log)
+  let closing = false
+  const shutdown = (signal: string) => {
+    if (closing) return
+    closing = true
+    log.info({ signal }, 'shutting down: draining in-flight requests')
+    floe.close().then(
+      () => {
+        log.info('stopped')
+        process.exit(0)
+      },
+      (err: unknown) => {
+        log.error({ err }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGINT', () => shutdown('SIGINT'))
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+
+  const lines = [
+    '',
+    `  Floe is running`,
+    `  API:       ${config.publicUrl.startsWith(`http://localhost:${config.port}`) ? floe.url : config.publicUrl}`,
+    `  Docs:      ${floe.url}/docs`,
+    `  Anon key:  ${floe.anonKey ?? '(set by FLOE_ANON_KEY)'}`,
+  ]
+  if (floe.createdServiceKey) {
+    lines.push(
+      `  Service key (shown once, keep it secret; \`floe keys\` shows it again):`,
+      `             ${floe.createdServiceKey}`,
+    )
+  }
+  // The banner goes straight to the terminal, not through the logger, so the service key never
+  // enters a log pipeline; the structured log gets the URLs and the (public) anon key only.
+  log.info({ url: floe.url, docs: `${floe.url}/docs`, anon_key: floe.anonKey }, 'ready')
+  process.stdout.write(lines.join('\n') + '\n\n')
+}
+
+async function withDatabase<T>(config: Readonly<Config>, log: Logger, fn: (db: import('./db/index.js').Database) => Promise<T>): Promise<T> {
+  const { createDatabase, startEmbeddedPostgres } = await import('./db/index.js')
+  let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
+  let url = config.databaseUrl
+  if (!url) {
+    embedded = await startEmbeddedPostgres(config.dataDir, log)
+    url = embedded.url
+  }
+  const database = createDatabase(url, { max: 2, log })
+  try {
+    return await fn(database)
+  } finally {
+    await database.close()
+    await embedded?.stop()
+  }
+}
+
+async function keys(config: Readonly<Config>, log: Logger, args: string[]) {
+  const { ensureInstanceSecrets, listKeys, rotateKey } = await import('./auth/index.js')
+  const { migrate } = await import('./db/index.js')
+  await withDatabase(config, log, async (database) => {
+    await migrate(database.pool, log)
+    const secrets = await ensureInstanceSecrets(database.db, config)
+    if (args[0] === 'rotate') {
+      const kind = args[1]
+      if (kind !== 'anon' && kind !== 'service') fail('floe keys rotate: say which key: anon or service')
+      if ((kind === 'anon' ? config.anonKey : config.serviceKey) !== undefined) {
+        fail(`floe keys rotate: the ${kind} key is set by FLOE_${kind.toUpperCase()}_KEY; change it there`)
+      }
+      const key = await rotateKey(database.db, kind, secrets.jwtSecret)
+      process.stdout.write(`new ${kind} key: ${key}\nthe previous ${kind} key stops working within 10 s on every server\n`)
+      return
+    }
+    if (args.length > 0) fail(HELP)
+    const stored = await listKeys(database.db, secrets.jwtSecret)
+    for (const kind of ['anon', 'service'] as const) {
+      const env = kind === 'anon' ? config.anonKey : config.serviceKey
+      const row = stored.find((k) => k.kind === kind)
+      process.stdout.write(`${kind.padEnd(8)} ${env ? `(set by FLOE_${kind.toUpperCase()}_KEY)` : (row?.key ?? '(none)')}\n`)
+    }
+  })
+}
+
+async function main() {
+  const [command = 'start', ...args] = process.argv.slice(2)
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP + '\n')
+    return
+  }
+  const config = readConfig()
+  const log = createLogger(config.logLevel)
+  switch (command) {
+    case 'start':
+      return start(config, log)
+    case 'migrate': {
+      const { migrate } = await import('./db/index.js')
+      await withDatabase(config, log, async (database) => {
+        const { applied } = await migrate(database.pool, log)
+        process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'nothing to apply\n')
+      })
+      return
+    }
+    case 'keys':
+      return keys(config, log, args)
+    default:
+      fail(`floe: unknown command "${command}"\n\n${HELP}`)
+  }
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err)
+  const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : ''
+  fail(`floe: ${message}${cause}`)
+})

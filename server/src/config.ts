@@ -1,0 +1,232 @@
+/**
+ * Every setting Floe reads, parsed once from the environment. This is the only file that reads
+ * process.env (through `loadConfig(env)`, called by the entry points); everything else is handed
+ * the frozen `Config`. `CONFIG_VARIABLES` is the single source of the README's configuration table
+ * (checked by `scripts/check-config-table.mjs`).
+ */
+import path from 'node:path'
+import { z } from 'zod'
+
+const port = z.coerce
+  .number({ error: 'expected a port number (1-65535)' })
+  .int('expected a port number (1-65535)')
+  .min(1, 'expected a port number (1-65535)')
+  .max(65535, 'expected a port number (1-65535)')
+
+const positiveInt = (what: string) =>
+  z.coerce.number({ error: `expected ${what}` }).int(`expected ${what}`).positive(`expected ${what}`)
+
+const nonNegativeInt = (what: string) =>
+  z.coerce.number({ error: `expected ${what}` }).int(`expected ${what}`).min(0, `expected ${what}`)
+
+const urlWithProtocols = (protocols: string[], example: string) =>
+  z.string().refine(
+    (value) => {
+      try {
+        const u = new URL(value)
+        return protocols.includes(u.protocol) && u.hostname.length > 0
+      } catch {
+        return false
+      }
+    },
+    { message: `expected a URL like ${example}` },
+  )
+
+const secret = (minLength: number) =>
+  z.string().min(minLength, `expected at least ${minLength} characters`)
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+/** Sizes like `1mb`, `512kb`, `1048576`. */
+const byteSize = z.string().transform((value, ctx) => {
+  const m = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(value.trim())
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: 'expected a size like 1048576, 512kb or 1mb' })
+    return z.NEVER
+  }
+  const units: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }
+  return Number(m[1]) * (units[(m[2] ?? 'b').toLowerCase()] ?? 1)
+})
+
+const identifierList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(
+    z
+      .array(z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected comma-separated lower-case identifiers'))
+      .min(1, 'expected at least one name'),
+  )
+
+/** The variables, their parsers and their documentation, in the order the README lists them. */
+export const CONFIG_VARIABLES = {
+  PORT: { schema: port.default(54321), doc: 'HTTP port the server listens on.', default: '54321' },
+  HOST: {
+    schema: z.string().min(1).default('127.0.0.1'),
+    doc: 'Interface to bind. `0.0.0.0` to accept connections from other hosts (the Docker image sets it).',
+    default: '127.0.0.1',
+  },
+  PUBLIC_URL: {
+    schema: urlWithProtocols(['http:', 'https:'], 'https://api.example.com').optional(),
+    doc: 'The URL clients use to reach Floe (links, docs, emails).',
+    default: 'http://localhost:$PORT',
+  },
+  DATABASE_URL: {
+    schema: urlWithProtocols(['postgres:', 'postgresql:'], 'postgres://user:pass@host:5432/db').optional(),
+    doc: 'PostgreSQL to use. Unset: an embedded PostgreSQL with its data in `FLOE_DATA_DIR`.',
+    default: '(embedded)',
+  },
+  DATABASE_POOL_MAX: {
+    schema: positiveInt('a positive integer').default(10),
+    doc: 'Maximum connections in the server\'s pool.',
+    default: '10',
+  },
+  FLOE_DATA_DIR: {
+    schema: z.string().min(1).default('.floe'),
+    doc: 'Folder for local state (embedded PostgreSQL, local files), relative to the working directory.',
+    default: '.floe',
+  },
+  FLOE_DB_SCHEMAS: {
+    schema: identifierList.default(['public']),
+    doc: 'Comma-separated schemas exposed through the data API.',
+    default: 'public',
+  },
+  REDIS_URL: {
+    schema: urlWithProtocols(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').optional(),
+    doc: 'Redis for shared rate limits, jobs and realtime fan-out. Unset: in-process rate limits, jobs off.',
+    default: '(none)',
+  },
+  FLOE_JWT_SECRET: {
+    schema: secret(32).optional(),
+    doc: 'HS256 secret for access tokens. Unset: generated on first run and kept in the database.',
+    default: '(generated)',
+  },
+  FLOE_ANON_KEY: {
+    schema: secret(32).optional(),
+    doc: 'The public anon API key. Unset: generated on first run and kept (encrypted) in the database.',
+    default: '(generated)',
+  },
+  FLOE_SERVICE_KEY: {
+    schema: secret(32).optional(),
+    doc: 'The secret service API key (bypasses row-level rules). Unset: generated on first run.',
+    default: '(generated)',
+  },
+  CORS_ORIGINS: {
+    schema: z.string().default('*').transform((v) => (v.trim() === '*' ? '*' : v.split(',').map((s) => s.trim()).filter(Boolean))),
+    doc: 'Comma-separated allowed browser origins, or `*`.',
+    default: '*',
+  },
+  BODY_LIMIT: {
+    schema: byteSize.default(1024 * 1024),
+    doc: 'Largest accepted request body (data API and platform routes).',
+    default: '1mb',
+  },
+  REQUEST_TIMEOUT_MS: {
+    schema: positiveInt('a duration in milliseconds').default(30_000),
+    doc: 'A request (and its SQL, via statement_timeout) is cut off after this long.',
+    default: '30000',
+  },
+  RATE_LIMIT_WINDOW_MS: {
+    schema: positiveInt('a duration in milliseconds').default(60_000),
+    doc: 'Rate-limit window.',
+    default: '60000',
+  },
+  RATE_LIMIT_PER_IP: {
+    schema: nonNegativeInt('a non-negative integer').default(1000),
+    doc: 'Requests per window per client IP (0 turns the limit off).',
+    default: '1000',
+  },
+  RATE_LIMIT_PER_USER: {
+    schema: nonNegativeInt('a non-negative integer').default(1000),
+    doc: 'Requests per window per signed-in user (JWT `sub`; 0 turns it off).',
+    default: '1000',
+  },
+  TRUST_PROXY: {
+    schema: bool.default(false),
+    doc: 'Take the client IP from `X-Forwarded-For` (only behind a proxy you control).',
+    default: 'false',
+  },
+  SHUTDOWN_TIMEOUT_MS: {
+    schema: positiveInt('a duration in milliseconds').default(10_000),
+    doc: 'How long shutdown waits for in-flight requests before closing connections.',
+    default: '10000',
+  },
+  LOG_LEVEL: {
+    schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    doc: 'Log level: fatal, error, warn, info, debug, trace or silent.',
+    default: 'info',
+  },
+} as const
+
+type Vars = typeof CONFIG_VARIABLES
+type Parsed = { [K in keyof Vars]: z.output<Vars[K]['schema']> }
+
+export interface Config {
+  port: number
+  host: string
+  publicUrl: string
+  databaseUrl: string | undefined
+  databasePoolMax: number
+  dataDir: string
+  dbSchemas: string[]
+  redisUrl: string | undefined
+  jwtSecret: string | undefined
+  anonKey: string | undefined
+  serviceKey: string | undefined
+  corsOrigins: '*' | string[]
+  bodyLimit: number
+  requestTimeoutMs: number
+  rateLimit: { windowMs: number; perIp: number; perUser: number }
+  trustProxy: boolean
+  shutdownTimeoutMs: number
+  logLevel: Parsed['LOG_LEVEL']
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.join('\n')}`)
+    this.name = 'ConfigError'
+  }
+}
+
+/** Parses the environment; throws ConfigError listing every bad variable, one line each. */
+export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Readonly<Config> {
+  const problems: string[] = []
+  const out: Partial<Parsed> = {}
+  for (const [name, spec] of Object.entries(CONFIG_VARIABLES)) {
+    const raw = env[name]
+    const value = raw === undefined || raw === '' ? undefined : raw
+    const result = (spec.schema as z.ZodType).safeParse(value)
+    if (result.success) {
+      ;(out as Record<string, unknown>)[name] = result.data
+    } else {
+      const message = result.error.issues[0]?.message ?? 'invalid value'
+      // Never echo a secret's value back, even a malformed one.
+      const shown = /SECRET|KEY|PASSWORD|DATABASE_URL|REDIS_URL/.test(name) ? '' : ` (got ${JSON.stringify(raw)})`
+      problems.push(`${name}: ${message}${shown}`)
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems)
+  const p = out as Parsed
+  return Object.freeze({
+    port: p.PORT,
+    host: p.HOST,
+    publicUrl: (p.PUBLIC_URL ?? `http://localhost:${p.PORT}`).replace(/\/+$/, ''),
+    databaseUrl: p.DATABASE_URL,
+    databasePoolMax: p.DATABASE_POOL_MAX,
+    dataDir: path.resolve(cwd, p.FLOE_DATA_DIR),
+    dbSchemas: p.FLOE_DB_SCHEMAS,
+    redisUrl: p.REDIS_URL,
+    jwtSecret: p.FLOE_JWT_SECRET,
+    anonKey: p.FLOE_ANON_KEY,
+    serviceKey: p.FLOE_SERVICE_KEY,
+    corsOrigins: p.CORS_ORIGINS,
+    bodyLimit: p.BODY_LIMIT,
+    requestTimeoutMs: p.REQUEST_TIMEOUT_MS,
+    rateLimit: { windowMs: p.RATE_LIMIT_WINDOW_MS, perIp: p.RATE_LIMIT_PER_IP, perUser: p.RATE_LIMIT_PER_USER },
+    trustProxy: p.TRUST_PROXY,
+    shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+    logLevel: p.LOG_LEVEL,
+  })
+}

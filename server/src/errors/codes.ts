@@ -1,0 +1,26 @@
+/**
+ * The registry of platform error codes. Codes are never renamed or reused; module codes carry
+ * their module's prefix. The data API answers PostgREST's PGRSTnnn codes and raw SQLSTATEs instead
+ * (see to-api-error.ts), because its clients branch on them.
+ */
+export const ERROR_CODES = {
+  INVALID_INPUT: { status: 400, message: 'The request is invalid' },
+  INVALID_JSON: { status: 400, message: 'The request body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, message: 'Missing or invalid credentials' },
+  API_KEY_MISSING: { status: 401, message: 'No API key found in request' },
+  API_KEY_INVALID: { status: 401, message: 'Invalid API key' },
+  JWT_INVALID: { status: 401, message: 'Invalid JWT' },
+  JWT_EXPIRED: { status: 401, message: 'JWT expired' },
+  JWT_ROLE_NOT_ALLOWED: { status: 401, message: 'The JWT role is not allowed' },
+  FORBIDDEN: { status: 403, message: 'Not allowed' },
+  NOT_FOUND: { status: 404, message: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  INTERNAL: { status: 500, message: 'Internal error' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
+  TIMEOUT: { status: 504, message: 'The request took too long' },
+} as const satisfies Record<string, { status: number; message: string }>
+
+export type ErrorCode = keyof typeof ERROR_CODES

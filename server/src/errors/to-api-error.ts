@@ -1,0 +1,85 @@
+import { HTTPException } from 'hono/http-exception'
+import { ApiError } from './api-error.js'
+
+/** A pg DatabaseError, narrowed without importing pg here. */
+interface PgError {
+  code: string
+  message: string
+  detail?: string
+  hint?: string
+  severity?: string
+}
+
+function isPgError(err: unknown): err is PgError {
+  return (
+    typeof err === 'object' && err !== null && 'severity' in err &&
+    typeof (err as { code?: unknown }).code === "string" && /^[0-9A-Z]{5}$/.test((err as unknown as { code: string }).code)
+  )
+}
+
+/**
+ * SQLSTATE → HTTP status, as PostgREST maps them. The only place that knows SQLSTATEs.
+ * `role` decides 42501 (insufficient privilege): 401 for anon, 403 otherwise.
+ */
+export function statusForSqlState(code: string, role: string): number {
+  switch (code) {
+    case '23503': // foreign_key_violation
+    case '23505': // unique_violation
+    case '40001': // serialization_failure
+      return 409
+    case '42501':
+      return role === 'anon' ? 401 : 403
+    case '25006': // read_only_sql_transaction
+      return 405
+    case '42883': // undefined_function
+    case '42P01': // undefined_table
+      return 404
+    case '57014': // query_canceled (statement_timeout)
+      return 504
+    case '53400': // configuration_limit_exceeded
+    case '53300': // too_many_connections
+      return 503
+    case 'P0001': // raise_exception
+      return 400
+  }
+  const cls = code.slice(0, 2)
+  if (cls === '08') return 503 // connection exception
+  if (cls === '09') return 500 // triggered action exception
+  if (cls === '0L' || cls === '0P') return 403 // invalid grantor / role specification
+  if (cls === '22' || cls === '23') return 400 // data exception, integrity constraint
+  if (cls === '25' || cls === '28') return 500
+  if (cls === '2D' || cls === '40' || cls === '53' || cls === '54' || cls === '55') return 500
+  if (cls === '42') return 400 // syntax error or access rule violation
+  if (cls === 'P0') return 500
+  if (cls === 'XX' || cls === '58' || cls === 'F0' || cls === 'HV' || cls === '57') return 500
+  return 400
+}
+
+/** Turns anything thrown into an ApiError. A 500 carries no stack, SQL or driver text. */
+export function toApiError(err: unknown, role = 'anon'): ApiError {
+  if (err instanceof ApiError) return err
+  if (isPgError(err)) {
+    const status = statusForSqlState(err.code, role)
+    if (status >= 500 && err.code !== '57014') {
+      return new ApiError('INTERNAL', { cause: err })
+    }
+    return ApiError.raw(err.code, status as 400, {
+      message: err.message,
+      details: err.detail ?? null,
+      hint: err.hint ?? null,
+      cause: err,
+    })
+  }
+  if (err instanceof HTTPException) {
+    if (err.status === 413) return new ApiError('PAYLOAD_TOO_LARGE', { cause: err })
+    if (err.status === 504 || err.status === 408) return new ApiError('TIMEOUT', { cause: err })
+    if (err.status === 401) return new ApiError('UNAUTHENTICATED', { cause: err })
+    if (err.status === 403) return new ApiError('FORBIDDEN', { cause: err })
+    if (err.status === 404) return new ApiError('NOT_FOUND', { cause: err })
+    if (err.status === 400) return new ApiError('INVALID_INPUT', { message: err.message || undefined, cause: err })
+  }
+  if (err instanceof SyntaxError && /JSON/i.test(err.message)) {
+    return new ApiError('INVALID_JSON', { details: err.message, cause: err })
+  }
+  return new ApiError('INTERNAL', { cause: err })
+}

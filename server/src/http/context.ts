@@ -1,0 +1,14 @@
+import type { RateLimitInfo } from 'hono-rate-limiter'
+import type { Identity } from '../auth/identity.js'
+import type { Logger } from '../log.js'
+
+/** What every request carries through the middleware chain. */
+export interface AppEnv {
+  Variables: {
+    requestId: string
+    log: Logger
+    identity?: Identity
+    rateLimit?: RateLimitInfo
+    rateLimitStore?: unknown
+  }
+}
