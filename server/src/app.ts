@@ -69,6 +69,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         limit: config.rateLimit.perIp,
         key: (c) => (isPublic(c) ? undefined : clientIp(c, config.trustProxy)),
         redis: deps.redis,
+        redisPrefix: config.redisPrefix,
         log,
       }),
     )
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           return typeof sub === 'string' && sub !== '' ? sub : undefined
         },
         redis: deps.redis,
+        redisPrefix: config.redisPrefix,
         log,
       }),
     )
@@ -104,14 +106,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.route('/', healthRouter(deps.readiness))
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
 
-  app.notFound(() => {
-    throw new ApiError('NOT_FOUND', { details: 'No route matches this path' })
-  })
-  app.onError((err, c) => {
-    const e = toApiError(err, c.var.identity?.role ?? 'anon')
-    if (e.status >= 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
-    for (const [name, value] of Object.entries(e.headers)) c.header(name, value)
-    return c.json(e.toBody(), e.status)
-  })
+  app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), log))
+  app.onError((err, c) => errorResponse(c, err, log))
   return app
+}
+
+/** The only place an error becomes a response. A 500 is logged with its cause, never sent. */
+function errorResponse(c: Context<AppEnv>, err: unknown, log: Logger): Response {
+  const e = toApiError(err, c.var.identity?.role ?? 'anon')
+  if (e.status >= 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
+  for (const [name, value] of Object.entries(e.headers)) c.header(name, value)
+  return c.json(e.toBody(), e.status)
 }

@@ -97,6 +97,11 @@ export const CONFIG_VARIABLES = {
     doc: 'Redis for shared rate limits, jobs and realtime fan-out. Unset: in-process rate limits, jobs off.',
     default: '(none)',
   },
+  REDIS_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9:_-]{1,64}$/, 'expected 1-64 letters, digits, ":", "_" or "-"').default('floe:'),
+    doc: 'Prefix of every Redis key Floe writes, so several instances can share one Redis.',
+    default: 'floe:',
+  },
   FLOE_JWT_SECRET: {
     schema: secret(32).optional(),
     doc: 'HS256 secret for access tokens. Unset: generated on first run and kept in the database.',
@@ -171,6 +176,7 @@ export interface Config {
   dataDir: string
   dbSchemas: string[]
   redisUrl: string | undefined
+  redisPrefix: string
   jwtSecret: string | undefined
   anonKey: string | undefined
   serviceKey: string | undefined
@@ -218,6 +224,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     dataDir: path.resolve(cwd, p.FLOE_DATA_DIR),
     dbSchemas: p.FLOE_DB_SCHEMAS,
     redisUrl: p.REDIS_URL,
+    redisPrefix: p.REDIS_PREFIX,
     jwtSecret: p.FLOE_JWT_SECRET,
     anonKey: p.FLOE_ANON_KEY,
     serviceKey: p.FLOE_SERVICE_KEY,

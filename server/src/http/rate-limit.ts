@@ -78,13 +78,15 @@ export interface RateLimitOptions {
   limit: number
   key: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => string | undefined
   redis?: Redis | undefined
+  /** Prefix of the Redis keys (REDIS_PREFIX). */
+  redisPrefix?: string
   log: Logger
 }
 
 /** A limiter answering 429 with Retry-After and the shared error body. `key` undefined → not counted. */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
   const store: Store<AppEnv> = options.redis
-    ? new FailoverStore(options.redis, `floe:rl:${options.name}:`, options.log)
+    ? new FailoverStore(options.redis, `${options.redisPrefix ?? 'floe:'}rl:${options.name}:`, options.log)
     : new MemoryStore<AppEnv>()
   return rateLimiter<AppEnv>({
     windowMs: options.windowMs,

@@ -1,0 +1,47 @@
+import { HTTPException } from 'hono/http-exception'
+import { describe, expect, it } from 'vitest'
+import { ApiError } from './api-error.js'
+import { toApiError } from './to-api-error.js'
+
+const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code, severity: 'ERROR', detail: 'd', hint: 'h' })
+
+describe('toApiError', () => {
+  it.each([
+    ['23505', 'anon', 409],
+    ['23503', 'anon', 409],
+    ['23502', 'anon', 400],
+    ['22P02', 'anon', 400],
+    ['23514', 'anon', 400],
+    ['42501', 'anon', 401],
+    ['42501', 'authenticated', 403],
+    ['P0001', 'anon', 400],
+  ])('maps SQLSTATE %s for %s to %i with PostgREST-style body', (code, role, status) => {
+    const e = toApiError(pgError(code), role)
+    expect(e.status).toBe(status)
+    expect(e.toBody()).toEqual({ code, message: 'boom', details: 'd', hint: 'h' })
+  })
+
+  it('hides internal database failures behind a generic 500', () => {
+    const e = toApiError(pgError('XX000', 'could not read block 7 in file "base/1/2"'))
+    expect(e.status).toBe(500)
+    expect(e.toBody()).toEqual({ code: 'INTERNAL', message: 'Internal error', details: null, hint: null })
+  })
+
+  it('never leaks an unknown error', () => {
+    const e = toApiError(new Error('secret stack detail'))
+    expect(e.toBody()).toEqual({ code: 'INTERNAL', message: 'Internal error', details: null, hint: null })
+  })
+
+  it('passes ApiError through and maps HTTP exceptions', () => {
+    const a = new ApiError('FORBIDDEN')
+    expect(toApiError(a)).toBe(a)
+    expect(toApiError(new HTTPException(413)).code).toBe('PAYLOAD_TOO_LARGE')
+    expect(toApiError(new HTTPException(504)).status).toBe(504)
+  })
+
+  it('keeps raw data-API codes', () => {
+    const e = ApiError.raw('PGRST116', 406, { message: 'JSON object requested, multiple (or no) rows returned' })
+    expect(e.status).toBe(406)
+    expect(e.toBody().code).toBe('PGRST116')
+  })
+})

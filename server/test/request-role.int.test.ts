@@ -1,0 +1,89 @@
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestApp } from './app.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+
+let t: TestDatabase
+let floe: TestApp
+
+interface Seen {
+  current_user: string
+  uid: string | null
+  role: string | null
+  claims_sub: string | null
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase()
+  floe = await buildTestApp(t, { DATABASE_POOL_MAX: '4' })
+  // A route that runs SQL the way every module does: inside withRequestRole.
+  floe.app.get('/test/sql', async (c) => {
+    const seen = await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
+      const r = await sql<Seen & { slept?: string }>`select current_user, auth.uid()::text as uid, auth.role() as role,
+                                 auth.jwt() ->> 'sub' as claims_sub, pg_sleep(random() * 0.005)::text as slept`.execute(trx)
+      const { slept: _slept, ...row } = r.rows[0]!
+      return row
+    })
+    return c.json(seen)
+  })
+  floe.app.get('/test/fail', async (c) => {
+    await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
+      await sql`select 1 / 0`.execute(trx)
+    })
+    return c.json({})
+  })
+})
+afterAll(async () => {
+  await floe?.close()
+  await t?.drop()
+})
+
+describe('withRequestRole', () => {
+  it('makes auth.uid() return the JWT sub inside the request SQL', async () => {
+    const sub = '0b7c0f4a-8a8e-4d8e-9d57-1b2a3c4d5e6f'
+    const res = await floe.app.request('/test/sql', { headers: await floe.asUser({ sub }) })
+    expect(await res.json()).toEqual({ current_user: 'authenticated', uid: sub, role: 'authenticated', claims_sub: sub })
+  })
+
+  it('never leaks a role or claims to the next request on a pooled connection', async () => {
+    const users = Array.from({ length: 8 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`)
+    const callers: { headers: Record<string, string>; expected: Seen }[] = [
+      { headers: floe.anon, expected: { current_user: 'anon', uid: null, role: 'anon', claims_sub: null } },
+      { headers: floe.service, expected: { current_user: 'service_role', uid: null, role: 'service_role', claims_sub: null } },
+    ]
+    for (const sub of users) {
+      callers.push({ headers: await floe.asUser({ sub }), expected: { current_user: 'authenticated', uid: sub, role: 'authenticated', claims_sub: sub } })
+    }
+    // 300 requests over a pool of 4 connections, interleaved, some failing midway.
+    const jobs = Array.from({ length: 300 }, (_, i) => callers[i % callers.length]!)
+    const results = await Promise.all(
+      jobs.map(async (caller, i) => {
+        if (i % 7 === 0) {
+          const r = await floe.app.request('/test/fail', { headers: caller.headers })
+          return { ok: r.status === 400, caller, seen: undefined }
+        }
+        const r = await floe.app.request('/test/sql', { headers: caller.headers })
+        return { ok: r.status === 200, caller, seen: (await r.json()) as Seen }
+      }),
+    )
+    expect(results.filter((r) => !r.ok)).toEqual([])
+    for (const r of results) if (r.seen) expect(r.seen).toEqual(r.caller.expected)
+
+    // Every pooled connection is back to the server's own role with no claims.
+    const clients = await Promise.all(Array.from({ length: 4 }, () => floe.database.pool.connect()))
+    try {
+      for (const client of clients) {
+        const { rows } = await client.query(`select current_user = session_user as same, current_setting('request.jwt.claims', true) as claims`)
+        expect(rows[0]).toEqual({ same: true, claims: '' })
+      }
+    } finally {
+      for (const client of clients) client.release()
+    }
+  })
+
+  it('maps a SQL error inside the request to a 4xx body', async () => {
+    const res = await floe.app.request('/test/fail', { headers: floe.anon })
+    expect(res.status).toBe(400)
+    expect(await res.json()).toEqual({ code: '22012', message: 'division by zero', details: null, hint: null })
+  })
+})
