@@ -7,7 +7,7 @@ const END = '<!-- config-table:end -->'
 
 /** The README's configuration table, rendered from config.ts. */
 export function renderConfigTable(): string {
-  const rows = Object.entries(CONFIG_VARIABLES).map(([name, v]) => `| \`${name}\` | ${v.default === '' ? '' : `\`${v.default}\``} | ${v.doc} |`)
+  const rows = Object.entries(CONFIG_VARIABLES).map(([name, v]) => `| \`${name}\` | \`${v.default}\` | ${v.doc} |`)
   return ['| Variable | Default | What it does |', '| --- | --- | --- |', ...rows].join('\n')
 }
 
