@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file gets its own database cloned from floe_template, so files run in parallel.
     fileParallelism: true,
+    // The JSON report lets .ci/run print one closing "N passed, N failed" line.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 })
