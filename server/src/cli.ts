@@ -72,9 +72,10 @@ async function start(config: Readonly<Config>, log: Logger) {
 }
 
 async function withDatabase<T>(config: Readonly<Config>, log: Logger, fn: (db: import('./db/index.js').Database) => Promise<T>): Promise<T> {
-  const { createDatabase, startEmbeddedPostgres } = await import('./db/index.js')
+  const { createDatabase, findRunningEmbeddedPostgres, startEmbeddedPostgres } = await import('./db/index.js')
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
-  let url = config.databaseUrl
+  // With the embedded database, reach the cluster of a server that is running, else start it.
+  let url = config.databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir))
   if (!url) {
     embedded = await startEmbeddedPostgres(config.dataDir, log)
     url = embedded.url

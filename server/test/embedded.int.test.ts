@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { startFloeProcess } from './process.js'
+import { runFloe, startFloeProcess } from './process.js'
 
 /** PIDs of postgres processes serving the given cluster folder. */
 function postgresProcessesFor(dir: string): string[] {
@@ -58,6 +58,19 @@ describe('zero-config start (no DATABASE_URL), as the README runs it', () => {
       expect(out).not.toMatch(/first run/)
       const res = await fetch(`${floe.url}/openapi.json`, { headers: { apikey: anonKey } })
       expect(res.status).toBe(200)
+
+      // `floe keys` reaches the running server's embedded database and shows the same keys.
+      const keys = await runFloe(['keys'], { FLOE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+      expect(keys.code).toBe(0)
+      expect(keys.stdout).toMatch(new RegExp(`^anon\\s+${anonKey}$`, 'm'))
+      expect(keys.stdout).toMatch(/^service\s+floe_service_\S+$/m)
+      // Rotation: the new service key works on the running server, the old one stops.
+      const oldService = /^service\s+(\S+)$/m.exec(keys.stdout)![1]!
+      const rotated = await runFloe(['keys', 'rotate', 'service'], { FLOE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
+      const newService = /new service key: (\S+)/.exec(rotated.stdout)![1]!
+      expect((await fetch(`${floe.url}/nope`, { headers: { apikey: newService } })).status).toBe(404)
+      await new Promise((r) => setTimeout(r, 10_500)) // the other replicas' refresh interval
+      expect((await fetch(`${floe.url}/nope`, { headers: { apikey: oldService } })).status).toBe(401)
     } finally {
       floe.signal('SIGINT')
       expect(await floe.exited).toBe(0)

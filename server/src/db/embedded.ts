@@ -15,6 +15,28 @@ export interface EmbeddedDatabase {
 
 interface EmbeddedState {
   password: string
+  /** The port of the running cluster, so `floe keys` can reach it while the server runs. */
+  port?: number
+}
+
+const stateFileOf = (dataDir: string) => path.join(dataDir, 'embedded-postgres.json')
+const urlOf = (state: EmbeddedState, port: number) => `postgres://postgres:${encodeURIComponent(state.password)}@127.0.0.1:${port}/postgres`
+
+/**
+ * The URL of an embedded cluster that a running server started in `dataDir`, or undefined when
+ * none is running (then a command may start its own).
+ */
+export async function findRunningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
+  const clusterDir = path.join(dataDir, 'pg')
+  if (!existsSync(path.join(clusterDir, 'postmaster.pid')) || !existsSync(stateFileOf(dataDir))) return undefined
+  const state = JSON.parse(await readFile(stateFileOf(dataDir), 'utf8')) as EmbeddedState
+  if (!state.port) return undefined
+  const open = await new Promise<boolean>((resolve) => {
+    const socket = net.connect(state.port!, '127.0.0.1')
+    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('error', () => resolve(false))
+  })
+  return open ? urlOf(state, state.port) : undefined
 }
 
 /** Asks the OS for a free TCP port on loopback. */
@@ -38,7 +60,7 @@ export async function findFreePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'pg')
-  const stateFile = path.join(dataDir, 'embedded-postgres.json')
+  const stateFile = stateFileOf(dataDir)
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
   const isRoot = os.userInfo().uid === 0
   // The `postgres` user (root case) must be able to reach the cluster folder.
@@ -86,7 +108,8 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     throw new Error(`embedded PostgreSQL failed to start${hint}`, { cause: err })
   }
 
-  const url = `postgres://postgres:${encodeURIComponent(state.password)}@127.0.0.1:${port}/postgres`
+  await writeFile(stateFile, JSON.stringify({ ...state, port }), { mode: 0o600 })
+  const url = urlOf(state, port)
   let stopped = false
   return {
     url,

@@ -11,6 +11,8 @@ export {
   type WithRequestRole,
 } from './with-request-role.js'
 export { migrate, readMigrations, MigrationError, MIGRATIONS_DIR, type Migration } from './migrate.js'
-export { startEmbeddedPostgres, findFreePort, type EmbeddedDatabase } from './embedded.js'
+export { startEmbeddedPostgres, findRunningEmbeddedPostgres, findFreePort, type EmbeddedDatabase } from './embedded.js'
+export { quoteIdent } from './sql-ident.js'
+export { quoteLiteral } from './sql-literal.js'
 export { ensureExposedSchemas } from './exposed-schemas.js'
 export type { DB, RequestRole } from './types.js'
