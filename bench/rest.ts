@@ -1,0 +1,129 @@
+/**
+ * Data API load benchmark: Floe (`/rest/v1`, through the anon key, RLS on) against the bare
+ * `node:http` + `pg` ceiling (baseline-server.ts), both as separate processes on the same
+ * database, loaded by autocannon in a third process, one operation at a time.
+ *
+ *   pnpm --filter @floe/bench bench:rest
+ *   (BENCH_DATABASE_URL, BENCH_CONNECTIONS=50, BENCH_SECONDS=10)
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+
+const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+const ANON = 'bench-anon-key-0123456789abcdef0123456789'
+
+function withDb(url: string, name: string) {
+  const u = new URL(url)
+  u.pathname = '/' + name
+  return u.toString()
+}
+
+function start(cmd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const on = (d: Buffer) => {
+      out += d.toString()
+      if (ready.test(out)) resolve(p)
+    }
+    p.stdout!.on('data', on)
+    p.stderr!.on('data', on)
+    p.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)))
+  })
+}
+
+interface Load {
+  reqPerSec: number
+  p50: number
+  p99: number
+  errors: number
+  non2xx: number
+}
+
+function autocannon(url: string, opts: { method?: string; body?: string; headers?: Record<string, string> }): Promise<Load> {
+  const args = ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', '-m', opts.method ?? 'GET']
+  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)
+  if (opts.body) args.push('-b', opts.body, '-H', 'content-type=application/json')
+  args.push(url)
+  return new Promise((resolve, reject) => {
+    const p = spawn(here('node_modules/.bin/autocannon'), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    p.stdout.on('data', (d: Buffer) => (out += d.toString()))
+    p.on('exit', () => {
+      try {
+        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number }
+        resolve({ reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx })
+      } catch (err) {
+        reject(err)
+      }
+    })
+  })
+}
+
+const SCHEMA = `
+create table authors (id serial primary key, name text not null);
+create table items (
+  id serial primary key, title text not null, body text, owner_id uuid, is_public boolean not null default true,
+  author_id int references authors(id), created_at timestamptz not null default now());
+create index on items (author_id, id desc);
+insert into authors (name) select 'author ' || g from generate_series(1, 100) g;
+insert into items (title, body, author_id, is_public) select 'item ' || g, repeat('x', 200), 1 + g % 100, g % 10 <> 0 from generate_series(1, 10000) g;
+alter table authors enable row level security;
+alter table items enable row level security;
+create policy read_authors on authors for select using (true);
+create policy read_public on items for select using (is_public or owner_id = auth.uid());
+create policy insert_any on items for insert with check (true);
+analyze;`
+
+async function main() {
+  const name = `floe_bench_rest_${process.pid}`
+  const admin = new pg.Client({ connectionString: adminUrl })
+  await admin.connect()
+  await admin.query(`create database ${name}`)
+  const url = withDb(adminUrl, name)
+  const procs: ChildProcess[] = []
+  try {
+    const floePort = 8790
+    const basePort = 8791
+    procs.push(await start(process.execPath, [here('../server/bin/floe.mjs'), 'start'], {
+      DATABASE_URL: url, PORT: String(floePort), LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0',
+      FLOE_ANON_KEY: ANON, FLOE_SERVICE_KEY: ANON + '-service', FLOE_JWT_SECRET: ANON + '-jwt',
+    }, /Floe is running/))
+    const c = new pg.Client({ connectionString: url })
+    await c.connect()
+    await c.query(SCHEMA)
+    await c.query(`notify floe, 'reload schema'`)
+    await c.end()
+    await new Promise((r) => setTimeout(r, 1000))
+    procs.push(await start(process.execPath, ['--import', 'tsx', here('baseline-server.ts')], { DATABASE_URL: url, PORT: String(basePort) }, /listening/))
+
+    const h = { apikey: ANON }
+    const ops: [string, (base: string, isFloe: boolean) => Promise<Load>][] = [
+      ['GET by primary key (RLS)', (b) => autocannon(`${b}/items?id=eq.4242`, { headers: h })],
+      ['list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
+      ['insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
+    ]
+    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`)
+    console.log('| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare |')
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    for (const [label, op] of ops) {
+      const bare = await op(`http://127.0.0.1:${basePort}`, false)
+      const floe = await op(`http://127.0.0.1:${floePort}/rest/v1`, true)
+      const row = (who: string, r: Load, ratio: string) =>
+        console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} |`)
+      row('bare node:http + pg', bare, '100%')
+      row('Floe', floe, `${((floe.reqPerSec / bare.reqPerSec) * 100).toFixed(0)}%`)
+    }
+  } finally {
+    for (const p of procs) p.kill('SIGTERM')
+    await new Promise((r) => setTimeout(r, 1500))
+    await admin.query(`drop database if exists ${name} with (force)`)
+    await admin.end()
+  }
+}
+
+await main()
