@@ -154,13 +154,16 @@ function bothEnds(e: Edge): Relationship[] {
 
 const KIND_ORDER = { 'many-to-one': 0, 'one-to-one': 1, 'one-to-many': 2, 'many-to-many': 3 } as const
 
+/** Code-point order, not localeCompare: the order must not depend on the machine's ICU data. */
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0)
+
 function compareRelationships(a: Relationship, b: Relationship): number {
   return (
-    a.foreignTable.localeCompare(b.foreignTable) ||
+    cmp(a.foreignTable, b.foreignTable) ||
     KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
-    a.constraintName.localeCompare(b.constraintName) ||
-    (a.junction?.table ?? '').localeCompare(b.junction?.table ?? '') ||
-    a.columns.join(',').localeCompare(b.columns.join(','))
+    cmp(a.constraintName, b.constraintName) ||
+    cmp(a.junction?.table ?? '', b.junction?.table ?? '') ||
+    cmp(a.columns.join(','), b.columns.join(','))
   )
 }
 
