@@ -35,6 +35,12 @@ const urlWithProtocols = (protocols: string[], example: string) =>
 const secret = (minLength: number) =>
   z.string().min(minLength, `expected at least ${minLength} characters`)
 
+/** Comma-separated secrets, each at least 32 characters. */
+const secretList = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().min(32, 'expected comma-separated secrets of at least 32 characters each')))
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
@@ -162,6 +168,80 @@ export const CONFIG_VARIABLES = {
     doc: 'Log level: fatal, error, warn, info, debug, trace or silent.',
     default: 'info',
   },
+  // Auth (issue 5): accounts, access tokens, emails and abuse limits.
+  FLOE_JWT_PREVIOUS_SECRETS: {
+    schema: secretList.optional(),
+    doc: 'Comma-separated former JWT secrets still accepted (not used to sign), so a new `FLOE_JWT_SECRET` logs nobody out.',
+    default: '(none)',
+  },
+  AUTH_SECRET: {
+    schema: secret(32).optional(),
+    doc: 'Secret better-auth signs cookies and encrypts TOTP secrets with. Unset: generated on first run and kept in the database.',
+    default: '(generated)',
+  },
+  AUTH_SIGNUP_ENABLED: {
+    schema: bool.default(true),
+    doc: 'Whether anyone may sign up (false: only admins create users).',
+    default: 'true',
+  },
+  AUTH_REQUIRE_EMAIL_VERIFICATION: {
+    schema: bool.default(true),
+    doc: 'Whether an email + password user must verify the address before signing in.',
+    default: 'true',
+  },
+  AUTH_ANONYMOUS_ENABLED: {
+    schema: bool.default(false),
+    doc: 'Allow anonymous sign-in (a user without email, upgradable to a full account).',
+    default: 'false',
+  },
+  AUTH_ACCESS_TOKEN_TTL_S: {
+    schema: positiveInt('a duration in seconds').default(3600),
+    doc: 'Lifetime of an access token (JWT) in seconds; a ban takes effect at the next refresh.',
+    default: '3600',
+  },
+  AUTH_SESSION_TTL_S: {
+    schema: positiveInt('a duration in seconds').default(604_800),
+    doc: 'Lifetime of a session (the refresh token) in seconds, extended while it is used.',
+    default: '604800',
+  },
+  AUTH_TRUSTED_ORIGINS: {
+    schema: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+    doc: 'Comma-separated origins auth may redirect to after an email link or OAuth (besides `PUBLIC_URL`).',
+    default: '(none)',
+  },
+  AUTH_RATE_LIMIT_WINDOW_MS: {
+    schema: positiveInt('a duration in milliseconds').default(900_000),
+    doc: 'Window of the sign-in, sign-up, reset and magic-link limits.',
+    default: '900000',
+  },
+  AUTH_RATE_LIMIT_PER_IP: {
+    schema: nonNegativeInt('a non-negative integer').default(60),
+    doc: 'Sign-in, sign-up, reset and magic-link requests per window per client IP (0: off).',
+    default: '60',
+  },
+  AUTH_RATE_LIMIT_PER_EMAIL: {
+    schema: nonNegativeInt('a non-negative integer').default(10),
+    doc: 'The same requests per window per email address (0: off).',
+    default: '10',
+  },
+  AUTH_GITHUB_CLIENT_ID: { schema: z.string().min(1).optional(), doc: 'GitHub OAuth app client id (with the secret: enables GitHub sign-in).', default: '(none)' },
+  AUTH_GITHUB_CLIENT_SECRET: { schema: z.string().min(1).optional(), doc: 'GitHub OAuth app client secret.', default: '(none)' },
+  AUTH_GOOGLE_CLIENT_ID: { schema: z.string().min(1).optional(), doc: 'Google OAuth client id (with the secret: enables Google sign-in).', default: '(none)' },
+  AUTH_GOOGLE_CLIENT_SECRET: { schema: z.string().min(1).optional(), doc: 'Google OAuth client secret.', default: '(none)' },
+  SMTP_URL: {
+    schema: urlWithProtocols(['smtp:', 'smtps:'], 'smtps://user:pass@smtp.example.com:465').optional(),
+    doc: 'SMTP server for auth emails (or use the SMTP_HOST... variables). Unset: emails are kept in `auth.outbox`.',
+    default: '(none)',
+  },
+  SMTP_HOST: { schema: z.string().min(1).optional(), doc: 'SMTP host (when `SMTP_URL` is not used).', default: '(none)' },
+  SMTP_PORT: { schema: port.default(587), doc: 'SMTP port (465 uses TLS from the start).', default: '587' },
+  SMTP_USER: { schema: z.string().min(1).optional(), doc: 'SMTP user name.', default: '(none)' },
+  SMTP_PASS: { schema: z.string().min(1).optional(), doc: 'SMTP password.', default: '(none)' },
+  SMTP_FROM: {
+    schema: z.string().min(3).default('Floe <no-reply@localhost>'),
+    doc: 'Sender of auth emails.',
+    default: 'Floe <no-reply@localhost>',
+  },
 } as const
 
 type Vars = typeof CONFIG_VARIABLES
@@ -187,7 +267,31 @@ export interface Config {
   trustProxy: boolean
   shutdownTimeoutMs: number
   logLevel: Parsed['LOG_LEVEL']
+  jwtPreviousSecrets: string[]
+  auth: AuthConfig
 }
+
+export interface AuthConfig {
+  secret: string | undefined
+  signupEnabled: boolean
+  requireEmailVerification: boolean
+  anonymousEnabled: boolean
+  accessTokenTtlS: number
+  sessionTtlS: number
+  trustedOrigins: string[]
+  rateLimit: { windowMs: number; perIp: number; perEmail: number }
+  oauth: { github?: OAuthClient; google?: OAuthClient }
+  /** Undefined: no SMTP settings, emails go to the dev outbox. */
+  smtp: SmtpConfig | undefined
+  mailFrom: string
+}
+
+export interface OAuthClient {
+  clientId: string
+  clientSecret: string
+}
+
+export type SmtpConfig = { url: string } | { host: string; port: number; user: string | undefined; pass: string | undefined }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -209,7 +313,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     } else {
       const message = result.error.issues[0]?.message ?? 'invalid value'
       // Never echo a secret's value back, even a malformed one.
-      const shown = /SECRET|KEY|PASSWORD|DATABASE_URL|REDIS_URL/.test(name) ? '' : ` (got ${JSON.stringify(raw)})`
+      const shown = /SECRET|KEY|PASSWORD|PASS$|DATABASE_URL|REDIS_URL|SMTP_URL/.test(name) ? '' : ` (got ${JSON.stringify(raw)})`
       problems.push(`${name}: ${message}${shown}`)
     }
   }
@@ -235,5 +339,30 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     trustProxy: p.TRUST_PROXY,
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
     logLevel: p.LOG_LEVEL,
+    jwtPreviousSecrets: p.FLOE_JWT_PREVIOUS_SECRETS ?? [],
+    auth: {
+      secret: p.AUTH_SECRET,
+      signupEnabled: p.AUTH_SIGNUP_ENABLED,
+      requireEmailVerification: p.AUTH_REQUIRE_EMAIL_VERIFICATION,
+      anonymousEnabled: p.AUTH_ANONYMOUS_ENABLED,
+      accessTokenTtlS: p.AUTH_ACCESS_TOKEN_TTL_S,
+      sessionTtlS: p.AUTH_SESSION_TTL_S,
+      trustedOrigins: p.AUTH_TRUSTED_ORIGINS,
+      rateLimit: { windowMs: p.AUTH_RATE_LIMIT_WINDOW_MS, perIp: p.AUTH_RATE_LIMIT_PER_IP, perEmail: p.AUTH_RATE_LIMIT_PER_EMAIL },
+      oauth: {
+        ...(p.AUTH_GITHUB_CLIENT_ID && p.AUTH_GITHUB_CLIENT_SECRET
+          ? { github: { clientId: p.AUTH_GITHUB_CLIENT_ID, clientSecret: p.AUTH_GITHUB_CLIENT_SECRET } }
+          : {}),
+        ...(p.AUTH_GOOGLE_CLIENT_ID && p.AUTH_GOOGLE_CLIENT_SECRET
+          ? { google: { clientId: p.AUTH_GOOGLE_CLIENT_ID, clientSecret: p.AUTH_GOOGLE_CLIENT_SECRET } }
+          : {}),
+      },
+      smtp: p.SMTP_URL
+        ? { url: p.SMTP_URL }
+        : p.SMTP_HOST
+          ? { host: p.SMTP_HOST, port: p.SMTP_PORT, user: p.SMTP_USER, pass: p.SMTP_PASS }
+          : undefined,
+      mailFrom: p.SMTP_FROM,
+    },
   })
 }
