@@ -29,6 +29,8 @@ export interface SchemaCacheHolderOptions {
   debounceMs?: number
   /** Longest a continuing burst may postpone the reload; default 500 ms. */
   maxDelayMs?: number
+  /** Backoff of the LISTEN connection's reconnection attempts; default 100 ms doubling to 10 s. */
+  reconnect?: { initialMs: number; maxMs: number }
   /** The loader, replaceable so a test can make a reload fail. */
   load?: (pool: pg.Pool, schemas: string[]) => Promise<SchemaCache>
 }
@@ -207,6 +209,7 @@ export async function createSchemaCacheHolder(options: SchemaCacheHolderOptions)
         if (RELOAD_PAYLOADS.has(payload)) holder.request()
       },
       onReconnected: () => holder.request(),
+      ...(options.reconnect ? { backoff: options.reconnect } : {}),
     })
     await holder.listener.firstAttempt
   }

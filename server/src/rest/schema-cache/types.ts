@@ -23,9 +23,10 @@ export interface Column {
   isGenerated: boolean
   isIdentity: boolean
   maxLength: number | null
+  /** Labels of an enum column, also through a domain or an array (`mood[]` lists mood's labels). */
   enumValues: string[] | null
   description: string | null
-  /** 1-based ordinal position. */
+  /** 1-based ordinal position (pg_attribute.attnum: a dropped column leaves a gap, as in PostgREST). */
   position: number
 }
 
@@ -39,9 +40,10 @@ export interface Table {
   /** In ordinal order. */
   columns: Column[]
   columnsByName: Map<string, Column>
-  /** Empty when the table has none (views: inferred from the base table where possible). */
+  /** In key order. Empty when the table has none (views: inferred from the base table where possible). */
   primaryKey: string[]
-  /** Unique constraints/indexes (non-partial), each a column list; used for on_conflict and one-to-one. */
+  /** Unique constraints/indexes (non-partial, no expressions), each a column list, the primary key
+   *  not repeated here; used for on_conflict. (One-to-one is decided on PK/UNIQUE constraints only.) */
   uniqueKeys: string[][]
   description: string | null
 }
@@ -96,7 +98,8 @@ export interface DbFunction {
   returnsSet: boolean
   /** When the result rows are a table/view/composite type of the cache (filterable/embeddable). */
   returnsTable: QualifiedName | null
-  /** `RETURNS TABLE(...)` / OUT params: the column names and types of the result record. */
+  /** `RETURNS TABLE(...)` / OUT / INOUT params: the column names and types of the result record; also
+   *  the attributes of a composite type that is not a relation of the cache. */
   returnColumns: { name: string; type: string }[] | null
   returnsScalar: boolean
   volatility: 'immutable' | 'stable' | 'volatile'
