@@ -19,6 +19,7 @@ import { healthRouter, type ReadinessCheck } from './health/index.js'
 import { clientIp, rateLimit, requestContext, type AppEnv } from './http/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi } from './openapi/index.js'
+import { restRouter, type SchemaCacheHolder } from './rest/index.js'
 import { FLOE_VERSION } from './version.js'
 
 export interface AppDeps {
@@ -31,6 +32,8 @@ export interface AppDeps {
   allowedRoles: ReadonlySet<string>
   redis?: Redis | undefined
   readiness: ReadinessCheck[]
+  /** The data API's schema cache (reloaded live); the data API is mounted at /rest/v1. */
+  schemaCache: SchemaCacheHolder
 }
 
 /** Paths served without credentials: probes and the API description. */
@@ -104,6 +107,16 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   }
 
   app.route('/', healthRouter(deps.readiness))
+  app.route(
+    '/rest/v1',
+    restRouter({
+      schemaCache: deps.schemaCache,
+      withRequestRole: deps.withRequestRole,
+      publicUrl: config.publicUrl,
+      version: FLOE_VERSION,
+      limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },
+    }),
+  )
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
 
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), log))

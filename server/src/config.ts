@@ -163,6 +163,21 @@ export const CONFIG_VARIABLES = {
     doc: 'How long shutdown waits for in-flight requests before closing connections.',
     default: '10000',
   },
+  REST_MAX_ROWS: {
+    schema: positiveInt('a positive integer').default(1000),
+    doc: 'Most rows one data API read returns (PostgREST `db-max-rows`); larger pages are cut to it.',
+    default: '1000',
+  },
+  REST_MAX_EMBED_DEPTH: {
+    schema: positiveInt('a positive integer').default(8),
+    doc: 'Deepest nesting of embedded resources in one data API request (deeper: 400).',
+    default: '8',
+  },
+  REST_MAX_FILTERS: {
+    schema: positiveInt('a positive integer').default(100),
+    doc: 'Most filters (incl. inside or/and) in one data API request (more: 400).',
+    default: '100',
+  },
   LOG_LEVEL: {
     schema: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     doc: 'Log level: fatal, error, warn, info, debug, trace or silent.',
@@ -266,6 +281,7 @@ export interface Config {
   rateLimit: { windowMs: number; perIp: number; perUser: number }
   trustProxy: boolean
   shutdownTimeoutMs: number
+  rest: { maxRows: number; maxEmbedDepth: number; maxFilters: number }
   logLevel: Parsed['LOG_LEVEL']
   jwtPreviousSecrets: string[]
   auth: AuthConfig
@@ -338,6 +354,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     rateLimit: { windowMs: p.RATE_LIMIT_WINDOW_MS, perIp: p.RATE_LIMIT_PER_IP, perUser: p.RATE_LIMIT_PER_USER },
     trustProxy: p.TRUST_PROXY,
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
+    rest: { maxRows: p.REST_MAX_ROWS, maxEmbedDepth: p.REST_MAX_EMBED_DEPTH, maxFilters: p.REST_MAX_FILTERS },
     logLevel: p.LOG_LEVEL,
     jwtPreviousSecrets: p.FLOE_JWT_PREVIOUS_SECRETS ?? [],
     auth: {

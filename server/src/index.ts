@@ -18,6 +18,7 @@ import {
   type EmbeddedDatabase,
 } from './db/index.js'
 import type { ReadinessCheck } from './health/index.js'
+import { createSchemaCacheHolder } from './rest/index.js'
 import type { Logger } from './log.js'
 
 export const REQUEST_ROLES: ReadonlySet<string> = new Set(['anon', 'authenticated', 'service_role'])
@@ -76,6 +77,8 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const { missing } = await ensureExposedSchemas(database.pool, config.dbSchemas)
     if (missing.length > 0) log.warn({ schemas: missing }, 'exposed schemas that do not exist yet')
 
+    const schemaCache = await createSchemaCacheHolder({ pool: database.pool, schemas: config.dbSchemas, log })
+    cleanups.push(() => schemaCache.close())
     const secrets = await ensureInstanceSecrets(database.db, config)
     const jwtKeys = jwtKeysFrom(secrets.jwtSecret)
     const apiKeys = createApiKeyVerifier(database.db, config)
@@ -106,6 +109,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
       allowedRoles: REQUEST_ROLES,
       redis,
       readiness,
+      schemaCache,
     })
 
     const server = await listen(app.fetch, config)

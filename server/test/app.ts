@@ -6,6 +6,7 @@ import { createDatabase, createWithRequestRole, type Database } from '../src/db/
 import type { AppEnv } from '../src/http/index.js'
 import { REQUEST_ROLES } from '../src/index.js'
 import { createLogger } from '../src/log.js'
+import { createSchemaCacheHolder } from '../src/rest/index.js'
 import type { TestDatabase } from './db.js'
 
 export const TEST_ANON_KEY = 'test-anon-key-0123456789abcdef0123456789'
@@ -40,6 +41,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
   const secrets = await ensureInstanceSecrets(database.db, config)
   const jwtKeys = jwtKeysFrom(secrets.jwtSecret)
   const apiKeys = createApiKeyVerifier(database.db, config)
+  const schemaCache = await createSchemaCacheHolder({ pool: database.pool, schemas: config.dbSchemas, log })
   const deps: AppDeps = {
     config,
     log,
@@ -49,6 +51,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
     jwtKeys,
     allowedRoles: REQUEST_ROLES,
     readiness: [{ name: 'database', required: true, run: async () => ({ status: 'ok', latency_ms: await database.ping() }) }],
+    schemaCache,
   }
   const app = createApp(deps)
   return {
@@ -65,6 +68,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
     },
     async close() {
       apiKeys.stop()
+      await schemaCache.close()
       await database.close()
     },
   }

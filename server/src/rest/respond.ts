@@ -1,0 +1,132 @@
+/**
+ * Status, headers and body of a data API response, following PostgREST's Response.hs: reads get
+ * 200/206/416 with Content-Range; inserts 201 (200 for a merge-upsert that inserted nothing) with
+ * Location; updates and deletes 200 with a body or 204 without; functions returning void 204.
+ * Pure: the statement has run; this only shapes what it produced.
+ */
+import { ApiError } from '../errors/index.js'
+import { contentTypeOf } from './parse/index.js'
+import type { Action, ApiRequest, MediaType, Preferences } from './parse/index.js'
+import { contentRange, readStatus } from './content-range.js'
+import type { StatementResult } from './result.js'
+
+export interface RestResponse {
+  status: number
+  headers: Record<string, string>
+  body: string | null
+}
+
+export interface RespondContext {
+  request: ApiRequest
+  /** Unqualified (first schema) or `schema.table` / function name, for Location / Content-Location. */
+  resource: string
+  /** The schema when chosen by a profile header. */
+  profile?: string
+  /** For `call`: the function returns void. */
+  returnsVoid?: boolean
+  /** For `create`: the table has a primary key or on_conflict was given (resolution is echoed). */
+  hasConflictTarget?: boolean
+}
+
+/** Preference-Applied, in PostgREST's order, with only what applies to this action. */
+export function preferenceApplied(action: Action, p: Preferences, hasConflictTarget: boolean): string | undefined {
+  const isMutation = action === 'create' || action === 'update' || action === 'upsert' || action === 'delete'
+  const values = [
+    action === 'create' && hasConflictTarget && p.resolution ? `resolution=${p.resolution}` : undefined,
+    (action === 'create' || action === 'update') && p.missing ? `missing=${p.missing}` : undefined,
+    isMutation && p.return ? `return=${p.return}` : undefined,
+    p.count ? `count=${p.count}` : undefined,
+    p.tx ? `tx=${p.tx}` : undefined,
+    p.handling ? `handling=${p.handling}` : undefined,
+    p.timezone ? `timezone=${p.timezone}` : undefined,
+    p.handling === 'strict' && p.maxAffected !== undefined && (action === 'update' || action === 'delete' || action === 'call')
+      ? `max-affected=${p.maxAffected}`
+      : undefined,
+  ].filter((v): v is string => v !== undefined)
+  return values.length ? values.join(', ') : undefined
+}
+
+/** A body in the object media type: the single row itself (406 PGRST116 unless exactly one). */
+export function singularBody(result: StatementResult): string {
+  if (result.page_total !== 1) {
+    throw ApiError.raw('PGRST116', 406, {
+      message: 'JSON object requested, multiple (or no) rows returned',
+      details: `The result contains ${result.page_total} rows`,
+      hint: null,
+    })
+  }
+  const body = result.body ?? 'null'
+  // json_agg of one row prints `[{...}]`; a function's single object is already bare.
+  return body.startsWith('[') ? body.slice(1, -1).trim() : body
+}
+
+function shapedBody(media: MediaType, result: StatementResult): string {
+  if (media.kind === 'object') return singularBody(result)
+  return result.body ?? (media.kind === 'csv' ? '' : '[]')
+}
+
+function locationOf(resource: string, location: Record<string, unknown> | null | undefined): string | undefined {
+  if (!location || Object.keys(location).length === 0) return undefined
+  const query = Object.entries(location)
+    .map(([k, v]) => `${encodeURIComponent(k)}=eq.${encodeURIComponent(v === null ? 'null' : String(v))}`)
+    .join('&')
+  return `/${resource}?${query}`
+}
+
+export function respond(ctx: RespondContext, result: StatementResult): RestResponse {
+  const { request } = ctx
+  const p = request.preferences
+  const headers: Record<string, string> = {}
+  const applied = preferenceApplied(request.action, p, ctx.hasConflictTarget ?? false)
+  if (applied) headers['Preference-Applied'] = applied
+  const withContentType = () => {
+    headers['Content-Type'] = contentTypeOf(request.media)
+    if (ctx.profile) headers['Content-Profile'] = ctx.profile
+  }
+  const representation = p.return === 'representation'
+
+  switch (request.action) {
+    case 'read':
+    case 'call': {
+      if (request.action === 'call' && ctx.returnsVoid) return { status: 204, headers, body: null }
+      const offset = request.range.offset
+      const { status, contentRange: cr } = readStatus(offset, result.page_total, result.total_count)
+      headers['Content-Range'] = cr
+      if (request.action === 'read') headers['Content-Location'] = `/${ctx.resource}${request.query.canonical ? `?${request.query.canonical}` : ''}`
+      if (status === 416) {
+        throw ApiError.raw('PGRST103', 416, {
+          message: 'Requested range not satisfiable',
+          details: `An offset of ${offset} was requested, but there are only ${result.total_count ?? 0} rows.`,
+          hint: null,
+          headers,
+        })
+      }
+      withContentType()
+      return { status, headers, body: request.headersOnly ? null : shapedBody(request.media, result) }
+    }
+    case 'create': {
+      const location = locationOf(ctx.resource, result.location)
+      if (location) headers.Location = location
+      headers['Content-Range'] = contentRange(1, 0, p.count ? result.total_count : null)
+      const status = p.resolution === 'merge-duplicates' && result.inserted !== null && result.inserted !== undefined && result.inserted <= 0 ? 200 : 201
+      if (!representation) return { status, headers, body: null }
+      withContentType()
+      return { status, headers, body: shapedBody(request.media, result) }
+    }
+    case 'update':
+    case 'delete': {
+      headers['Content-Range'] =
+        request.action === 'update'
+          ? contentRange(0, result.page_total - 1, p.count ? result.total_count : null)
+          : contentRange(1, 0, p.count ? result.total_count : null)
+      if (!representation) return { status: 204, headers, body: null }
+      withContentType()
+      return { status: 200, headers, body: shapedBody(request.media, result) }
+    }
+    case 'upsert': {
+      if (!representation) return { status: 204, headers, body: null }
+      withContentType()
+      return { status: (result.inserted ?? 0) > 0 ? 201 : 200, headers, body: shapedBody(request.media, result) }
+    }
+  }
+}
