@@ -89,6 +89,16 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const readiness: ReadinessCheck[] = [
       { name: 'database', required: true, run: async () => ({ status: 'ok', latency_ms: await database.ping() }) },
       {
+        name: 'schema_cache',
+        required: false,
+        run: async () => {
+          const st = schemaCache.stats()
+          return st.listening
+            ? { status: 'ok', latency_ms: st.lastLoadMs, message: `loaded ${st.loadedAt.toISOString()}` }
+            : { status: 'error', message: 'not listening for schema changes (reconnecting); serving the last loaded cache' }
+        },
+      },
+      {
         name: 'redis',
         required: false,
         run: async () => {

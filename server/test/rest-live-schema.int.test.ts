@@ -1,0 +1,60 @@
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { findFreePort } from '../src/db/index.js'
+import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+import { startFloeProcess, type FloeProcess } from './process.js'
+
+const dbs: TestDatabase[] = []
+afterAll(async () => {
+  for (const d of dbs) await d.drop()
+})
+
+/** Polls until the table answers 200 on this server; resolves with the ms it took. */
+async function servedAfter(p: FloeProcess, table: string, since: number, timeoutMs = 5_000): Promise<number> {
+  for (;;) {
+    const res = await fetch(`${p.url}/rest/v1/${table}?select=id,label`, { headers: { apikey: TEST_ANON_KEY } })
+    if (res.status === 200) {
+      expect(await res.json()).toEqual([{ id: 1, label: 'first' }])
+      return performance.now() - since
+    }
+    if (performance.now() - since > timeoutMs) throw new Error(`${table} not served after ${timeoutMs} ms (last status ${res.status})`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+describe('live schema', () => {
+  it('serves a table created by SQL within 1 s on two server processes, without a restart', async () => {
+    const t = await createTestDatabase()
+    dbs.push(t)
+    const env = {
+      DATABASE_URL: t.url,
+      FLOE_JWT_SECRET: TEST_JWT_SECRET,
+      FLOE_ANON_KEY: TEST_ANON_KEY,
+      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
+      RATE_LIMIT_PER_IP: '0',
+      LOG_LEVEL: 'warn',
+    }
+    const [a, b] = await Promise.all([
+      startFloeProcess({ ...env, PORT: String(await findFreePort()) }),
+      startFloeProcess({ ...env, PORT: String(await findFreePort()) }),
+    ])
+    const client = new pg.Client({ connectionString: t.url })
+    await client.connect()
+    try {
+      const before = await fetch(`${a.url}/rest/v1/gadgets`, { headers: { apikey: TEST_ANON_KEY } })
+      expect(before.status).toBe(404)
+
+      const started = performance.now()
+      await client.query(`create table gadgets (id int primary key, label text); insert into gadgets values (1, 'first')`)
+      const [msA, msB] = await Promise.all([servedAfter(a, 'gadgets', started), servedAfter(b, 'gadgets', started)])
+      expect(msA).toBeLessThan(1_000)
+      expect(msB).toBeLessThan(1_000)
+    } finally {
+      await client.end()
+      a.signal('SIGTERM')
+      b.signal('SIGTERM')
+      await Promise.all([a.exited, b.exited])
+    }
+  })
+})
