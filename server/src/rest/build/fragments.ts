@@ -1,0 +1,86 @@
+/**
+ * SQL fragments shared by every statement: fields with JSON paths, filters with each operator,
+ * logic trees, ORDER BY, LIMIT/OFFSET. Shapes follow PostgREST's SqlFragment.hs. Values are bound
+ * untyped: Postgres infers each from the column it meets (`id = $1` on an integer column makes
+ * `$1` an integer, so `id=eq.abc` fails with 22P02 exactly as under PostgREST).
+ */
+import type { Operation, Range } from '../parse/types.js'
+import type { PlannedField, PlannedFilter, PlannedLogic, PlannedOrder, PlannedSelect, SqlRef } from '../plan/types.js'
+import { fmtColumn, ident, type Params } from './sql.js'
+
+function fmtJsonPath(p: Params, field: PlannedField): string {
+  return field.jsonPath
+    .map((j) => `${j.arrow}${j.operand.kind === 'key' ? p.add(j.operand.value) : `${p.add(j.operand.value)}::int`}`)
+    .join('')
+}
+
+export function fmtField(p: Params, ref: SqlRef, field: PlannedField): string {
+  const column = fmtColumn(ref, field.name)
+  if (field.jsonPath.length === 0) return column
+  return `${field.toJson ? `to_jsonb(${column})` : column}${fmtJsonPath(p, field)}`
+}
+
+export function fmtSelect(p: Params, ref: SqlRef, s: PlannedSelect): string {
+  const field = fmtField(p, ref, s.field)
+  const cast = s.cast === undefined ? field : `CAST(${field} AS ${s.cast})`
+  return s.alias === undefined ? cast : `${cast} AS ${ident(s.alias)}`
+}
+
+const SIMPLE: Record<string, string> = { neq: '<>', cs: '@>', cd: '<@', ov: '&&', sl: '<<', sr: '>>', nxr: '&<', nxl: '&>', adj: '-|-' }
+const QUANT: Record<string, string> = { eq: '=', gte: '>=', gt: '>', lte: '<=', lt: '<', like: 'like', ilike: 'ilike', match: '~', imatch: '~*' }
+const FTS: Record<string, string> = { fts: 'to_tsquery', plfts: 'plainto_tsquery', phfts: 'phraseto_tsquery', wfts: 'websearch_to_tsquery' }
+
+/** PostgREST builds `{"a","b"}` itself so `= ANY($1)` takes one parameter whatever the list length. */
+export function pgArrayLiteral(values: string[]): string {
+  const esc = (v: string) => `"${(v.split('\0')[0] ?? '').replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`
+  return `{${values.map(esc).join(',')}}`
+}
+
+function fmtOperation(p: Params, op: Operation): string {
+  switch (op.kind) {
+    case 'simple':
+      return `${SIMPLE[op.op]} ${p.add(op.value)}`
+    case 'quant': {
+      // like/ilike take `*` as the wildcard in URLs, where `%` is awkward.
+      const value = op.op === 'like' || op.op === 'ilike' ? op.value.replace(/\*/g, '%') : op.value
+      const param = p.add(value)
+      return `${QUANT[op.op]} ${op.quantifier === undefined ? param : `${op.quantifier.toUpperCase()}(${param})`}`
+    }
+    case 'is':
+      return `IS ${op.value.toUpperCase()}`
+    case 'isdistinct':
+      return `IS DISTINCT FROM ${p.add(op.value)}`
+    case 'in':
+      return `= ANY(${p.add(op.values.length === 1 && op.values[0] === '' ? '{}' : pgArrayLiteral(op.values))})`
+    case 'fts':
+      return `@@ ${FTS[op.op]}(${op.language === undefined ? '' : `${p.add(op.language)}, `}${p.add(op.value)})`
+  }
+}
+
+export function fmtFilter(p: Params, ref: SqlRef, f: PlannedFilter): string {
+  if (f.kind === 'null-embed') return `${ident(f.aggAlias)} IS ${f.negated ? '' : 'NOT '}DISTINCT FROM NULL`
+  const expr = `${fmtField(p, ref, f.field)} ${fmtOperation(p, f.operation)}`
+  return f.negated ? `NOT ${expr}` : expr
+}
+
+export function fmtLogic(p: Params, ref: SqlRef, t: PlannedLogic, leaf = fmtFilter): string {
+  if (t.type === 'filter') return leaf(p, ref, t.filter)
+  const inner = t.children.map((c) => fmtLogic(p, ref, c, leaf)).join(t.operator === 'and' ? ' AND ' : ' OR ')
+  return `${t.negated ? 'NOT ' : ''}(${inner})`
+}
+
+export function fmtOrder(p: Params, ref: SqlRef, terms: PlannedOrder[]): string {
+  if (terms.length === 0) return ''
+  const fmt = (o: PlannedOrder) => {
+    const field = o.kind === 'column' ? fmtField(p, ref, o.field) : fmtField(p, { kind: 'alias', name: o.aggAlias }, o.field)
+    const dir = o.direction === undefined ? '' : ` ${o.direction.toUpperCase()}`
+    const nulls = o.nulls === undefined ? '' : ` NULLS ${o.nulls.toUpperCase()}`
+    return `${field}${dir}${nulls}`
+  }
+  return ` ORDER BY ${terms.map(fmt).join(', ')}`
+}
+
+export function fmtLimitOffset(p: Params, range: Range): string {
+  if (range.offset === 0 && range.limit === null) return ''
+  return ` LIMIT ${range.limit === null ? 'ALL' : p.add(range.limit)} OFFSET ${p.add(range.offset)}`
+}

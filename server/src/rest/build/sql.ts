@@ -1,0 +1,35 @@
+/**
+ * The builder's primitives: a parameter list that hands out `$n` placeholders in text order, and
+ * identifier quoting. Identifiers come from the plan (schema-cache names, or aliases the client
+ * chose for its output keys); they are always quoted, and truncated at NUL as PostgREST does.
+ */
+import { quoteIdent } from '../../db/sql-ident.js'
+import type { SqlRef } from '../plan/types.js'
+
+export interface SqlStatement {
+  text: string
+  values: unknown[]
+}
+
+export class Params {
+  readonly values: unknown[] = []
+
+  /** Every client value goes through here: nothing from the request is ever spliced into SQL. */
+  add(value: unknown): string {
+    this.values.push(value)
+    return `$${this.values.length}`
+  }
+}
+
+export const ident = (name: string): string => quoteIdent(name.split('\0')[0] ?? '')
+
+export function fmtRef(ref: SqlRef): string {
+  return ref.kind === 'table' ? `${ident(ref.schema)}.${ident(ref.name)}` : ident(ref.name)
+}
+
+export const fmtColumn = (ref: SqlRef, column: string): string => (column === '*' ? `${fmtRef(ref)}.*` : `${fmtRef(ref)}.${ident(column)}`)
+
+export const qualified = (schema: string, name: string): string => `${ident(schema)}.${ident(name)}`
+
+/** For names from the catalog only (a column name as a jsonb key): never client input. */
+export const catalogLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`

@@ -1,0 +1,76 @@
+/**
+ * The request body of a write or a POST rpc, checked as PostgREST's getPayload does: valid JSON,
+ * and when it is an array, objects with the same keys. The body itself is not rebuilt: it reaches
+ * SQL unchanged as one parameter, and only its keys are needed to plan the statement.
+ */
+import { ApiError } from '../../errors/index.js'
+import { csvToJson } from './csv-body.js'
+import type { Payload } from './types.js'
+
+const invalidBody = (message: string) => ApiError.raw('PGRST102', 400, { message, details: null, hint: null })
+
+/** Keys in Data.Set order (code point order), which is how PostgREST lists the columns. */
+const sortKeys = (keys: Iterable<string>) => [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+function sameKeys(a: Record<string, unknown>, keys: string[]): boolean {
+  const k = Object.keys(a)
+  return k.length === keys.length && k.every((x) => keys.includes(x))
+}
+
+function fromJsonValue(raw: string, value: unknown): Payload {
+  if (isPlainObject(value)) return { raw, isObject: true, keys: sortKeys(Object.keys(value)) }
+  if (Array.isArray(value) && value.length > 0) {
+    const first: unknown = value[0]
+    if (!isPlainObject(first)) throw invalidBody('All object keys must match')
+    const keys = Object.keys(first)
+    if (!value.every((v) => isPlainObject(v) && sameKeys(v, keys))) throw invalidBody('All object keys must match')
+    return { raw, isObject: false, keys: sortKeys(keys) }
+  }
+  // PostgREST truncates every other JSON value (scalars, []) to an empty array.
+  return { raw: '[]', isObject: false, keys: [] }
+}
+
+export function looksLikeObject(raw: string): boolean {
+  return raw.trimStart().startsWith('{')
+}
+
+export interface PayloadInput {
+  body: string
+  contentType: string | undefined
+  isRpc: boolean
+  /** `columns=` given: the body is not inspected, the listed columns are used. */
+  hasColumnsParam: boolean
+}
+
+function parseJsonBody(body: string, isRpc: boolean, hasColumnsParam: boolean): Payload {
+  if (hasColumnsParam) return { raw: body, isObject: looksLikeObject(body), keys: [] }
+  const raw = body === '' && isRpc ? '{}' : body
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    // PostgREST drops the parser's message for a generic one (its issue #2344).
+    throw invalidBody('Empty or invalid json')
+  }
+  return fromJsonValue(raw, value)
+}
+
+function parseUrlEncodedBody(body: string): Payload {
+  const params = new URLSearchParams(body)
+  const obj: Record<string, string> = {}
+  for (const [k, v] of params) obj[k] = v
+  return { raw: JSON.stringify(obj), isObject: true, keys: sortKeys(Object.keys(obj)) }
+}
+
+export function parsePayload({ body, contentType, isRpc, hasColumnsParam }: PayloadInput): Payload {
+  const mime = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (mime === 'application/json') return parseJsonBody(body, isRpc, hasColumnsParam)
+  if (mime === 'application/x-www-form-urlencoded') return parseUrlEncodedBody(body)
+  if (mime === 'text/csv') {
+    const raw = csvToJson(body)
+    return fromJsonValue(raw, JSON.parse(raw))
+  }
+  throw invalidBody(`Content-Type not acceptable: ${mime}`)
+}

@@ -1,0 +1,8 @@
+/**
+ * Plan: the second stage of the data API. Checks a parsed ApiRequest against the SchemaCache —
+ * tables, columns, relationships, functions — and produces typed plans in which every SQL-visible
+ * name is decided. Errors are PostgREST's (PGRST2xx, and 42703 for unknown columns). No SQL here.
+ */
+export { planRead, planReadTree, getTable, DEFAULT_LIMITS, type PlanContext, type PlanLimits } from './read-plan.js'
+export { findRelationship, isToOne } from './find-relationship.js'
+export type * from './types.js'

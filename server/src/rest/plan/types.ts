@@ -1,0 +1,125 @@
+/**
+ * The plans: the request checked against the schema cache, every column and relationship
+ * resolved, every SQL-visible name decided. The builder turns a plan into SQL without consulting
+ * the cache again.
+ */
+import type {
+  JoinType, JsonOperation, MediaType, Operation, Payload, Preferences, Range,
+} from '../parse/types.js'
+import type { Column, DbFunction, FunctionArg, Relationship, Table } from '../schema-cache/types.js'
+
+/** How a node's rows are named in SQL: `"schema"."table"` at the top of a read, an alias elsewhere. */
+export type SqlRef = { kind: 'table'; schema: string; name: string } | { kind: 'alias'; name: string }
+
+export interface PlannedField {
+  /** A column of the node's table, or `*`. */
+  name: string
+  jsonPath: JsonOperation[]
+  /** JSON paths on a non-json column go through to_jsonb(), as PostgREST does. */
+  toJson: boolean
+  column?: Column
+}
+
+export interface PlannedSelect {
+  field: PlannedField
+  alias?: string
+  /** A type name checked by the planner to be a plain type name (letters, digits, `_`, known multi-word types). */
+  cast?: string
+}
+
+export type PlannedFilter =
+  | { kind: 'op'; field: PlannedField; negated: boolean; operation: Operation }
+  /** `embed=is.null` / `embed=not.is.null` on an embedded resource: tests the lateral row itself. */
+  | { kind: 'null-embed'; negated: boolean; aggAlias: string }
+
+export type PlannedLogic =
+  | { type: 'expr'; negated: boolean; operator: 'and' | 'or'; children: PlannedLogic[] }
+  | { type: 'filter'; filter: PlannedFilter }
+
+export type PlannedOrder =
+  | { kind: 'column'; field: PlannedField; direction?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
+  /** `order=director(name)`: a column of an embedded to-one resource, read from its lateral row. */
+  | { kind: 'relation'; aggAlias: string; field: PlannedField; direction?: 'asc' | 'desc'; nulls?: 'first' | 'last' }
+
+export interface JoinCondition {
+  left: { ref: SqlRef; column: string }
+  right: { ref: SqlRef; column: string }
+}
+
+export interface ReadPlanNode {
+  table: Table
+  /** How this node's columns are referenced in SQL. */
+  ref: SqlRef
+  /** Set when the rows come from the `pgrst_source` CTE (mutations, rpc) instead of the table. */
+  fromSource?: boolean
+  select: PlannedSelect[]
+  where: PlannedLogic[]
+  order: PlannedOrder[]
+  range: Range
+  depth: number
+  children: EmbedNode[]
+}
+
+export interface EmbedNode extends ReadPlanNode {
+  relName: string
+  relAlias?: string
+  /** The alias of the lateral subquery in the parent's FROM. */
+  aggAlias: string
+  joinType?: JoinType
+  isSpread: boolean
+  isToOne: boolean
+  relationship: Relationship
+  junction?: { table: Table; ref: SqlRef }
+  joinConditions: JoinCondition[]
+}
+
+export interface ReadPlan {
+  root: ReadPlanNode
+  media: MediaType
+  headersOnly: boolean
+  count?: Preferences['count']
+}
+
+export interface WriteColumn {
+  column: Column
+}
+
+export type MutationKind = 'insert' | 'update' | 'delete' | 'upsert'
+
+export interface MutationPlan {
+  kind: MutationKind
+  table: Table
+  /** Columns written, in order; empty for delete. */
+  columns: Column[]
+  payload?: Payload
+  where: PlannedLogic[]
+  order: PlannedOrder[]
+  range: Range
+  onConflict?: { resolution: 'merge-duplicates' | 'ignore-duplicates'; columns: string[] }
+  applyDefaults: boolean
+  /** Columns RETURNING must hand to the read part: `*` or names (selected + fk + pk). */
+  returning: string[]
+  returnRepresentation: boolean
+  /** Build the Location header data (POST with return=headers-only, or representation). */
+  wantsLocation: boolean
+  /** The read part over the mutated rows (`pgrst_source`). */
+  read: ReadPlan
+}
+
+export type CallParams =
+  | { kind: 'named'; args: FunctionArg[] }
+  /** A single unnamed (or single-object) json/jsonb parameter receiving the whole body. */
+  | { kind: 'single'; arg: FunctionArg }
+
+export interface CallPlan {
+  fn: DbFunction
+  params: CallParams
+  /** JSON object of argument values: the POST body, or the query-string arguments encoded as JSON. */
+  argsJson: string
+  isScalar: boolean
+  /** Composite or table rows; read like a table through `read`. */
+  read: ReadPlan
+  returning: string[]
+  /** Single non-set composite result: body is an object, not an array. */
+  returnsSingle: boolean
+}
