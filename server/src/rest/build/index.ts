@@ -4,4 +4,5 @@
  * plan. Knows nothing of HTTP; the executor runs the statement and shapes the response.
  */
 export { buildRead, buildCountExplain } from './read-statement.js'
+export { buildMutation } from './mutation-statement.js'
 export { type SqlStatement } from './sql.js'

@@ -4,5 +4,6 @@
  * name is decided. Errors are PostgREST's (PGRST2xx, and 42703 for unknown columns). No SQL here.
  */
 export { planRead, planReadTree, getTable, DEFAULT_LIMITS, type PlanContext, type PlanLimits } from './read-plan.js'
+export { planMutation } from './mutation-plan.js'
 export { findRelationship, isToOne } from './find-relationship.js'
 export type * from './types.js'

@@ -8,7 +8,7 @@ import type {
   Column, DbFunction, FunctionArg, QualifiedName, Relationship, SchemaCache, Table,
 } from '../schema-cache/types.js'
 
-/** `name type [pk] [null] [unique] [default=<expr>] [generated]`, e.g. `id int4 pk default=nextval('x')`. */
+/** `name type [pk] [null] [unique] [default=<expr>] [generated]` (`_` in a type and `~` in a default stand for spaces), e.g. `id int4 pk default=nextval('x')`. */
 export type ColumnSpec = string
 
 export interface TableSpec {
@@ -54,7 +54,7 @@ function parseColumn(spec: ColumnSpec, position: number): { column: Column; pk: 
   const [name = '', rawType = ''] = spec.split(/\s+/)
   const type = rawType.replace(/_/g, ' ')
   const flags = spec.split(/\s+/).slice(2)
-  const def = flags.find((f) => f.startsWith('default='))?.slice(8).replace(/_/g, ' ') ?? null
+  const def = flags.find((f) => f.startsWith('default='))?.slice(8).replace(/~/g, ' ') ?? null
   const column: Column = {
     name, type, udtName: UDT[type] ?? type.replace(/\(.*\)/, ''), typeKind: 'b', isArray: type.endsWith('[]'),
     nullable: flags.includes('null'), default: def, isGenerated: flags.includes('generated'), isIdentity: false,
