@@ -11,7 +11,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { timeout } from 'hono/timeout'
 import { HTTPException } from 'hono/http-exception'
 import type { Redis } from 'ioredis'
-import { identityMiddleware, type ApiKeyVerifier, type JwtKeys } from './auth/index.js'
+import { authRouter, identityMiddleware, isPublicAuthPath, type ApiKeyVerifier, type AuthService, type JwtKeys } from './auth/index.js'
 import type { Config } from './config.js'
 import type { Database, WithRequestRole } from './db/index.js'
 import { ApiError, toApiError } from './errors/index.js'
@@ -34,11 +34,14 @@ export interface AppDeps {
   readiness: ReadinessCheck[]
   /** The data API's schema cache (reloaded live); the data API is mounted at /rest/v1. */
   schemaCache: SchemaCacheHolder
+  /** Accounts and sessions (better-auth), mounted at /auth/v1 when given. */
+  auth?: AuthService | undefined
 }
 
 /** Paths served without credentials: probes and the API description. */
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/openapi.json', '/docs'])
-const isPublic = (c: Context) => PUBLIC_PATHS.has(c.req.path)
+// Auth: links opened from emails or OAuth redirects, and the token refresh (see auth/router.ts).
+const isPublic = (c: Context) => PUBLIC_PATHS.has(c.req.path) || isPublicAuthPath(c.req.method, c.req.path)
 
 export const CORS_ALLOW_HEADERS = [
   'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
@@ -107,6 +110,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   }
 
   app.route('/', healthRouter(deps.readiness))
+  if (deps.auth) app.route('/auth/v1', authRouter({ auth: deps.auth, config, log, redis: deps.redis }))
   app.route(
     '/rest/v1',
     restRouter({

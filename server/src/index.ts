@@ -5,7 +5,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Redis } from 'ioredis'
 import type { Server } from 'node:http'
-import { createApiKeyVerifier, ensureInstanceSecrets, jwtKeysFrom, type JwtKeys } from './auth/index.js'
+import { createApiKeyVerifier, createAuthService, ensureInstanceSecrets, jwtKeysFrom, type JwtKeys } from './auth/index.js'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import {
@@ -80,7 +80,9 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const schemaCache = await createSchemaCacheHolder({ pool: database.pool, schemas: config.dbSchemas, log })
     cleanups.push(() => schemaCache.close())
     const secrets = await ensureInstanceSecrets(database.db, config)
-    const jwtKeys = jwtKeysFrom(secrets.jwtSecret)
+    const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
+    const auth = await createAuthService({ config, database, jwtKeys, log }) // /auth/v1 (issue 5)
+    cleanups.push(() => auth.close())
     const apiKeys = createApiKeyVerifier(database.db, config)
     cleanups.push(async () => apiKeys.stop())
     const redis = await connectRedis(config.redisUrl, log)
@@ -120,6 +122,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
       redis,
       readiness,
       schemaCache,
+      auth,
     })
 
     const server = await listen(app.fetch, config)

@@ -1,9 +1,17 @@
 /**
- * Auth: who the caller is. API keys (generation, storage, verification, rotation), JWT
- * verification and signing, and the identity middleware that turns request headers into an
- * Identity. It does not decide what the caller may see: RLS does, through db.withRequestRole.
+ * Auth: who the caller is, and the accounts behind it. API keys (generation, storage,
+ * verification, rotation), JWT verification and signing with key ids, the identity middleware
+ * that turns request headers into an Identity, and `/auth/v1`: better-auth (accounts, sessions,
+ * email flows, admin, magic link, TOTP, anonymous, OAuth) with its tables in schema `auth`, the
+ * access tokens minted from its sessions, the auth mailer and the abuse limits. It does not decide
+ * what the caller may see: RLS does, through db.withRequestRole.
  */
 export { identityMiddleware, type Identity, type IdentityOptions } from './identity.js'
 export { createApiKeyVerifier, listKeys, rotateKey, type ApiKeyVerifier, type KeyKind } from './api-keys.js'
 export { ensureInstanceSecrets, type InstanceSecrets } from './instance-secrets.js'
-export { jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.js'
+export { jwtKeyId, jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.js'
+export { createAuthService, type AuthService, type AuthServiceDeps, type AuthUser, type TokenResponse } from './auth-service.js'
+export { authRouter, isPublicAuthPath, type AuthRouterDeps } from './router.js'
+export { AUTH_BASE_PATH } from './better-auth.js'
+export { createOutboxMailer, createSmtpMailer, type Mailer, type OutgoingEmail } from './mailer.js'
+export type { AuthEmailKind } from './email-templates.js'

@@ -1,13 +1,43 @@
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
+import { createHash } from 'node:crypto'
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
 import { ApiError } from '../errors/index.js'
 
 export interface JwtKeys {
   /** HS256 secrets accepted for verification; the first one signs. */
   secrets: Uint8Array[]
+  /** Key id of each secret (same order), put in the `kid` header of tokens it signs. */
+  kids?: string[]
 }
 
-export function jwtKeysFrom(secret: string): JwtKeys {
-  return { secrets: [new TextEncoder().encode(secret)] }
+/**
+ * A key id derived from the secret (a truncated SHA-256 of it), so every replica names a secret
+ * the same way without storing ids, and a token names the secret to verify it with. 12 bytes of
+ * a hash of a 32+ character secret say nothing usable about the secret.
+ */
+export function jwtKeyId(secret: string): string {
+  return createHash('sha256').update('floe jwt kid v1\0' + secret, 'utf8').digest().subarray(0, 12).toString('base64url')
+}
+
+/**
+ * The signing secret first, then former secrets still accepted: rotating `FLOE_JWT_SECRET` while
+ * listing the old one in `FLOE_JWT_PREVIOUS_SECRETS` keeps issued tokens valid until they expire.
+ */
+export function jwtKeysFrom(secret: string, previous: readonly string[] = []): JwtKeys {
+  const all = [secret, ...previous.filter((s) => s !== secret)]
+  return { secrets: all.map((s) => new TextEncoder().encode(s)), kids: all.map(jwtKeyId) }
+}
+
+/** The secrets to try for a token: the one its `kid` names, else all (tokens minted without kid). */
+function candidateSecrets(token: string, keys: JwtKeys): Uint8Array[] {
+  let kid: unknown
+  try {
+    kid = decodeProtectedHeader(token).kid
+  } catch {
+    return keys.secrets
+  }
+  if (typeof kid !== 'string' || !keys.kids) return keys.secrets
+  const i = keys.kids.indexOf(kid)
+  return i >= 0 && keys.secrets[i] ? [keys.secrets[i]] : keys.secrets
 }
 
 function bearerError(code: 'JWT_INVALID' | 'JWT_EXPIRED', details: string): ApiError {
@@ -23,7 +53,7 @@ function bearerError(code: 'JWT_INVALID' | 'JWT_EXPIRED', details: string): ApiE
 /** Verifies an HS256 JWT against the instance's secrets; throws a 401 ApiError saying why. */
 export async function verifyJwt(token: string, keys: JwtKeys): Promise<JWTPayload> {
   let lastError: unknown
-  for (const secret of keys.secrets) {
+  for (const secret of candidateSecrets(token, keys)) {
     try {
       const { payload } = await jwtVerify(token, secret, { algorithms: ['HS256'], clockTolerance: 5 })
       return payload
@@ -44,5 +74,10 @@ export async function verifyJwt(token: string, keys: JwtKeys): Promise<JWTPayloa
 export async function signJwt(claims: JWTPayload, keys: JwtKeys, expiresIn: string | number = '1h'): Promise<string> {
   const signing = keys.secrets[0]
   if (!signing) throw new Error('no JWT signing secret')
-  return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime(expiresIn).sign(signing)
+  const kid = keys.kids?.[0]
+  return new SignJWT(claims)
+    .setProtectedHeader(kid ? { alg: 'HS256', typ: 'JWT', kid } : { alg: 'HS256', typ: 'JWT' })
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(signing)
 }

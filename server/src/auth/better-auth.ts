@@ -1,0 +1,124 @@
+/**
+ * The better-auth instance: one options object, better-auth's own plugins for every feature
+ * (nothing re-implemented here), its tables in schema `auth` (see auth-schema.ts and migration
+ * 0004), connected through the server's Kysely instance so it shares the one pg Pool.
+ */
+import { betterAuth } from 'better-auth'
+import { createAuthMiddleware } from 'better-auth/api'
+import { admin, anonymous, bearer, magicLink, twoFactor } from 'better-auth/plugins'
+import type { Kysely } from 'kysely'
+import type { Config } from '../config.js'
+import type { DB } from '../db/index.js'
+import type { Logger } from '../log.js'
+import type { IssueTokens } from './access-token.js'
+import { AUTH_SCHEMA, CORE_MODELS, PLUGIN_MODELS } from './auth-schema.js'
+import { renderAuthEmail, type AuthEmailKind } from './email-templates.js'
+import type { Mailer } from './mailer.js'
+
+export const AUTH_BASE_PATH = '/auth/v1'
+
+/** The header the auth router sets to the client IP it trusts; anything a client sends is dropped. */
+export const CLIENT_IP_HEADER = 'x-floe-client-ip'
+
+export interface BetterAuthDeps {
+  config: Readonly<Config>
+  db: Kysely<DB>
+  /** better-auth's secret (ensureAuthSecret). */
+  secret: string
+  mailer: Mailer
+  log: Logger
+  issueTokens: IssueTokens
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype
+
+const APP_NAME = 'Floe'
+
+/**
+ * better-auth links a reset as `/reset-password/<token>`; the access log records paths (never
+ * query strings), so the emailed link carries the token in the query instead and the auth router
+ * maps it back (see router.ts).
+ */
+export function resetLinkWithTokenInQuery(url: string, token: string): string {
+  const u = new URL(url)
+  u.pathname = u.pathname.replace(/\/reset-password\/[^/]+$/, '/reset-password')
+  u.searchParams.set('token', token)
+  return u.toString()
+}
+
+export function createBetterAuth(deps: BetterAuthDeps) {
+  const { config, mailer, log } = deps
+  const ac = config.auth
+  const mail = async (kind: AuthEmailKind, to: string, url: string) => {
+    await mailer.send({ kind, to, ...renderAuthEmail(kind, { url, appName: APP_NAME }) })
+    log.info({ kind, mailer: mailer.name }, 'auth email sent')
+  }
+  const send = (kind: AuthEmailKind) => (data: { user: { email: string }; url: string }) => mail(kind, data.user.email, data.url)
+  const publicOrigin = new URL(config.publicUrl).origin
+
+  return betterAuth({
+    appName: APP_NAME,
+    baseURL: config.publicUrl,
+    basePath: AUTH_BASE_PATH,
+    secret: deps.secret,
+    database: { db: deps.db, type: 'postgres', schemaName: AUTH_SCHEMA },
+    telemetry: { enabled: false },
+    trustedOrigins: [publicOrigin, ...ac.trustedOrigins],
+    // Floe's own limits (auth-rate-limit.ts) are shared through Redis; better-auth's are per process.
+    rateLimit: { enabled: false },
+    logger: {
+      level: 'warn',
+      // Only the message: better-auth's extra arguments can hold request data.
+      log: (level, message) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'debug']({ module: 'better-auth' }, message),
+    },
+    advanced: {
+      database: { generateId: 'uuid' },
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      cookiePrefix: 'floe',
+      useSecureCookies: config.publicUrl.startsWith('https:'),
+    },
+    user: {
+      ...CORE_MODELS.user,
+      changeEmail: { enabled: true, sendChangeEmailConfirmation: send('change-email') },
+      deleteUser: { enabled: true },
+    },
+    session: { ...CORE_MODELS.session, expiresIn: ac.sessionTtlS },
+    account: CORE_MODELS.account,
+    verification: CORE_MODELS.verification,
+    emailAndPassword: {
+      enabled: true,
+      disableSignUp: !ac.signupEnabled,
+      requireEmailVerification: ac.requireEmailVerification,
+      // Sign-up never signs in: its answer is then the same whether or not the email was taken.
+      autoSignIn: false,
+      sendResetPassword: (data) => mail('reset-password', data.user.email, resetLinkWithTokenInQuery(data.url, data.token)),
+      revokeSessionsOnPasswordReset: true,
+    },
+    emailVerification: { sendVerificationEmail: send('verify-email'), sendOnSignUp: true },
+    socialProviders: {
+      ...(ac.oauth.github ? { github: ac.oauth.github } : {}),
+      ...(ac.oauth.google ? { google: ac.oauth.google } : {}),
+    },
+    hooks: {
+      // Every answer that starts a session (sign-in, anonymous sign-in, 2FA verify...) also
+      // carries an access token for the data API and the refresh token, as Supabase's do.
+      after: createAuthMiddleware(async (ctx) => {
+        const created = ctx.context.newSession
+        const returned: unknown = ctx.context.returned
+        if (!created || !isPlainObject(returned)) return
+        return ctx.json({ ...returned, ...(await deps.issueTokens(created.session, created.user)) })
+      }),
+    },
+    plugins: [
+      // Lets API clients present the session token as `Authorization: Bearer` instead of a cookie.
+      bearer(),
+      admin({ schema: PLUGIN_MODELS.admin }),
+      magicLink({ sendMagicLink: (data) => mail('magic-link', data.email, data.url), disableSignUp: !ac.signupEnabled }),
+      twoFactor({ issuer: APP_NAME, schema: PLUGIN_MODELS.twoFactor }),
+      ...(ac.anonymousEnabled ? [anonymous({ schema: PLUGIN_MODELS.anonymous })] : []),
+    ],
+  })
+}
+
+export type BetterAuth = ReturnType<typeof createBetterAuth>

@@ -1,0 +1,86 @@
+/**
+ * `/auth/v1`: Floe's token endpoint, the abuse limits, and everything else handed to better-auth,
+ * whose error answers are turned into Floe's error shape on the way out.
+ */
+import type { Context } from 'hono'
+import { every } from 'hono/combine'
+import type { Redis } from 'ioredis'
+import type { Config } from '../config.js'
+import { ApiError } from '../errors/index.js'
+import { clientIp, createRouter, type AppEnv, type Router } from '../http/index.js'
+import type { Logger } from '../log.js'
+import { apiErrorFromAuthResponse } from './auth-errors.js'
+import { authRateLimits, LIMITED_AUTH_PATHS } from './auth-rate-limit.js'
+import type { AuthService } from './auth-service.js'
+import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from './better-auth.js'
+import { registerRefreshToken } from './routes/refresh-token.js'
+
+export interface AuthRouterDeps {
+  auth: AuthService
+  config: Readonly<Config>
+  log: Logger
+  redis?: Redis | undefined
+}
+
+/**
+ * Routes reached without an API key: links opened from an email or an OAuth provider's redirect
+ * (a browser sends no apikey), and the refresh, whose refresh token is the credential and whose
+ * caller may hold only an expired access token.
+ */
+const PUBLIC_AUTH_ROUTES: [method: string, path: RegExp][] = [
+  ['GET', /^\/verify-email$/],
+  ['GET', /^\/reset-password$/],
+  ['GET', /^\/magic-link\/verify$/],
+  ['GET', /^\/callback\/[a-z0-9-]+$/],
+  ['POST', /^\/callback\/[a-z0-9-]+$/],
+  ['GET', /^\/delete-user\/callback$/],
+  ['GET', /^\/error$/],
+  ['POST', /^\/token$/],
+]
+
+export function isPublicAuthPath(method: string, path: string): boolean {
+  if (!path.startsWith(AUTH_BASE_PATH + '/')) return false
+  const rest = path.slice(AUTH_BASE_PATH.length)
+  return PUBLIC_AUTH_ROUTES.some(([m, re]) => m === method && re.test(rest))
+}
+
+export function authRouter(deps: AuthRouterDeps): Router {
+  const router = createRouter()
+  const limits = authRateLimits(deps)
+  if (limits.length > 0) {
+    const limit = every(...limits)
+    for (const path of LIMITED_AUTH_PATHS) router.use(path, (c, next) => (c.req.method === 'POST' ? limit(c, next) : next()))
+  }
+  registerRefreshToken(router, deps.auth)
+  // The emailed reset link (token in the query, kept out of access logs) → better-auth's route.
+  router.get('/reset-password', (c) => {
+    const token = c.req.query('token') ?? ''
+    if (!/^[A-Za-z0-9_-]{1,256}$/.test(token)) throw new ApiError('INVALID_INPUT', { message: 'The reset link is incomplete' })
+    const url = new URL(c.req.url)
+    url.pathname = `${AUTH_BASE_PATH}/reset-password/${token}`
+    url.searchParams.delete('token')
+    return forward(c, deps, new Request(url, c.req.raw))
+  })
+  router.all('/*', (c) => forward(c, deps, c.req.raw))
+  return router
+}
+
+/**
+ * Hands the request to better-auth with the client IP Floe trusts, and with a Floe access token
+ * swapped for its session's token so `Authorization: Bearer <access token>` works at better-auth's
+ * session routes (sign-out, change password, admin...) as at the data API.
+ */
+async function forward(c: Context<AppEnv>, deps: AuthRouterDeps, req: Request): Promise<Response> {
+  const headers = new Headers(req.headers)
+  headers.set(CLIENT_IP_HEADER, clientIp(c, deps.config.trustProxy))
+  const identity = c.var.identity
+  if (identity?.via === 'jwt') {
+    const sessionId = identity.claims.session_id
+    const token = typeof sessionId === 'string' ? await deps.auth.findSessionToken(sessionId) : undefined
+    if (token) headers.set('authorization', `Bearer ${token}`)
+    else headers.delete('authorization')
+  }
+  const res = await deps.auth.betterAuth.handler(new Request(req, { headers }))
+  if (res.status >= 400) throw await apiErrorFromAuthResponse(res)
+  return res
+}
