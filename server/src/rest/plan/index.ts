@@ -5,5 +5,6 @@
  */
 export { planRead, planReadTree, getTable, DEFAULT_LIMITS, type PlanContext, type PlanLimits } from './read-plan.js'
 export { planMutation } from './mutation-plan.js'
+export { planCall, findFunction } from './call-plan.js'
 export { findRelationship, isToOne } from './find-relationship.js'
 export type * from './types.js'

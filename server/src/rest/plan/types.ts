@@ -108,7 +108,7 @@ export interface MutationPlan {
 
 export type CallParams =
   | { kind: 'named'; args: FunctionArg[] }
-  /** A single unnamed (or single-object) json/jsonb parameter receiving the whole body. */
+  /** A single unnamed (or Prefer: params=single-object) json/jsonb parameter receiving the whole body. */
   | { kind: 'single'; arg: FunctionArg }
 
 export interface CallPlan {
@@ -116,10 +116,14 @@ export interface CallPlan {
   params: CallParams
   /** JSON object of argument values: the POST body, or the query-string arguments encoded as JSON. */
   argsJson: string
+  /** The result is one value (`pgrst_scalar`), not rows with columns. */
   isScalar: boolean
-  /** Composite or table rows; read like a table through `read`. */
-  read: ReadPlan
-  returning: string[]
-  /** Single non-set composite result: body is an object, not an array. */
+  /** Not a set: the body is one value or object, and page_total is 1. */
   returnsSingle: boolean
+  /** RETURNS void: the executor answers 204. */
+  returnsVoid: boolean
+  /** Columns of the result rows the read part needs (`*` or names). */
+  returning: string[]
+  /** The read over the function's rows (`pgrst_source`): filters, order, limits, embeds, select. */
+  read: ReadPlan
 }
