@@ -1,10 +1,11 @@
 /**
  * The seam between the HTTP layer and the pure engine: ApiRequest + schema cache → the one SQL
- * statement of the request (parse → plan → build).
+ * statement of the request (plan → build), plus what the response needs to know.
  */
-import { ApiError } from '../errors/index.js'
 import type { Compiled } from './execute.js'
+import { buildCall, buildCountExplain, buildMutation, buildRead } from './build/index.js'
 import type { ApiRequest } from './parse/index.js'
+import { planCall, planMutation, planRead, type PlanContext } from './plan/index.js'
 import type { RespondContext } from './respond.js'
 import type { SchemaCache } from './schema-cache/index.js'
 
@@ -25,10 +26,37 @@ export interface CompileResult {
   respond: Omit<RespondContext, 'request' | 'resource' | 'profile'>
 }
 
+const wantsEstimate = (count: string | undefined) => count === 'planned' || count === 'estimated'
+
 export function compileRequest(request: ApiRequest, cache: SchemaCache, target: Target, limits: Limits): CompileResult {
-  void request
-  void cache
-  void target
-  void limits
-  throw new ApiError('SERVICE_UNAVAILABLE', { message: 'The data API engine is not wired yet' })
+  const ctx: PlanContext = {
+    cache,
+    schema: target.schema,
+    limits: { maxEmbedDepth: limits.maxEmbedDepth, maxFilters: limits.maxFilters, ...(limits.maxRows !== null && { maxRows: limits.maxRows }) },
+  }
+  if (target.kind === 'rpc') {
+    const plan = planCall(ctx, target.name, request)
+    return {
+      compiled: { statement: buildCall(plan), readOnly: request.invokeMethod === 'get' },
+      respond: { returnsVoid: plan.returnsVoid },
+    }
+  }
+  if (request.action === 'read') {
+    const plan = planRead(ctx, target.name, request)
+    return {
+      compiled: {
+        statement: buildRead(plan),
+        readOnly: true,
+        // PostgREST's `estimated` counts exactly below db-max-rows; without that bound set here
+        // both use the planner's estimate.
+        ...(wantsEstimate(plan.count) && { explain: buildCountExplain(plan) }),
+      },
+      respond: {},
+    }
+  }
+  const plan = planMutation(ctx, target.name, request)
+  return {
+    compiled: { statement: buildMutation(plan), readOnly: false },
+    respond: { hasConflictTarget: plan.table.primaryKey.length > 0 || request.query.onConflict !== undefined },
+  }
 }

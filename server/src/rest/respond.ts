@@ -65,10 +65,14 @@ function shapedBody(media: MediaType, result: StatementResult): string {
   return result.body ?? (media.kind === 'csv' ? '' : '[]')
 }
 
-function locationOf(resource: string, location: Record<string, unknown> | null | undefined): string | undefined {
-  if (!location || Object.keys(location).length === 0) return undefined
-  const query = Object.entries(location)
-    .map(([k, v]) => `${encodeURIComponent(k)}=eq.${encodeURIComponent(v === null ? 'null' : String(v))}`)
+function locationOf(resource: string, pairs: string[] | null | undefined): string | undefined {
+  if (!pairs || pairs.length === 0) return undefined
+  // As PostgREST's renderSimpleQuery: each `key=value` pair URL-encoded on both sides.
+  const query = pairs
+    .map((pair) => {
+      const at = pair.indexOf('=')
+      return `${encodeURIComponent(pair.slice(0, at))}=${encodeURIComponent(pair.slice(at + 1))}`
+    })
     .join('&')
   return `/${resource}?${query}`
 }

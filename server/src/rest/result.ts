@@ -9,8 +9,8 @@ export interface StatementResult {
   total_count: number | null
   /** JSON text (array or, for a single-row call, object) or CSV text. */
   body: string | null
-  /** Primary-key values of the first inserted row, for `Location` (inserts only). */
-  location?: Record<string, unknown> | null
+  /** `col=eq.value` per primary-key column of the one inserted row, for `Location`; else empty. */
+  location?: string[] | null
   /** Rows inserted by an upsert (200 vs 201), when the builder reports it. */
   inserted?: number | null
   /** `response.headers` / `response.status` set by the SQL (functions), when reported. */
@@ -30,7 +30,7 @@ export function normaliseResult(row: Record<string, unknown> | undefined): State
     page_total: num(row?.page_total) ?? 0,
     total_count: num(row?.total_count),
     body: (row?.body as string | null | undefined) ?? null,
-    location: (row?.location as Record<string, unknown> | null | undefined) ?? null,
+    location: (row?.location as string[] | null | undefined) ?? null,
     inserted: num(row?.inserted),
     response_headers: (row?.response_headers as string | null | undefined) ?? null,
     response_status: (row?.response_status as string | null | undefined) ?? null,
