@@ -28,8 +28,11 @@ export type TokenResponse = TokenGrant & { user: AuthUser }
 export interface AuthService {
   readonly betterAuth: BetterAuth
   readonly mailer: Mailer
-  /** New access token from a session token; refused once the session is gone or the user banned. */
-  refresh(refreshToken: string): Promise<TokenResponse>
+  /**
+   * New access token from a session, named by its token or by the session cookie; refused once
+   * the session is gone or the user banned.
+   */
+  refresh(from: { refreshToken: string } | { cookie: string }): Promise<TokenResponse>
   /** The token of a live session, to present an access token's session to better-auth. */
   findSessionToken(sessionId: string): Promise<string | undefined>
   close(): Promise<void>
@@ -56,9 +59,9 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
   return {
     betterAuth,
     mailer,
-    async refresh(refreshToken) {
+    async refresh(from) {
       const found = await betterAuth.api.getSession({
-        headers: new Headers({ authorization: `Bearer ${refreshToken}` }),
+        headers: new Headers('refreshToken' in from ? { authorization: `Bearer ${from.refreshToken}` } : { cookie: from.cookie }),
         query: { disableCookieCache: true },
       })
       if (!found || isBanned(found.user)) throw authError('AUTH_REFRESH_TOKEN_INVALID')

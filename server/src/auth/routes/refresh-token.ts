@@ -1,9 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi'
+import { ApiError } from '../../errors/index.js'
 import { errorResponses, type Router } from '../../http/index.js'
 import type { AuthService } from '../auth-service.js'
 
 const RefreshBody = z
-  .object({ refresh_token: z.string().min(1).max(512) })
+  .object({
+    refresh_token: z.string().min(1).max(512).optional().openapi({
+      description: 'The session token from sign-in. Omitted: the session cookie (after a magic link or OAuth redirect).',
+    }),
+  })
   .openapi('RefreshTokenBody')
 
 const TokenResponse = z
@@ -42,7 +47,10 @@ export const refreshTokenRoute = createRoute({
 
 export function registerRefreshToken(router: Router, auth: AuthService) {
   router.openapi(refreshTokenRoute, async (c) => {
-    const grant = await auth.refresh(c.req.valid('json').refresh_token)
+    const { refresh_token: refreshToken } = c.req.valid('json')
+    const cookie = c.req.header('cookie')
+    if (!refreshToken && !cookie) throw new ApiError('INVALID_INPUT', { message: 'refresh_token is required', hint: 'Send the refresh_token from sign-in' })
+    const grant = await auth.refresh(refreshToken ? { refreshToken } : { cookie: cookie! })
     return c.json(grant, 200)
   })
 }

@@ -1,0 +1,93 @@
+/**
+ * Brute-force limits on sign-in, sign-up, reset and magic-link routes: per client IP and per
+ * account (email, case-insensitive), answered 429 in the shared error shape, and shared between
+ * two app instances through Redis.
+ */
+import { randomBytes } from 'node:crypto'
+import { Redis } from 'ioredis'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { buildTestApp, type TestApp } from './app.js'
+import { bodyOf, post } from './auth-helpers.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+
+const PASSWORD = 'correct horse battery staple 1'
+const apps: TestApp[] = []
+const dbs: TestDatabase[] = []
+const redises: Redis[] = []
+
+afterAll(async () => {
+  for (const a of apps) await a.close()
+  for (const d of dbs) await d.drop()
+  for (const r of redises) r.disconnect()
+})
+
+async function app(env: Record<string, string>, redis?: Redis, t?: TestDatabase): Promise<TestApp> {
+  if (!t) {
+    t = await createTestDatabase()
+    dbs.push(t)
+  }
+  const floe = await buildTestApp(t, { RATE_LIMIT_PER_IP: '0', ...env }, redis ? { redis } : {})
+  apps.push(floe)
+  return floe
+}
+
+const signInAs = (floe: TestApp, email: string) => post(floe, '/auth/v1/sign-in/email', { email, password: PASSWORD })
+
+describe('auth rate limits', () => {
+  it('limits sign-in attempts per IP, with Retry-After and the shared error body', async () => {
+    const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '3', AUTH_RATE_LIMIT_PER_EMAIL: '0' })
+    const statuses: number[] = []
+    let last: Response | undefined
+    for (let i = 0; i < 4; i++) {
+      last = await signInAs(floe, `user${i}@floe.test`)
+      statuses.push(last.status)
+    }
+    expect(statuses).toEqual([401, 401, 401, 429])
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await bodyOf(last!)).toMatchObject({ code: 'RATE_LIMITED', message: 'Too many requests', hint: expect.stringMatching(/^Retry after/) })
+  })
+
+  it('limits per account across IPs and routes, whatever the case of the email', async () => {
+    const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '0', AUTH_RATE_LIMIT_PER_EMAIL: '4', TRUST_PROXY: 'true' })
+    const ip = (n: number) => ({ 'x-forwarded-for': `203.0.113.${n}` })
+    const email = 'target@floe.test'
+    const seen = [
+      (await post(floe, '/auth/v1/sign-up/email', { email, password: PASSWORD, name: 't' }, ip(1))).status,
+      (await post(floe, '/auth/v1/request-password-reset', { email: 'Target@Floe.test' }, ip(2))).status,
+      (await post(floe, '/auth/v1/sign-in/magic-link', { email, callbackURL: '/' }, ip(3))).status,
+      (await post(floe, '/auth/v1/sign-in/email', { email, password: PASSWORD }, ip(4))).status,
+      (await post(floe, '/auth/v1/sign-in/email', { email: 'TARGET@floe.test', password: PASSWORD }, ip(5))).status,
+    ]
+    expect(seen).toEqual([200, 200, 200, 403, 429])
+    // Another account is not affected.
+    expect((await signInAs(floe, 'someone-else@floe.test')).status).toBe(401)
+  })
+
+  it('does not limit reads such as get-session', async () => {
+    const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '1' })
+    const codes = []
+    for (let i = 0; i < 3; i++) codes.push((await floe.app.request('/auth/v1/get-session', { headers: floe.anon })).status)
+    expect(codes).toEqual([200, 200, 200])
+  })
+
+  const redisUrl = inject('redisUrl')
+  it.skipIf(!redisUrl)('shares the per-account count between two instances through Redis', async () => {
+    const prefix = `floe-test-${randomBytes(4).toString('hex')}:`
+    const t = await createTestDatabase()
+    dbs.push(t)
+    const r1 = new Redis(redisUrl!)
+    const r2 = new Redis(redisUrl!)
+    redises.push(r1, r2)
+    const env = { AUTH_RATE_LIMIT_PER_IP: '0', AUTH_RATE_LIMIT_PER_EMAIL: '2', REDIS_PREFIX: prefix }
+    const a = await app(env, r1, t)
+    const b = await app(env, r2, t)
+    const email = 'shared@floe.test'
+    expect([(await signInAs(a, email)).status, (await signInAs(b, email)).status, (await signInAs(a, email)).status]).toEqual([401, 401, 429])
+    expect((await signInAs(b, email)).status).toBe(429)
+    const keys = await r1.keys(`${prefix}rl:auth-email:*`)
+    expect(keys.length).toBe(1)
+    // The account is counted under a hash, never the address itself.
+    expect(keys[0]).not.toContain('shared')
+    await r1.del(...keys)
+  })
+})
