@@ -133,5 +133,5 @@ function errorResponse(c: Context<AppEnv>, err: unknown, log: Logger): Response 
   const e = toApiError(err, c.var.identity?.role ?? 'anon')
   if (e.status >= 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
   for (const [name, value] of Object.entries(e.headers)) c.header(name, value)
-  return c.json(e.toBody(), e.status)
+  return c.body(JSON.stringify(e.toBody()), e.status, { 'Content-Type': 'application/json; charset=utf-8' })
 }

@@ -20,7 +20,8 @@ declare module 'vitest' {
   }
 }
 
-const TEMPLATE = 'floe_template'
+/** Per run: two test runs on one machine (CI and a developer's) must not drop each other's. */
+const TEMPLATE = `floe_template_${process.pid}`
 
 async function canConnect(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2_000 })
@@ -86,11 +87,20 @@ export async function setup(project: TestProject) {
   const redisOk = await redisReachable(redisUrl)
   if (!redisOk) process.stderr.write(`[floe tests] no Redis at ${redisUrl}: tests that need Redis are skipped\n`)
 
+  adminUrlForTeardown = adminUrl
   project.provide('adminDatabaseUrl', adminUrl)
   project.provide('templateDatabase', TEMPLATE)
   project.provide('redisUrl', redisOk ? redisUrl : undefined)
 }
 
+let adminUrlForTeardown: string | undefined
+
 export async function teardown() {
+  if (adminUrlForTeardown) {
+    const admin = new pg.Client({ connectionString: adminUrlForTeardown })
+    await admin.connect()
+    await admin.query(`drop database if exists ${TEMPLATE} with (force)`).catch(() => undefined)
+    await admin.end()
+  }
   await embedded?.stop()
 }

@@ -1,16 +1,19 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ERROR_CODES, type ErrorCode } from './codes.js'
 
+/** `details` is text, except where PostgREST sends JSON (PGRST201's candidate list). */
+export type ErrorDetails = string | null | readonly Record<string, unknown>[]
+
 export interface ErrorBody {
   code: string
   message: string
-  details: string | null
+  details: ErrorDetails
   hint: string | null
 }
 
 export interface ApiErrorOptions {
   message?: string
-  details?: string | null
+  details?: ErrorDetails
   hint?: string | null
   /** Logged, never sent. */
   cause?: unknown
@@ -25,7 +28,7 @@ export interface ApiErrorOptions {
 export class ApiError extends Error {
   readonly code: string
   readonly status: ContentfulStatusCode
-  readonly details: string | null
+  readonly details: ErrorDetails
   readonly hint: string | null
   readonly headers: Record<string, string>
 

@@ -15,6 +15,9 @@ describe('toApiError', () => {
     ['42501', 'anon', 401],
     ['42501', 'authenticated', 403],
     ['P0001', 'anon', 400],
+    ['55000', 'anon', 405],
+    ['54001', 'anon', 400],
+    ['54011', 'anon', 400],
   ])('maps SQLSTATE %s for %s to %i with PostgREST-style body', (code, role, status) => {
     const e = toApiError(pgError(code), role)
     expect(e.status).toBe(status)

@@ -41,6 +41,16 @@ export function statusForSqlState(code: string, role: string): number {
       return 503
     case 'P0001': // raise_exception
       return 400
+    // Floe departs from PostgREST (500) where the cause is the request itself, since a 500 from
+    // user input is a bug: writing to a view Postgres cannot write through, and input that hits a
+    // program limit (JSON nested too deep, too many columns, a value too large for an index).
+    case '55000': // object_not_in_prerequisite_state: "cannot insert into view"
+      return 405
+    case '54000': // program_limit_exceeded
+    case '54001': // statement_too_complex (stack depth)
+    case '54011': // too_many_columns
+    case '54023': // too_many_arguments
+      return 400
   }
   const cls = code.slice(0, 2)
   if (cls === '08') return 503 // connection exception
@@ -68,6 +78,8 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
       details: err.detail ?? null,
       hint: err.hint ?? null,
       cause: err,
+      // PostgREST: an anonymous request refused by a privilege is told to authenticate.
+      ...(status === 401 && { headers: { 'WWW-Authenticate': 'Bearer' } }),
     })
   }
   if (err instanceof HTTPException) {

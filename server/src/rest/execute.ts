@@ -33,6 +33,9 @@ export async function executeCompiled(trx: Kysely<DB>, compiled: Compiled, reque
     result.total_count = await plannedCount(trx, compiled.explain)
   }
   const p = request.preferences
+  if (request.action === 'upsert' && result.page_total === 0) {
+    throw ApiError.raw('PGRST115', 400, { message: 'Payload values do not match URL in primary key column(s)', details: null, hint: null })
+  }
   if (request.media.kind === 'object' && request.action !== 'read') singularBody(result)
   if (p.handling === 'strict' && p.maxAffected !== undefined && result.page_total > p.maxAffected) {
     throw ApiError.raw('PGRST124', 400, {

@@ -109,9 +109,11 @@ export function respond(ctx: RespondContext, result: StatementResult): RestRespo
       return { status, headers, body: request.headersOnly ? null : shapedBody(request.media, result) }
     }
     case 'create': {
+      // A mutation's count is the rows it affected (PostgREST's rsQueryTotal).
+      result = { ...result, total_count: p.count ? result.page_total : null }
       const location = locationOf(ctx.resource, result.location)
       if (location) headers.Location = location
-      headers['Content-Range'] = contentRange(1, 0, p.count ? result.total_count : null)
+      headers['Content-Range'] = contentRange(1, 0, result.total_count)
       const status = p.resolution === 'merge-duplicates' && result.inserted !== null && result.inserted !== undefined && result.inserted <= 0 ? 200 : 201
       if (!representation) return { status, headers, body: null }
       withContentType()
@@ -119,10 +121,11 @@ export function respond(ctx: RespondContext, result: StatementResult): RestRespo
     }
     case 'update':
     case 'delete': {
+      result = { ...result, total_count: p.count ? result.page_total : null }
       headers['Content-Range'] =
         request.action === 'update'
-          ? contentRange(0, result.page_total - 1, p.count ? result.total_count : null)
-          : contentRange(1, 0, p.count ? result.total_count : null)
+          ? contentRange(0, result.page_total - 1, result.total_count)
+          : contentRange(1, 0, result.total_count)
       if (!representation) return { status: 204, headers, body: null }
       withContentType()
       return { status: 200, headers, body: shapedBody(request.media, result) }

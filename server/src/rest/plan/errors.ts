@@ -2,11 +2,11 @@
  * The planner's errors, with PostgREST's codes, statuses and wording (Error.hs), so clients that
  * branch on `code` or show `hint` behave the same against Floe.
  */
-import { ApiError } from '../../errors/index.js'
+import { ApiError, type ErrorDetails } from '../../errors/index.js'
 import type { Relationship, SchemaCache, Table } from '../schema-cache/types.js'
 import { fuzzyBest, fuzzyMatches, levenshtein } from './fuzzy.js'
 
-const raw = (code: string, status: 400 | 404 | 300 | 406, message: string, details: string | null = null, hint: string | null = null) =>
+const raw = (code: string, status: 400 | 404 | 300 | 406, message: string, details: ErrorDetails = null, hint: string | null = null) =>
   ApiError.raw(code, status, { message, details, hint })
 
 const unqualified = (qn: string) => qn.slice(qn.indexOf('.') + 1)
@@ -70,14 +70,11 @@ function describeRelationship(r: Relationship): Record<string, string> {
   }
 }
 
-/**
- * PGRST201 (status 300). PostgREST's details is a JSON array; ApiError carries a string, so it is
- * the array's JSON text — the router may parse it back to send the array itself.
- */
+/** PGRST201 (status 300). PostgREST's details is a JSON array of the candidates. */
 export function ambiguousRelationship(parent: string, child: string, rels: Relationship[]): ApiError {
   const hints = rels.map((r) => `'${unqualified(r.foreignTable)}!${r.kind === 'many-to-many' && r.junction ? unqualified(r.junction.table) : r.constraintName}'`)
   return raw('PGRST201', 300, `Could not embed because more than one relationship was found for '${parent}' and '${child}'`,
-    JSON.stringify(rels.map(describeRelationship)),
+    rels.map(describeRelationship),
     `Try changing '${child}' to one of the following: ${hints.join(', ')}. Find the desired relationship in the 'details' key.`)
 }
 

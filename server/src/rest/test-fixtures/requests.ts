@@ -2,7 +2,7 @@
  * Shortcuts for the unit tests: parse a request against the films fixture, and catch an ApiError
  * as its status and body.
  */
-import { ApiError } from '../../errors/index.js'
+import { ApiError, type ErrorBody } from '../../errors/index.js'
 import { parseRequest } from '../parse/index.js'
 import type { ApiRequest } from '../parse/types.js'
 import type { PlanContext } from '../plan/index.js'
@@ -18,7 +18,7 @@ export function rpcRequest(method: string, query: string, headers: Record<string
   return parseRequest({ method, target: 'rpc', query, headers, ...(body !== undefined && { body }) })
 }
 
-export function apiErrorOf(fn: () => unknown): { status: number; code: string; message: string; details: string | null; hint: string | null } {
+export function apiErrorOf(fn: () => unknown): { status: number } & ErrorBody {
   try {
     fn()
   } catch (e) {
