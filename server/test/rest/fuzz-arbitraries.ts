@@ -513,8 +513,8 @@ export const WRITE_METHODS = ['POST', 'PATCH', 'PUT', 'DELETE'] as const
 export const ODD_METHODS = ['patch', 'get', 'PROPFIND', 'FOO', 'LINK', 'QUERY'] as const
 
 /** One line per request, for assertion messages: enough to replay it with curl or app.request. */
-export function describeRequest(r: FuzzRequest): string {
-  const body = r.body === undefined ? '' : `\n  body (${r.body.length} chars): ${JSON.stringify(r.body.length > 1500 ? `${r.body.slice(0, 1500)}…` : r.body)}`
-  const path = r.path.length > 1500 ? `${r.path.slice(0, 1500)}… (${r.path.length} chars)` : r.path
+export function describeRequest(r: FuzzRequest, max = 600): string {
+  const body = r.body === undefined ? '' : `\n  body (${r.body.length} chars): ${JSON.stringify(r.body.length > max ? `${r.body.slice(0, max)}…` : r.body)}`
+  const path = r.path.length > max ? `${r.path.slice(0, max)}… (${r.path.length} chars)` : r.path
   return `${r.method} /rest/v1${path}\n  headers: ${JSON.stringify(r.headers)}${body}`
 }
