@@ -92,6 +92,17 @@ describe('anonymous sign-in', () => {
     expect(await (await floe.app.request('/test/sql', { headers: bearer(floe, s) })).json()).toEqual([{ uid: s.user.id, is_anonymous: 'true' }])
   })
 
+  it('upgrades to a full account: signing in while anonymous replaces the anonymous user', async () => {
+    const anon = await bodyOf<SignedIn>(await post(floe, '/auth/v1/sign-in/anonymous', {}))
+    await signUpVerified(floe, 'upgraded@floe.test', PASSWORD)
+    const res = await post(floe, '/auth/v1/sign-in/email', { email: 'upgraded@floe.test', password: PASSWORD }, { authorization: `Bearer ${anon.access_token}` })
+    expect(res.status).toBe(200)
+    const full = await bodyOf<SignedIn>(res)
+    expect(full.user.id).not.toBe(anon.user.id)
+    const left = await sql`select id from auth.users where id = ${anon.user.id}`.execute(floe.database.db)
+    expect(left.rows).toEqual([])
+  })
+
   it('is refused when AUTH_ANONYMOUS_ENABLED is off (the default)', async () => {
     const plain = await app()
     const res = await post(plain, '/auth/v1/sign-in/anonymous', {})
@@ -159,6 +170,33 @@ describe('change password and email', () => {
     expect(res.status).toBe(200)
     const sent = await sql<{ kind: string; to_address: string }>`select kind, to_address from auth.outbox where to_address in ('old@floe.test', 'new@floe.test') order by id`.execute(floe.database.db)
     expect(sent.rows.map((r) => `${r.kind}:${r.to_address}`)).toContain('change-email:old@floe.test')
+  })
+})
+
+describe('admin plugin', () => {
+  it('lists and creates users, sets a role, and revokes sessions (refresh refused after)', async () => {
+    await signUpVerified(floe, 'boss@floe.test', PASSWORD)
+    await sql`update auth.users set role = 'admin' where email = 'boss@floe.test'`.execute(floe.database.db)
+    const boss = await signIn(floe, 'boss@floe.test', PASSWORD)
+    const as = { authorization: `Bearer ${boss.access_token}` }
+
+    const created = await post(floe, '/auth/v1/admin/create-user', { email: 'made@floe.test', password: PASSWORD, name: 'Made', role: 'user' }, as)
+    expect(created.status).toBe(200)
+    const { user } = await bodyOf<{ user: { id: string } }>(created)
+    const list = await floe.app.request('/auth/v1/admin/list-users?searchValue=made@floe.test&searchField=email', { headers: { ...floe.anon, ...as } })
+    expect(list.status).toBe(200)
+    expect((await bodyOf<{ users: { id: string }[] }>(list)).users.map((u) => u.id)).toEqual([user.id])
+    expect((await post(floe, '/auth/v1/admin/set-role', { userId: user.id, role: 'admin' }, as)).status).toBe(200)
+
+    await sql`update auth.users set email_verified = true where id = ${user.id}`.execute(floe.database.db)
+    const made = await signIn(floe, 'made@floe.test', PASSWORD)
+    expect((await post(floe, '/auth/v1/admin/revoke-user-sessions', { userId: user.id }, as)).status).toBe(200)
+    const refreshed = await floe.app.request('/auth/v1/token?grant_type=refresh_token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: made.refresh_token }),
+    })
+    await expectError(refreshed, 401, 'AUTH_REFRESH_TOKEN_INVALID')
   })
 })
 

@@ -72,6 +72,16 @@ export function createBetterAuth(deps: BetterAuthDeps) {
       // Only the message: better-auth's extra arguments can hold request data.
       log: (level, message) => log[level === 'error' ? 'error' : level === 'warn' ? 'warn' : 'debug']({ module: 'better-auth' }, message),
     },
+    // better-auth prints API errors to the console by itself; Floe answers 4xx in the shared shape
+    // and logs only failures, through its own (redacting) logger, by name and message.
+    onAPIError: {
+      onError: (e) => {
+        const status = typeof e === 'object' && e !== null && 'statusCode' in e ? Number(e.statusCode) : 500
+        if (status < 500) return
+        const err = e instanceof Error ? { name: e.name, message: e.message } : { message: String(e) }
+        log.error({ module: 'better-auth', err }, 'better-auth failed')
+      },
+    },
     advanced: {
       database: { generateId: 'uuid' },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
