@@ -105,6 +105,10 @@ describe('buildMutation: update and delete', () => {
     )
   })
 
+  it('reports the affected rows as total_count with count=exact', () => {
+    expect(build('DELETE', 'reviews', 'id=eq.1', undefined, 'count=exact').text).toContain('SELECT pg_catalog.count(_postgrest_t) AS total_count, pg_catalog.count(_postgrest_t) AS page_total')
+  })
+
   it('deletes with filters, and with order+limit through pgrst_affected_rows', () => {
     expect(build('DELETE', 'reviews', 'stars=lt.3&select=id', undefined, 'return=representation')).toEqual({
       text: 'WITH pgrst_source AS (DELETE FROM "public"."reviews" WHERE "public"."reviews"."stars" < $1 RETURNING "public"."reviews"."id")' +

@@ -1,7 +1,7 @@
 /**
  * The write statement (PostgREST's prepareWrite): the mutation in the `pgrst_source` CTE, the
  * response read over its RETURNING rows. One row:
- *   total_count  bigint  always null (the executor uses page_total for Content-Range)
+ *   total_count  bigint  with Prefer: count=exact the rows affected (PostgREST's total for writes), else null
  *   page_total   bigint  rows inserted / updated / deleted
  *   body         text    the rows as shaped by `select=` with return=representation, else ''
  *   location     text[]  POST with return=headers-only and one row: `col=eq.value` per primary-key
@@ -38,7 +38,7 @@ export function buildMutation(plan: MutationPlan): SqlStatement {
   const rows = plan.returnRepresentation ? readQuery(p, plan.read.root) : 'SELECT * FROM pgrst_source'
   const text =
     `WITH pgrst_source AS (${mutation}) ` +
-    'SELECT null::bigint AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ' +
+    `SELECT ${plan.read.count === 'exact' ? 'pg_catalog.count(_postgrest_t)' : 'null::bigint'} AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ` +
     `${plan.returnRepresentation ? bodyExpression(plan.read.media, false) : "''::text"} AS body, ` +
     `${locationExpression(plan)} AS location, ${insertedExpression(plan)} AS inserted ` +
     `FROM (${rows}) _postgrest_t`

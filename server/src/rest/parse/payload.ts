@@ -44,7 +44,27 @@ export interface PayloadInput {
   hasColumnsParam: boolean
 }
 
+/** Postgres' JSON parser recurses; a body nested deeper than this would exhaust its stack (54001). */
+export const MAX_JSON_DEPTH = 512
+
+function jsonDepth(raw: string): number {
+  let depth = 0
+  let max = 0
+  let inString = false
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (inString) {
+      if (c === 92) i++
+      else if (c === 34) inString = false
+    } else if (c === 34) inString = true
+    else if (c === 123 || c === 91) max = Math.max(max, ++depth)
+    else if (c === 125 || c === 93) depth--
+  }
+  return max
+}
+
 function parseJsonBody(body: string, isRpc: boolean, hasColumnsParam: boolean): Payload {
+  if (jsonDepth(body) > MAX_JSON_DEPTH) throw invalidBody(`JSON nested deeper than ${MAX_JSON_DEPTH} levels`)
   if (hasColumnsParam) return { raw: body, isObject: looksLikeObject(body), keys: [] }
   const raw = body === '' && isRpc ? '{}' : body
   let value: unknown

@@ -14,7 +14,14 @@ import { fromLimitOffset, type NonnegRange } from './range.js'
 import type { EmbedPath, Filter, LogicTree, OrderTerm, QueryParams, SelectItem } from './types.js'
 
 export function parseOrThrow<T>(p: Parser<T>, sourceName: string, input: string): T {
-  const r = runParser(p, sourceName, input)
+  let r: ReturnType<typeof runParser<T>>
+  try {
+    r = runParser(p, sourceName, input)
+  } catch (e) {
+    // The grammar is recursive (embeds, logic trees): absurd nesting must be a 400, not a crash.
+    if (!(e instanceof RangeError)) throw e
+    r = { ok: false, message: `"${sourceName}"`, details: 'nested too deeply' }
+  }
   if (r.ok) return r.value
   throw ApiError.raw('PGRST100', 400, { message: r.message, details: r.details, hint: null })
 }

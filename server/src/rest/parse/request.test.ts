@@ -59,6 +59,11 @@ describe('parseRequest: query parameters', () => {
     expect(errorOf({ query })).toEqual({ status: 400, code: 'PGRST100', message, details, hint: null })
   })
 
+  it('answers absurdly nested select trees with PGRST100, not a crash', () => {
+    const deep = `${'a('.repeat(20000)}${')'.repeat(20000)}`
+    expect(errorOf({ query: `select=${deep}` })).toMatchObject({ status: 400, code: 'PGRST100', details: 'nested too deeply' })
+  })
+
   it('treats operator-less parameters as rpc arguments on GET rpc', () => {
     const r = parseRequest({ method: 'GET', target: 'rpc', query: 'a=1&b=eq.2&a=3', headers: {} })
     expect(r.action).toBe('call')
@@ -137,6 +142,11 @@ describe('parseRequest: payload', () => {
   it('rejects bad JSON and non-uniform arrays with PGRST102', () => {
     expect(() => post('{"a":')).toThrow('Empty or invalid json')
     expect(() => post('[{"a":1},{"b":2}]')).toThrow('All object keys must match')
+  })
+
+  it('refuses bodies nested deeper than Postgres can parse', () => {
+    expect(() => post(`${'['.repeat(600)}${']'.repeat(600)}`)).toThrow('JSON nested deeper than 512 levels')
+    expect(post('{"a":"[[[[[[[[[["}').columns).toEqual(['a'])
   })
 
   it('reads CSV and form bodies as JSON', () => {

@@ -45,6 +45,11 @@ describe('planMutation', () => {
     expect(apiErrorOf(() => plan(method, query, body, prefer))).toMatchObject({ code, message })
   })
 
+  it('refuses writes a view cannot take with 405, in Postgres’ words', () => {
+    expect(apiErrorOf(() => plan('POST', '', '{"id":1}', '', 'film_view'))).toMatchObject({ status: 405, code: '55000', message: 'cannot insert into view "film_view"' })
+    expect(apiErrorOf(() => plan('DELETE', 'id=eq.1', undefined, '', 'film_view'))).toMatchObject({ status: 405, message: 'cannot delete from view "film_view"' })
+  })
+
   it('plans PUT as a merge on the primary key with the filters as body conditions', () => {
     const p = plan('PUT', 'id=eq.1', '{"id":1,"title":"t"}')
     expect(p).toMatchObject({ kind: 'upsert', onConflict: { resolution: 'merge-duplicates', columns: ['id'] }, applyDefaults: false })

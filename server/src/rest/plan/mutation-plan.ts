@@ -61,10 +61,28 @@ function rootOrder(scope: NodeScope, request: ApiRequest): PlannedOrder[] {
   return terms.filter((t) => t.relation === undefined).map((t) => resolveOrderTerm(scope, t))
 }
 
+const VERB: Record<MutationKind, { flag: 'insertable' | 'updatable' | 'deletable'; words: string }> = {
+  insert: { flag: 'insertable', words: 'insert into' },
+  upsert: { flag: 'insertable', words: 'insert into' },
+  update: { flag: 'updatable', words: 'update' },
+  delete: { flag: 'deletable', words: 'delete from' },
+}
+
+/**
+ * A view Postgres cannot write through fails with 55000, which PostgREST answers as a 500. It is
+ * the client's request that cannot be served, so Floe answers 405 with Postgres' own words.
+ */
+function checkWritable(table: Table, kind: MutationKind): void {
+  const { flag, words } = VERB[kind]
+  if (table.kind === 'table' || table.kind === 'partitioned_table' || table[flag]) return
+  throw ApiError.raw('55000', 405, { message: `cannot ${words} view "${table.name}"`, details: null, hint: null })
+}
+
 export function planMutation(ctx: PlanContext, tableName: string, request: ApiRequest): MutationPlan {
   const kind = KIND[request.action]
   if (kind === undefined) throw new Error(`planMutation called for ${request.action}`)
   const table = getTable(ctx, tableName)
+  checkWritable(table, kind)
   if (kind === 'upsert') checkPutFilters(request, table)
   const scope: NodeScope = { table, ref: { kind: 'table', schema: table.schema, name: table.name }, embeds: new Map() }
   const where = rootWhere(scope, request)
@@ -85,6 +103,6 @@ export function planMutation(ctx: PlanContext, tableName: string, request: ApiRe
     returning: wantsRows ? returningColumns(root, table.primaryKey) : [],
     returnRepresentation: prefs.return === 'representation',
     wantsLocation: kind === 'insert' && prefs.return === 'headers-only',
-    read: { root, media: request.media, headersOnly: prefs.return !== 'representation' },
+    read: { root, media: request.media, headersOnly: prefs.return !== 'representation', ...(prefs.count !== undefined && { count: prefs.count }) },
   }
 }

@@ -96,6 +96,13 @@ describe('planRead: errors', () => {
     expect(err('id=gt.1&id=lt.9&or=(year.eq.1,year.eq.2)', 'films', ctx)).toMatchObject({ status: 400, details: '4 filters exceed the maximum of 3' })
   })
 
+  it('bounds logic nesting, json path length and select width below Postgres’ own limits', () => {
+    const ctx = { ...filmsContext, limits: { maxLogicDepth: 2, maxJsonPath: 2, maxSelectItems: 3 } }
+    expect(err('or=(and(or(id.eq.1)))', 'films', ctx)).toMatchObject({ status: 400, details: 'Logic tree depth 3 exceeds the maximum of 2' })
+    expect(err('select=meta->a->b->c', 'films', ctx)).toMatchObject({ status: 400, details: 'JSON path of 3 steps exceeds the maximum of 2' })
+    expect(err('select=id,id,id,directors(id)', 'films', ctx)).toMatchObject({ status: 400, details: '4 select items exceed the maximum of 3' })
+  })
+
   it('rejects unknown preferences under handling=strict (PGRST122)', () => {
     const e = apiErrorOf(() => planRead(filmsContext, 'films', request('GET', '', { prefer: 'handling=strict, foo' })))
     expect(e).toMatchObject({ status: 400, code: 'PGRST122', details: 'Invalid preferences: foo' })

@@ -7,23 +7,15 @@ import { assertStrictPreferences } from '../parse/index.js'
 import type { ApiRequest, Range, SelectItem } from '../parse/types.js'
 import type { SchemaCache, Table } from '../schema-cache/types.js'
 import { buildDraftTree, type DraftNode } from './draft-tree.js'
-import { aggregatesNotAllowed, notEmbedded, relatedOrderNotToOne, spreadNotToOne, tableNotFound, tooComplex } from './errors.js'
+import { aggregatesNotAllowed, notEmbedded, relatedOrderNotToOne, spreadNotToOne, tableNotFound } from './errors.js'
 import { findRelationship, isToOne } from './find-relationship.js'
+import { checkLimits, DEFAULT_LIMITS, type PlanLimits } from './limits.js'
 import {
   orderDirection, resolveLogic, resolveFilterLeaf, resolveOrderTerm, resolveRelatedOrderField, resolveSelect, type NodeScope,
 } from './resolve.js'
 import type { EmbedNode, JoinCondition, PlannedOrder, ReadPlan, ReadPlanNode, SqlRef } from './types.js'
 
-export interface PlanLimits {
-  /** Deepest embed allowed (`a(b(c))` is depth 3). */
-  maxEmbedDepth: number
-  /** Filters counted over every level, logic-tree leaves included. */
-  maxFilters: number
-  /** PostgREST's db-max-rows: caps every level's limit on reads. */
-  maxRows?: number
-}
-
-export const DEFAULT_LIMITS: PlanLimits = { maxEmbedDepth: 8, maxFilters: 100 }
+export { DEFAULT_LIMITS, type PlanLimits }
 
 export interface PlanContext {
   cache: SchemaCache
@@ -40,22 +32,6 @@ export function getTable(ctx: PlanContext, name: string): Table {
 
 const hasAggregate = (items: SelectItem[]): boolean =>
   items.some((i) => (i.type === 'field' ? i.aggregate !== undefined : hasAggregate(i.children)))
-
-function depthOf(node: DraftNode): number {
-  return Math.max(node.depth, ...node.children.map(depthOf))
-}
-
-function countLeaves(node: DraftNode): number {
-  const leaves = (t: DraftNode['logic'][number]): number => (t.type === 'filter' ? 1 : t.children.reduce((a, c) => a + leaves(c), 0))
-  return node.filters.length + node.logic.reduce((a, t) => a + leaves(t), 0) + node.children.reduce((a, c) => a + countLeaves(c), 0)
-}
-
-function checkLimits(draft: DraftNode, limits: PlanLimits, extraFilters: number): void {
-  const depth = depthOf(draft)
-  if (depth > limits.maxEmbedDepth) throw tooComplex(`Embedding depth ${depth} exceeds the maximum of ${limits.maxEmbedDepth}`)
-  const filters = countLeaves(draft) + extraFilters
-  if (filters > limits.maxFilters) throw tooComplex(`${filters} filters exceed the maximum of ${limits.maxFilters}`)
-}
 
 function capRange(range: Range, maxRows: number | undefined): Range {
   if (maxRows === undefined || range.limit === 0) return range

@@ -69,8 +69,10 @@ function buildTable(schema: string, name: string, spec: TableSpec): Table {
   const primaryKey = spec.primaryKey ?? parsed.filter((p) => p.pk).map((p) => p.column.name)
   const uniqueKeys = [...(spec.unique ?? []), ...parsed.filter((p) => p.unique).map((p) => [p.column.name])]
   const kind = spec.kind ?? 'table'
+  // Fixture views are the non-updatable kind (e.g. with joins or aggregates).
+  const writable = kind === 'table'
   return {
-    schema, name, kind, insertable: true, updatable: true, deletable: true, columns,
+    schema, name, kind, insertable: writable, updatable: writable, deletable: writable, columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey, uniqueKeys, description: null,
   }
 }
