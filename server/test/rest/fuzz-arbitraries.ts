@@ -12,6 +12,8 @@ export interface FuzzRequest {
   path: string
   headers: Record<string, string>
   body?: string
+  /** `latin1`: the body's characters are sent as single bytes (so it can be invalid UTF-8). */
+  bodyEncoding?: 'latin1'
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -322,8 +324,35 @@ const filterOps = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'matc
 const filterValues = ['1', '0', '-1', 'abc', 'null', 'true', 'unknown', '(1,2,3)', '()', '("a,b","c")', '{a,b}', '{}',
   '{"a":1}', '[1,10)', '(,)', 'empty', '2024-01-01', '*a*', '^A.*$', '(', 'fox', '%25', '', '99999999999999999999', '1.5e10']
 
+const CASTS = ['text', 'int', 'int8', 'numeric', 'json', 'jsonb', 'bool', 'date', 'uuid', 'xml', 'regclass', 'regproc',
+  'void', 'record', '"char"', 'text[]', 'int[][]', 'pg_catalog.text', 'nonexistent_type', 'int4range', 'tsvector', 'bytea',
+  'money', 'interval', 'float8', 'oid', 'name', 'anyelement', 'cstring', 'trigger', 'films', 'character varying(3)']
+const JSON_PATHS = ['->a', '->>a', '->0', '->>0', '->-1', "->'a'", '->"a b"', '->dims->w', '->dims->>h', '->colors->>0', '->>brand',
+  '->>weight', '->a->b->c->d->e->f', '->', '->>', '->>""', '->999999999999999999999']
+const EMBED_CHAIN = ['films', 'directors']
+
+/** Embeds nested `depth` levels, alternating films and directors: past the depth limit it is a 400. */
+function nestedEmbed(depth: number, root: 'films' | 'directors'): string {
+  let inner = 'id'
+  for (let i = depth; i > 0; i--) inner = `id,${EMBED_CHAIN[(i + (root === 'films' ? 1 : 0)) % 2]}(${inner})`
+  return `select=${inner}`
+}
+
 /** A synthetic filter/select/order/limit parameter, valid-ish by construction. */
 const syntheticParamArb: fc.Arbitrary<string> = fc.oneof(
+  fc.tuple(fc.constantFrom(...COLUMNS), fc.constantFrom(...CASTS)).map(([c, t]) => `select=id,${c}::${t}`),
+  fc.tuple(fc.constantFrom('specs', 'data', 'labels', 'title', 'id'), fc.constantFrom(...JSON_PATHS), fc.option(fc.constantFrom(...CASTS), { nil: undefined })).map(([c, p, t]) => `select=id,${c}${p}${t === undefined ? '' : `::${t}`}`),
+  fc.tuple(fc.constantFrom('specs', 'data', 'title'), fc.constantFrom(...JSON_PATHS), fc.constantFrom(...filterOps), fc.constantFrom(...filterValues)).map(([c, p, op, v]) => `${c}${p}=${op}.${v}`),
+  fc.tuple(fc.constantFrom('specs', 'data', 'title'), fc.constantFrom(...JSON_PATHS), fc.constantFrom('asc', 'desc')).map(([c, p, d]) => `order=${c}${p}.${d}`),
+  fc.tuple(fc.integer({ min: 1, max: 14 }), fc.constantFrom('films' as const, 'directors' as const)).map(([d, r]) => nestedEmbed(d, r)),
+  fc.constantFrom('order=reviews(stars)', 'order=directors(name).desc', 'order=directors(nope)', 'order=actors(name)', 'directors.order=name',
+    'reviews.limit=1', 'reviews.offset=-1', 'films.limit=99999999999999999999', 'offset=9223372036854775807', 'limit=9223372036854775808',
+    'title=fts(nonexistent).x', "title=fts(english'x).x", 'title=match.(', 'title=imatch.[', 'period=adj.[2024-13-01,)', 'valid=sl.garbage',
+    'specs=cs.not-json', 'labels=cs.{', 'labels=ov.{"a', 'id=in.(1,', 'id=in.(1,2)))', 'id=is.', 'id=eq', 'id', '=', '&&&', 'select=',
+    'select=*,*', 'select=id:', 'select=:id', 'select=...films(id)', 'select=films!inner!left(id)', 'select=directors!nope(name)', 'on_conflict=nope',
+    'columns=nope', 'columns=', 'select=count()', 'select=id.count()', 'select=sum(id)', 'select=id,count()', 'select=json_agg(x)'),
+  fc.constantFrom(...COLUMNS).chain((c) => fc.constantFrom(`order=${c}.asc.nullsfirst.nullslast`, `order=${c}..`, `order=${c}.desc,`, `${c}.order=${c}`)),
+
   fc
     .tuple(fc.constantFrom(...COLUMNS), fc.boolean(), fc.constantFrom(...filterOps), fc.option(fc.constantFrom('(english)', '(simple)', '(xx)'), { nil: '' }), fc.constantFrom(...filterValues))
     .map(([c, not, op, cfg, v]) => `${c}=${not ? 'not.' : ''}${op}${cfg}.${v}`),
@@ -349,6 +378,18 @@ const logicTreeArb: fc.Arbitrary<string> = fc
   }))
   .tree.map((t) => t.replace(/^(not\.)?(or|and)\(/, '$1$2=('))
 
+/** Nesting deep enough to exhaust a recursive parser, the planner or Postgres's stack. */
+const DEEP_QUERIES = [2_000, 5_000].flatMap((n) => [
+  `select=${'films('.repeat(n)}id${')'.repeat(n)}`,
+  `select=id,${'x:films('.repeat(n)}${')'.repeat(n)}`,
+  `or=(${'and('.repeat(n)}id.eq.1${')'.repeat(n)})`,
+  `or=(${'not.or('.repeat(n)}id.eq.1${')'.repeat(n)})`,
+  `select=specs${'->a'.repeat(n)}`,
+  `order=${'specs'}${'->a'.repeat(n)}`,
+  `id=in.(${'('.repeat(n)})`,
+  `select=${'('.repeat(n)}`,
+])
+
 /** A query string: from the corpus (maybe mutated), synthetic parameters, or both. */
 export function queryArb(corpus: string[]): fc.Arbitrary<string> {
   const base = corpus.length > 0 ? fc.constantFrom(...corpus) : fc.constant('')
@@ -361,6 +402,7 @@ export function queryArb(corpus: string[]): fc.Arbitrary<string> {
     { weight: 3, arbitrary: combined },
     { weight: 3, arbitrary: mutated(combined, '&') },
     { weight: 1, arbitrary: fc.string({ maxLength: 60, unit: 'binary' }) },
+    { weight: 1, arbitrary: fc.constantFrom(...DEEP_QUERIES) },
     { weight: 1, arbitrary: fc.constantFrom('select=' + 'id,'.repeat(3000) + 'id', 'id=in.(' + '1,'.repeat(5000) + '1)', 'x'.repeat(20_000), 'select=' + 'films('.repeat(50) + 'id' + ')'.repeat(50), 'or=' + '('.repeat(500) + 'id.eq.1' + ')'.repeat(500), Array.from({ length: 300 }, (_, i) => `id=neq.${i}`).join('&')) },
   )
 }
@@ -480,7 +522,11 @@ function nested(depth: number, kind: 'array' | 'object'): string {
 export interface BodyChoice {
   body: string
   contentType?: string
+  bodyEncoding?: 'latin1'
 }
+
+/** Bytes that are not UTF-8 (lone continuation bytes, overlong forms, a truncated sequence), as latin1 text. */
+const INVALID_UTF8 = ['{"name":"\xff\xfe"}', '{"name":"\xc0\xaf"}', '{"name":"\xe2\x82"}', '[{"id":1,"name":"\x80"}]', '\xef\xbb\xbf{}', '\xff']
 
 /** A body for a table (or function) whose corpus entries are given. */
 export function bodyArb(corpus: unknown[]): fc.Arbitrary<BodyChoice> {
@@ -500,7 +546,9 @@ export function bodyArb(corpus: unknown[]): fc.Arbitrary<BodyChoice> {
     { weight: 8, arbitrary: json.map((body) => ({ body, contentType: 'application/json' })) },
     { weight: 3, arbitrary: fc.tuple(json, fc.option(fc.constantFrom(...CONTENT_TYPES), { nil: undefined })).map(([body, contentType]) => (contentType === undefined ? { body } : { body, contentType })) },
     { weight: 1, arbitrary: fc.constantFrom('id,name\n200,x', 'id,name,color\n201,"a,b",c\n202,d,', 'id\n', '', 'a,b\n"unterminated', 'id,name\n203,NULL').map((body) => ({ body, contentType: 'text/csv' })) },
-    { weight: 1, arbitrary: fc.constantFrom('a=1&b=2', 'id=1&name=x', '').map((body) => ({ body, contentType: 'application/x-www-form-urlencoded' })) },
+    { weight: 1, arbitrary: fc.constantFrom('a=1&b=2', 'id=1&name=x', 'director_id=1', 'page=home&page=x', 'n=%zz', '=&=', '').map((body) => ({ body, contentType: 'application/x-www-form-urlencoded' })) },
+    { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...INVALID_UTF8), fc.constantFrom('application/json', 'text/csv', 'application/json; charset=latin1')).map(([body, contentType]) => ({ body, contentType, bodyEncoding: 'latin1' as const })) },
+    { weight: 1, arbitrary: fc.constantFrom('text/plain', 'application/octet-stream', 'text/xml').chain((contentType) => fc.string({ maxLength: 30 }).map((body) => ({ body, contentType }))) },
   )
 }
 
@@ -516,5 +564,6 @@ export const ODD_METHODS = ['patch', 'get', 'PROPFIND', 'FOO', 'LINK', 'QUERY'] 
 export function describeRequest(r: FuzzRequest, max = 600): string {
   const body = r.body === undefined ? '' : `\n  body (${r.body.length} chars): ${JSON.stringify(r.body.length > max ? `${r.body.slice(0, max)}…` : r.body)}`
   const path = r.path.length > max ? `${r.path.slice(0, max)}… (${r.path.length} chars)` : r.path
-  return `${r.method} /rest/v1${path}\n  headers: ${JSON.stringify(r.headers)}${body}`
+  const encoding = r.bodyEncoding === undefined ? '' : `\n  body sent as ${r.bodyEncoding} bytes`
+  return `${r.method} /rest/v1${path}\n  headers: ${JSON.stringify(r.headers)}${body}${encoding}`
 }

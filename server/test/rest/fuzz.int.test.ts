@@ -40,8 +40,17 @@ let h: RestHarness
 let fuzz: TestApp
 /** The app under fuzz: `fuzz`'s dependencies, with a logger that captures what a 5xx logs as its cause. */
 let app: OpenAPIHono<AppEnv>
-/** Error log lines of the request in flight (requests are sent one at a time). */
-let logged: string[] = []
+/** Error log lines by request id (X-Request-Id), so concurrent requests keep their own causes. */
+const logged = new Map<string, string[]>()
+function capture(line: string): void {
+  let reqId = ''
+  try {
+    reqId = String((JSON.parse(line) as { reqId?: unknown }).reqId ?? '')
+  } catch {
+    // an unparseable line is kept under ''
+  }
+  logged.set(reqId, [...(logged.get(reqId) ?? []), line])
+}
 let sql: pg.Client
 let identities: { name: string; headers: Record<string, string> }[] = []
 let fixtureBefore: Record<string, { count: number; digest: string }> = {}
@@ -64,7 +73,7 @@ const failures = new Map<string, Failure>()
 
 async function send(r: FuzzRequest): Promise<Response> {
   const init: RequestInit = { method: r.method, headers: r.headers }
-  if (r.body !== undefined) init.body = r.body
+  if (r.body !== undefined) init.body = r.bodyEncoding === 'latin1' ? Buffer.from(r.body, 'latin1') : r.body
   const request = new Request(`${BASE_URL}${r.path}`, init)
   sent++
   let timer: NodeJS.Timeout | undefined
@@ -102,8 +111,10 @@ function errorShapeProblems(text: string, contentType: string | null): string[] 
 }
 
 /** What the server logged as the cause of a 5xx (never sent to the client): SQLSTATE and message. */
-function loggedCause(): string {
-  const causes = logged.flatMap((line) => {
+function loggedCause(requestId: string | null): string {
+  const lines = logged.get(requestId ?? '') ?? []
+  logged.delete(requestId ?? '')
+  const causes = lines.flatMap((line) => {
     try {
       const entry = JSON.parse(line) as { err?: { code?: unknown; message?: unknown; stack?: unknown } }
       const err = entry.err
@@ -124,10 +135,11 @@ async function check(r: FuzzRequest): Promise<void> {
   let status = 0
   let text = ''
   const problems: string[] = []
-  logged = []
+  let requestId: string | null = null
   try {
     const res = await send(r)
     status = res.status
+    requestId = res.headers.get('x-request-id')
     statuses.set(status, (statuses.get(status) ?? 0) + 1)
     text = await res.text()
     const contentType = res.headers.get('content-type')
@@ -145,8 +157,11 @@ async function check(r: FuzzRequest): Promise<void> {
   } catch (err) {
     problems.push(`no response: ${err instanceof Error ? err.message : String(err)}`)
   }
-  if (problems.length === 0) return
-  const cause = loggedCause()
+  if (problems.length === 0) {
+    if (requestId !== null) logged.delete(requestId)
+    return
+  }
+  const cause = loggedCause(requestId)
   if (cause !== '') problems.push(`server log: ${cause}`)
 
   let code = ''
@@ -171,9 +186,9 @@ async function check(r: FuzzRequest): Promise<void> {
   throw new Error(`${problems.join('; ')}\n${describeRequest(r, 4_000)}\n  → ${status} ${text.slice(0, 2_000)}`)
 }
 
-function runProperty(arb: fc.Arbitrary<FuzzRequest>, numRuns: number): Promise<void> {
+function runProperty<T>(arb: fc.Arbitrary<T>, numRuns: number, predicate: (value: T) => Promise<void>): Promise<void> {
   return fc.assert(
-    fc.asyncProperty(arb, (r) => check(r)),
+    fc.asyncProperty(arb, predicate),
     {
       numRuns,
       ...(SEED !== undefined && { seed: SEED }),
@@ -209,6 +224,7 @@ function request(method: string, path: string, headers: Record<string, string>, 
     path,
     headers: body.contentType === undefined ? headers : { ...headers, 'Content-Type': body.contentType },
     body: body.body,
+    ...(body.bodyEncoding !== undefined && { bodyEncoding: body.bodyEncoding }),
   }
 }
 
@@ -330,6 +346,17 @@ function chaosArb(): fc.Arbitrary<FuzzRequest> {
     .map(([m, p, query, body, headers]) => request(m, withQuery(p, query), headers, m === 'GET' || m === 'HEAD' || m === 'get' ? undefined : body))
 }
 
+/** Property 6: batches sent at once (pool contention, lock waits, deadlocks); writes rolled back. */
+function batchArb(): fc.Arbitrary<FuzzRequest[]> {
+  return fc.array(fc.oneof({ weight: 2, arbitrary: readArb() }, { weight: 3, arbitrary: rollbackWriteArb() }, { weight: 1, arbitrary: rpcArb() }), { minLength: 2, maxLength: 12 })
+}
+
+async function checkBatch(batch: FuzzRequest[]): Promise<void> {
+  const results = await Promise.allSettled(batch.map((r) => check(r)))
+  const failed = results.flatMap((x, i) => (x.status === 'rejected' ? [`[${i}] ${x.reason instanceof Error ? x.reason.message : String(x.reason)}`] : []))
+  if (failed.length > 0) throw new Error(`${failed.length} of ${batch.length} concurrent requests failed:\n${failed.join('\n')}`)
+}
+
 // ------------------------------------------------------------------------------------------------
 // Set-up and checks of the database state
 
@@ -347,7 +374,7 @@ async function fixtureState(): Promise<Record<string, { count: number; digest: s
 beforeAll(async () => {
   h = await setupRest()
   fuzz = await buildTestApp(h.db, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' })
-  app = createApp({ ...fuzz.deps, log: createLogger('error', { write: (line: string) => void logged.push(line) }) })
+  app = createApp({ ...fuzz.deps, log: createLogger('error', { write: capture }) })
   sql = new pg.Client({ connectionString: h.db.url })
   await sql.connect()
   await sql.query(`
@@ -379,6 +406,12 @@ beforeAll(async () => {
     { name: 'quoted role', headers: await fuzz.asUser({ sub: ALICE, role: 'auth"enticated' }) },
     { name: 'expired', headers: await fuzz.asUser({ sub: ALICE }, 1) },
     { name: 'tampered signature', headers: tampered },
+    { name: 'numeric sub', headers: await fuzz.asUser({ sub: 123 }) },
+    { name: 'object sub', headers: await fuzz.asUser({ sub: { id: ALICE } }) },
+    { name: 'sql-ish sub', headers: await fuzz.asUser({ sub: "'; drop table films; --" }) },
+    { name: 'empty role', headers: await fuzz.asUser({ sub: ALICE, role: '' }) },
+    { name: 'numeric role', headers: await fuzz.asUser({ sub: ALICE, role: 7 }) },
+    { name: 'huge claims', headers: await fuzz.asUser({ sub: BOB, app_metadata: { blob: 'x'.repeat(4000), nested: { a: [1, { b: null }] } } }) },
     { name: 'no credentials', headers: {} },
     { name: 'wrong apikey', headers: { apikey: 'not-the-key' } },
     { name: 'service key as bearer', headers: { authorization: `Bearer ${TEST_SERVICE_KEY}` } },
@@ -415,23 +448,27 @@ function formatFailures(): string {
 
 describe('data API fuzz', () => {
   it('answers random and mutated reads (GET, HEAD, OPTIONS) with 2xx/3xx/4xx and well-formed bodies', async () => {
-    await runProperty(readArb(), 3_200)
+    await runProperty(readArb(), 3_000, check)
   }, 150_000)
 
   it('answers random writes to the fixture tables (POST, PATCH, PUT, DELETE) under tx=rollback', async () => {
-    await runProperty(rollbackWriteArb(), 3_200)
+    await runProperty(rollbackWriteArb(), 2_800, check)
   }, 150_000)
 
   it('answers random RPC calls (GET, HEAD, POST and refused verbs) under tx=rollback', async () => {
-    await runProperty(rpcArb(), 1_600)
+    await runProperty(rpcArb(), 1_600, check)
   }, 150_000)
 
   it('answers random real writes to a scratch table', async () => {
-    await runProperty(scratchArb(), 1_500)
+    await runProperty(scratchArb(), 1_200, check)
   }, 150_000)
 
   it('answers anything: odd verbs, paths and names', async () => {
-    await runProperty(chaosArb(), 1_000)
+    await runProperty(chaosArb(), 1_000, check)
+  }, 150_000)
+
+  it('answers batches of concurrent requests (reads, rolled-back writes, RPC)', async () => {
+    await runProperty(batchArb(), 250, checkBatch)
   }, 150_000)
 
   it('still serves normal requests, and the fixture is untouched', async () => {
