@@ -5,6 +5,7 @@
  * stream searched for every password, token and key it handled.
  */
 import { sql } from 'kysely'
+import pg from 'pg'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY, type TestApp } from './app.js'
@@ -38,6 +39,19 @@ async function refresh(refreshToken: string): Promise<Response> {
 
 beforeAll(async () => {
   t = await createTestDatabase()
+  // An app table owned by users, with an owner-only rule, for the data API part of the flow.
+  const setup = new pg.Client({ connectionString: t.url })
+  await setup.connect()
+  await setup.query(`
+    create table public.todos (
+      id       bigint generated always as identity primary key,
+      owner_id uuid not null default auth.uid() references auth.users (id) on delete cascade,
+      title    text not null
+    );
+    alter table public.todos enable row level security;
+    create policy todos_owner on public.todos for all to authenticated
+      using (owner_id = (select auth.uid())) with check (owner_id = (select auth.uid()));`)
+  await setup.end()
   const destination = new Writable({
     write(chunk: Buffer, _enc, done) {
       logLines.push(chunk.toString('utf8'))
@@ -98,6 +112,21 @@ describe('auth flow', () => {
     const seen = await uidWith(session.access_token)
     expect(seen.status).toBe(200)
     expect(await seen.json()).toEqual({ uid: session.user.id, role: 'authenticated', email })
+  })
+
+  it('calls /rest/v1 with the access token: rows are the user\'s own, by the owner rule', async () => {
+    const headers = { ...floe.anon, authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' }
+    const created = await floe.app.request('/rest/v1/todos', {
+      method: 'POST',
+      headers: { ...headers, prefer: 'return=representation' },
+      body: JSON.stringify({ title: 'write the auth tests' }),
+    })
+    expect(created.status).toBe(201)
+    expect(await created.json()).toEqual([{ id: 1, owner_id: session.user.id, title: 'write the auth tests' }])
+    const mine = await floe.app.request('/rest/v1/todos?select=title', { headers })
+    expect(await mine.json()).toEqual([{ title: 'write the auth tests' }])
+    const anon = await floe.app.request('/rest/v1/todos', { headers: floe.anon })
+    expect(await anon.json()).toEqual([])
   })
 
   it('uses the access token at better-auth routes too (get-session)', async () => {
