@@ -202,8 +202,14 @@ describe('admin plugin', () => {
 
 describe('settings', () => {
   it('AUTH_SIGNUP_ENABLED=false closes sign-up', async () => {
-    const closed = await app({ AUTH_SIGNUP_ENABLED: 'false' })
+    const closed = await app({ AUTH_SIGNUP_ENABLED: 'false', AUTH_ANONYMOUS_ENABLED: 'true' })
     await expectError(await post(closed, '/auth/v1/sign-up/email', { email: 'x@floe.test', password: PASSWORD, name: 'x' }), 400, 'EMAIL_PASSWORD_SIGN_UP_DISABLED')
+    await expectError(await post(closed, '/auth/v1/sign-in/anonymous', {}), 404)
+    // A magic link to an unknown address creates no account either.
+    expect((await post(closed, '/auth/v1/sign-in/magic-link', { email: 'new@floe.test', callbackURL: '/' })).status).toBe(200)
+    const opened = await openLink(closed, await linkFromOutbox(closed, 'new@floe.test', 'magic-link'))
+    expect(opened.headers.get('location')).toContain('error=')
+    expect((await sql`select 1 from auth.users where email = 'new@floe.test'`.execute(closed.database.db)).rows).toEqual([])
   })
 
   it('AUTH_REQUIRE_EMAIL_VERIFICATION=false lets a new user sign in at once', async () => {

@@ -106,9 +106,11 @@ export function createBetterAuth(deps: BetterAuthDeps) {
       revokeSessionsOnPasswordReset: true,
     },
     emailVerification: { sendVerificationEmail: send('verify-email'), sendOnSignUp: true },
+    // With sign-up closed, OAuth signs in existing users only, and anonymous users (who are new
+    // accounts too) are off whatever AUTH_ANONYMOUS_ENABLED says.
     socialProviders: {
-      ...(ac.oauth.github ? { github: ac.oauth.github } : {}),
-      ...(ac.oauth.google ? { google: ac.oauth.google } : {}),
+      ...(ac.oauth.github ? { github: { ...ac.oauth.github, disableImplicitSignUp: !ac.signupEnabled } } : {}),
+      ...(ac.oauth.google ? { google: { ...ac.oauth.google, disableImplicitSignUp: !ac.signupEnabled } } : {}),
     },
     hooks: {
       // Every answer that starts a session (sign-in, anonymous sign-in, 2FA verify...) also
@@ -126,7 +128,7 @@ export function createBetterAuth(deps: BetterAuthDeps) {
       admin({ schema: PLUGIN_MODELS.admin }),
       magicLink({ sendMagicLink: (data) => mail('magic-link', data.email, data.url), disableSignUp: !ac.signupEnabled }),
       twoFactor({ issuer: APP_NAME, schema: PLUGIN_MODELS.twoFactor }),
-      ...(ac.anonymousEnabled ? [anonymous({ schema: PLUGIN_MODELS.anonymous })] : []),
+      ...(ac.anonymousEnabled && ac.signupEnabled ? [anonymous({ schema: PLUGIN_MODELS.anonymous })] : []),
     ],
   })
 }
