@@ -13,7 +13,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Redis } from 'ioredis'
 import { authRouter, identityMiddleware, isPublicAuthPath, type ApiKeyVerifier, type AuthService, type JwtKeys } from './auth/index.js'
 import type { Config } from './config.js'
-import type { Database, WithRequestRole } from './db/index.js'
+import type { Database, RunStatement, WithRequestRole } from './db/index.js'
 import { ApiError, toApiError } from './errors/index.js'
 import { healthRouter, type ReadinessCheck } from './health/index.js'
 import { clientIp, rateLimit, requestContext, type AppEnv } from './http/index.js'
@@ -27,6 +27,7 @@ export interface AppDeps {
   log: Logger
   database: Database
   withRequestRole: WithRequestRole
+  runStatement: RunStatement
   apiKeys: ApiKeyVerifier
   jwtKeys: JwtKeys
   allowedRoles: ReadonlySet<string>
@@ -116,6 +117,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     restRouter({
       schemaCache: deps.schemaCache,
       withRequestRole: deps.withRequestRole,
+      runStatement: deps.runStatement,
       publicUrl: config.publicUrl,
       version: FLOE_VERSION,
       limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },

@@ -26,6 +26,18 @@ beforeAll(async () => {
     })
     return c.json(seen)
   })
+  // The same through the one-round-trip pipeline the data API uses.
+  floe.app.get('/test/pipe', async (c) => {
+    const rows = await floe.deps.runStatement(c.var.identity!, {
+      text: `select current_user, auth.uid()::text as uid, auth.role() as role, auth.jwt() ->> 'sub' as claims_sub where $1::int > 0`,
+      values: [1],
+    })
+    return c.json(rows[0])
+  })
+  floe.app.get('/test/pipefail', async (c) => {
+    await floe.deps.runStatement(c.var.identity!, { text: 'select 1 / $1::int', values: [0] })
+    return c.json({})
+  })
   floe.app.get('/test/fail', async (c) => {
     await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
       await sql`select 1 / 0`.execute(trx)
@@ -54,15 +66,16 @@ describe('withRequestRole', () => {
     for (const sub of users) {
       callers.push({ headers: await floe.asUser({ sub }), expected: { current_user: 'authenticated', uid: sub, role: 'authenticated', claims_sub: sub } })
     }
-    // 300 requests over a pool of 4 connections, interleaved, some failing midway.
+    // 300 requests over a pool of 4 connections, interleaved, through both transaction paths,
+    // some failing midway.
     const jobs = Array.from({ length: 300 }, (_, i) => callers[i % callers.length]!)
     const results = await Promise.all(
       jobs.map(async (caller, i) => {
         if (i % 7 === 0) {
-          const r = await floe.app.request('/test/fail', { headers: caller.headers })
+          const r = await floe.app.request(i % 2 ? '/test/fail' : '/test/pipefail', { headers: caller.headers })
           return { ok: r.status === 400, caller, seen: undefined }
         }
-        const r = await floe.app.request('/test/sql', { headers: caller.headers })
+        const r = await floe.app.request(i % 3 ? '/test/sql' : '/test/pipe', { headers: caller.headers })
         return { ok: r.status === 200, caller, seen: (await r.json()) as Seen }
       }),
     )

@@ -7,6 +7,8 @@ export { createDatabase, type Database } from './create-database.js'
 export {
   createWithRequestRole,
   createWithServiceRole,
+  createRunStatement,
+  type RunStatement,
   type RequestTxOptions,
   type WithRequestRole,
 } from './with-request-role.js'

@@ -26,12 +26,28 @@ async function plannedCount(trx: Kysely<DB>, explain: Statement): Promise<number
   return top?.Plan?.['Plan Rows'] ?? null
 }
 
+/**
+ * Whether the statement may run in one pipelined round trip (BEGIN … COMMIT sent together): only
+ * when no check has to look at the result before COMMIT and no second statement is needed.
+ */
+export function canPipeline(compiled: Compiled, request: ApiRequest): boolean {
+  if (compiled.explain) return false
+  if (request.action === 'read') return true
+  const p = request.preferences
+  return request.action !== 'upsert' && request.media.kind !== 'object' && !(p.handling === 'strict' && p.maxAffected !== undefined)
+}
+
 export async function executeCompiled(trx: Kysely<DB>, compiled: Compiled, request: ApiRequest): Promise<StatementResult> {
   const r = await trx.executeQuery(CompiledQuery.raw(compiled.statement.text, compiled.statement.values))
   const result = normaliseResult(r.rows[0] as Record<string, unknown> | undefined)
   if (compiled.explain && result.total_count === null) {
     result.total_count = await plannedCount(trx, compiled.explain)
   }
+  return checkBeforeCommit(result, request)
+}
+
+/** The checks PostgREST makes before COMMIT; throwing here rolls the request back. */
+export function checkBeforeCommit(result: StatementResult, request: ApiRequest): StatementResult {
   const p = request.preferences
   if (request.action === 'upsert' && result.page_total === 0) {
     throw ApiError.raw('PGRST115', 400, { message: 'Payload values do not match URL in primary key column(s)', details: null, hint: null })

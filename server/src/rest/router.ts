@@ -7,20 +7,23 @@
  */
 import { Hono, type Context } from 'hono'
 import type { StatusCode } from 'hono/utils/http-status'
-import type { WithRequestRole } from '../db/index.js'
+import type { RunStatement, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { AppEnv } from '../http/index.js'
 import { compileRequest, type Limits } from './compile.js'
-import { executeCompiled } from './execute.js'
+import { canPipeline, checkBeforeCommit, executeCompiled } from './execute.js'
 import { buildRestOpenApi } from './openapi.js'
 import { parseRequest } from './parse/index.js'
 import { negotiateSchema } from './profile.js'
 import { respond } from './respond.js'
+import { normaliseResult } from './result.js'
 import type { SchemaCache, SchemaCacheHolder } from './schema-cache/index.js'
 
 export interface RestDeps {
   schemaCache: SchemaCacheHolder
   withRequestRole: WithRequestRole
+  /** One-statement transactions in one round trip (the common case). */
+  runStatement: RunStatement
   publicUrl: string
   version: string
   limits: Limits
@@ -38,11 +41,14 @@ async function handle(c: Context<AppEnv>, deps: RestDeps, kind: 'table' | 'rpc',
   const { compiled, respond: extra } = compileRequest(request, cache, { schema, name, kind }, deps.limits)
   const identity = c.var.identity
   if (!identity) throw new ApiError('UNAUTHENTICATED')
-  const result = await deps.withRequestRole(identity, (trx) => executeCompiled(trx, compiled, request), {
+  const tx = {
     readOnly: compiled.readOnly,
     rollback: request.preferences.tx === 'rollback',
     settings: { 'request.method': method, 'request.path': url.pathname },
-  })
+  }
+  const result = canPipeline(compiled, request)
+    ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, compiled.statement, tx))[0]), request)
+    : await deps.withRequestRole(identity, (trx) => executeCompiled(trx, compiled, request), tx)
   const resource = schema === cache.schemas[0] ? name : `${schema}.${name}`
   const out = respond({ request, resource, ...(negotiated ? { profile: schema } : {}), ...extra }, result)
   return c.newResponse(out.body, out.status as StatusCode, out.headers)
