@@ -32,7 +32,7 @@ const SURVEY = process.env.FUZZ_SURVEY === '1'
 const SEED = process.env.FUZZ_SEED === undefined ? undefined : Number(process.env.FUZZ_SEED)
 /** Per property; only bounds a runaway shrink, the runs themselves take a fraction of it. */
 const PROPERTY_TIME_LIMIT_MS = 100_000
-const REQUEST_TIMEOUT_MS = 15_000
+const REQUEST_TIMEOUT_MS = 10_000
 const SCRATCH = 'fuzz_scratch'
 
 let h: RestHarness
@@ -55,6 +55,17 @@ let sql: pg.Client
 let identities: { name: string; headers: Record<string, string> }[] = []
 let fixtureBefore: Record<string, { count: number; digest: string }> = {}
 let sent = 0
+/** The first request the server did not answer: after it, nothing more is sent (each would only time out). */
+let hung: FuzzRequest | undefined
+/** Pool connections checked out while the server is idle (the schema cache's listener, if it holds one). */
+let idleBusy = 0
+const busyConnections = () => fuzz.database.pool.totalCount - fuzz.database.pool.idleCount
+
+/** After an answer, every connection the request took should be back in the pool (briefly waited for). */
+async function leakedConnections(): Promise<number> {
+  for (let i = 0; i < 20 && busyConnections() > idleBusy; i++) await new Promise((r) => setTimeout(r, 5))
+  return Math.max(0, busyConnections() - idleBusy)
+}
 /** Answers by status, printed at the end: shows whether the fuzzer gets past auth and the parser. */
 const statuses = new Map<number, number>()
 
@@ -130,8 +141,15 @@ function loggedCause(requestId: string | null): string {
   return causes.join(' | ')
 }
 
-/** Sends one request and throws (with everything needed to replay it) unless the answer is sound. */
-async function check(r: FuzzRequest): Promise<void> {
+/**
+ * Sends one request and throws (with everything needed to replay it) unless the answer is sound.
+ * Sequential callers also check that the request gave its database connection back.
+ */
+async function check(r: FuzzRequest, options: { concurrent?: boolean } = {}): Promise<void> {
+  if (hung !== undefined) {
+    if (SURVEY) return
+    throw new Error(`not sent: the server stopped answering at an earlier request\n${describeRequest(hung, 4_000)}`)
+  }
   let status = 0
   let text = ''
   const problems: string[] = []
@@ -154,8 +172,14 @@ async function check(r: FuzzRequest): Promise<void> {
         problems.push(`a ${status} body with Content-Type ${contentType} that is not JSON`)
       }
     }
+    if (!options.concurrent) {
+      const leaked = await leakedConnections()
+      if (leaked > 0) problems.push(`${leaked} database connection(s) still checked out of the pool after the answer`)
+    }
   } catch (err) {
-    problems.push(`no response: ${err instanceof Error ? err.message : String(err)}`)
+    const message = err instanceof Error ? err.message : String(err)
+    if (message.startsWith('no response within')) hung ??= r
+    problems.push(`no response: ${message}`)
   }
   if (problems.length === 0) {
     if (requestId !== null) logged.delete(requestId)
@@ -352,9 +376,12 @@ function batchArb(): fc.Arbitrary<FuzzRequest[]> {
 }
 
 async function checkBatch(batch: FuzzRequest[]): Promise<void> {
-  const results = await Promise.allSettled(batch.map((r) => check(r)))
+  const results = await Promise.allSettled(batch.map((r) => check(r, { concurrent: true })))
   const failed = results.flatMap((x, i) => (x.status === 'rejected' ? [`[${i}] ${x.reason instanceof Error ? x.reason.message : String(x.reason)}`] : []))
   if (failed.length > 0) throw new Error(`${failed.length} of ${batch.length} concurrent requests failed:\n${failed.join('\n')}`)
+  // Once all have answered, every connection must be back.
+  const leaked = await leakedConnections()
+  if (leaked > 0) throw new Error(`${leaked} database connection(s) still checked out after a batch of ${batch.length}:\n${batch.map((r) => describeRequest(r, 300)).join('\n')}`)
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -427,6 +454,8 @@ beforeAll(async () => {
     if (Date.now() > deadline) throw new Error(`${SCRATCH} is not in the schema cache after 10 s`)
     await new Promise((r) => setTimeout(r, 50))
   }
+  await new Promise((r) => setTimeout(r, 200))
+  idleBusy = busyConnections()
 }, 60_000)
 
 afterAll(async () => {
