@@ -10,10 +10,10 @@ import type { StatusCode } from 'hono/utils/http-status'
 import type { RunStatement, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { AppEnv } from '../http/index.js'
-import { compileRequest, type Limits } from './compile.js'
+import { compileRequest, type CompileResult, type Limits } from './compile.js'
 import { canPipeline, checkBeforeCommit, executeCompiled } from './execute.js'
 import { buildRestOpenApi } from './openapi.js'
-import { parseRequest } from './parse/index.js'
+import { parseRequest, type ApiRequest } from './parse/index.js'
 import { negotiateSchema } from './profile.js'
 import { respond } from './respond.js'
 import { normaliseResult } from './result.js'
@@ -30,15 +30,51 @@ export interface RestDeps {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
+const PLAN_CACHE_SIZE = 1000
 
-async function handle(c: Context<AppEnv>, deps: RestDeps, kind: 'table' | 'rpc', name: string): Promise<Response> {
+interface Prepared {
+  request: ApiRequest
+  compiled: CompileResult
+}
+
+/**
+ * Reads are compiled once per distinct request: the same URL and the headers the parser reads
+ * give the same statement, so parse → plan → build (about 0.4 ms of CPU) is skipped on a hit.
+ * One cache per schema cache object: a schema reload starts afresh. LRU by Map order.
+ */
+function createPlanCache() {
+  const byCache = new WeakMap<SchemaCache, Map<string, Prepared>>()
+  return (cache: SchemaCache, key: string, make: () => Prepared): Prepared => {
+    let entries = byCache.get(cache)
+    if (!entries) byCache.set(cache, (entries = new Map()))
+    const hit = entries.get(key)
+    if (hit) {
+      entries.delete(key)
+      entries.set(key, hit)
+      return hit
+    }
+    const made = make()
+    entries.set(key, made)
+    if (entries.size > PLAN_CACHE_SIZE) entries.delete(entries.keys().next().value!)
+    return made
+  }
+}
+
+type PlanCache = ReturnType<typeof createPlanCache>
+
+async function handle(c: Context<AppEnv>, deps: RestDeps, plans: PlanCache, kind: 'table' | 'rpc', name: string): Promise<Response> {
   const method = c.req.method
   const cache = deps.schemaCache.get()
-  const { schema, negotiated } = negotiateSchema(method, c.req.raw.headers, cache.schemas)
+  const headers = c.req.raw.headers
+  const { schema, negotiated } = negotiateSchema(method, headers, cache.schemas)
   const url = new URL(c.req.url)
-  const body = WRITE_METHODS.has(method) && method !== 'DELETE' ? await c.req.text() : undefined
-  const request = parseRequest({ method, target: kind, query: url.search, headers: c.req.raw.headers, body })
-  const { compiled, respond: extra } = compileRequest(request, cache, { schema, name, kind }, deps.limits)
+  const prepare = (body?: string): Prepared => {
+    const request = parseRequest({ method, target: kind, query: url.search, headers, ...(body !== undefined && { body }) })
+    return { request, compiled: compileRequest(request, cache, { schema, name, kind }, deps.limits) }
+  }
+  const { request, compiled: { compiled, respond: extra } } = WRITE_METHODS.has(method)
+    ? prepare(method === 'DELETE' ? undefined : await c.req.text())
+    : plans(cache, [method, kind, schema, name, url.search, headers.get('range'), headers.get('prefer'), headers.get('accept')].join('\n'), prepare)
   const identity = c.var.identity
   if (!identity) throw new ApiError('UNAUTHENTICATED')
   const tx = {
@@ -56,6 +92,7 @@ async function handle(c: Context<AppEnv>, deps: RestDeps, kind: 'table' | 'rpc',
 
 export function restRouter(deps: RestDeps): Hono<AppEnv> {
   const router = new Hono<AppEnv>()
+  const plans = createPlanCache()
   const openApiByCache = new WeakMap<SchemaCache, string>()
   router.get('/', (c) => {
     const cache = deps.schemaCache.get()
@@ -66,7 +103,7 @@ export function restRouter(deps: RestDeps): Hono<AppEnv> {
     }
     return c.body(doc, 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' })
   })
-  router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/rpc/:fn', (c) => handle(c, deps, 'rpc', c.req.param('fn')))
-  router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/:resource', (c) => handle(c, deps, 'table', c.req.param('resource')))
+  router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/rpc/:fn', (c) => handle(c, deps, plans, 'rpc', c.req.param('fn')))
+  router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/:resource', (c) => handle(c, deps, plans, 'table', c.req.param('resource')))
   return router
 }
