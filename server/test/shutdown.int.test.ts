@@ -1,0 +1,44 @@
+import pg from 'pg'
+import { afterAll, describe, expect, it } from 'vitest'
+import { findFreePort } from '../src/db/index.js'
+import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+import { startFloeProcess } from './process.js'
+
+let t: TestDatabase | undefined
+afterAll(async () => {
+  await t?.drop()
+})
+
+describe('graceful shutdown', () => {
+  it('lets an in-flight request finish on SIGTERM, refuses new ones, and exits 0', async () => {
+    t = await createTestDatabase()
+    const c = new pg.Client({ connectionString: t.url })
+    await c.connect()
+    await c.query(`create function slow(ms int) returns int language sql as $$ select ms from (select pg_sleep(ms / 1000.0)) s $$`)
+    await c.end()
+    const floe = await startFloeProcess({
+      DATABASE_URL: t.url,
+      PORT: String(await findFreePort()),
+      FLOE_JWT_SECRET: TEST_JWT_SECRET,
+      FLOE_ANON_KEY: TEST_ANON_KEY,
+      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
+      LOG_LEVEL: 'info',
+    })
+    const inFlight = fetch(`${floe.url}/rest/v1/rpc/slow`, {
+      method: 'POST',
+      headers: { apikey: TEST_ANON_KEY, 'content-type': 'application/json', connection: 'close' },
+      body: JSON.stringify({ ms: 1200 }),
+    })
+    await new Promise((r) => setTimeout(r, 300))
+    process.kill(floe.proc.pid!, 'SIGTERM')
+    await new Promise((r) => setTimeout(r, 200))
+    // While draining, the listening socket is closed: a new request cannot connect.
+    await expect(fetch(`${floe.url}/health`)).rejects.toThrow()
+    const res = await inFlight
+    expect(res.status).toBe(200)
+    expect(await res.json()).toBe(1200)
+    expect(await floe.exited).toBe(0)
+    expect(floe.output()).toMatch(/shutting down: draining in-flight requests/)
+  })
+})
