@@ -39,6 +39,8 @@ export interface AppDeps {
   auth?: AuthService | undefined
 }
 
+const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
+
 /** Paths served without credentials: probes and the API description. */
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/openapi.json', '/docs'])
 // Auth: links opened from emails or OAuth redirects, and the token refresh (see auth/router.ts).
@@ -81,14 +83,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       }),
     )
   }
-  app.use(
-    bodyLimit({
-      maxSize: config.bodyLimit,
-      onError: () => {
-        throw new ApiError('PAYLOAD_TOO_LARGE', { details: `The limit is ${config.bodyLimit} bytes`, hint: 'Send a smaller body' })
-      },
-    }),
-  )
+  const limitBody = bodyLimit({
+    maxSize: config.bodyLimit,
+    onError: () => {
+      throw new ApiError('PAYLOAD_TOO_LARGE', { details: `The limit is ${config.bodyLimit} bytes`, hint: 'Send a smaller body' })
+    },
+  })
+  // Only where a body is expected: asking a GET for its body makes the Node adapter build a full
+  // fetch Request (with an AbortSignal) on the hot read path, for nothing.
+  app.use((c, next) => (BODYLESS_METHODS.has(c.req.method) ? next() : limitBody(c, next)))
   app.use(timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' })))
 
   const identity = identityMiddleware({ apiKeys: deps.apiKeys, jwtKeys: deps.jwtKeys, allowedRoles: deps.allowedRoles })
