@@ -11,6 +11,7 @@ import { secureHeaders } from 'hono/secure-headers'
 import { timeout } from 'hono/timeout'
 import { HTTPException } from 'hono/http-exception'
 import type { Redis } from 'ioredis'
+import { adminRouter, createRulesService } from './admin/index.js'
 import { authRouter, identityMiddleware, isPublicAuthPath, type ApiKeyVerifier, type AuthService, type JwtKeys } from './auth/index.js'
 import type { Config } from './config.js'
 import type { Database, RunStatement, WithRequestRole } from './db/index.js'
@@ -115,6 +116,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.route('/', healthRouter(deps.readiness))
   if (deps.auth) app.route('/auth/v1', authRouter({ auth: deps.auth, config, log, redis: deps.redis }))
+  const rules = createRulesService({
+    pool: deps.database.pool,
+    exposedSchemas: config.dbSchemas,
+    allowedRoles: deps.allowedRoles,
+    statementTimeoutMs: config.requestTimeoutMs,
+    log,
+  })
+  app.route('/admin/v1', adminRouter({ pool: deps.database.pool, rules }))
   app.route(
     '/rest/v1',
     restRouter({

@@ -5,7 +5,9 @@ import { quoteIdent } from './sql-ident.js'
  * Grants the request roles usage of each configured exposed schema and default privileges on
  * what the server's role creates there (migration 0001 does this for `public`). Idempotent; run
  * at boot because the list is configuration, not a migration. A schema that does not exist yet
- * is skipped with a warning by the caller.
+ * is skipped with a warning by the caller. The list is also written to floe.exposed_schemas (even
+ * schemas not created yet), where the event trigger of migration 0005 reads it to enable RLS on
+ * every new table there.
  */
 export async function ensureExposedSchemas(pool: pg.Pool, schemas: string[]): Promise<{ missing: string[] }> {
   const { rows } = await pool.query<{ nspname: string }>('select nspname from pg_namespace where nspname = any($1)', [schemas])
@@ -22,5 +24,6 @@ export async function ensureExposedSchemas(pool: pg.Pool, schemas: string[]): Pr
     )
   }
   if (statements.length > 0) await pool.query(statements.join(';\n'))
+  await pool.query('select floe.set_exposed_schemas($1)', [schemas])
   return { missing: schemas.filter((s) => !present.has(s)) }
 }

@@ -18,6 +18,13 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  // Admin API: row-level rules (/admin/v1, issue 5)
+  RULES_TABLE_NOT_FOUND: { status: 404, message: 'No such table in an exposed schema' },
+  RULES_RULE_NOT_FOUND: { status: 404, message: 'No such rule on this table' },
+  RULES_RULE_EXISTS: { status: 409, message: 'A rule with this name already exists on this table' },
+  RULES_INVALID_EXPRESSION: { status: 400, message: 'Postgres rejected the rule' },
+  RULES_INVALID_ROLE: { status: 400, message: 'A rule names a role this instance does not serve' },
+  RULES_ROW_AMBIGUOUS: { status: 400, message: 'The explained row filter matches more than one row' },
   INTERNAL: { status: 500, message: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
   TIMEOUT: { status: 504, message: 'The request took too long' },

@@ -1,0 +1,40 @@
+/**
+ * Who may use /admin/v1: the service key (role service_role), or a signed-in user whose account
+ * has better-auth's admin role. The token's `user_role` claim is only a hint: the account is read
+ * again, so a user demoted, banned or signed out since the token was minted is refused at once
+ * rather than when the token expires.
+ */
+import type { MiddlewareHandler } from 'hono'
+import type pg from 'pg'
+import { ApiError } from '../errors/index.js'
+import type { AppEnv } from '../http/index.js'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** better-auth's admin plugin stores roles comma-separated ("user,admin"). */
+const hasAdminRole = (roles: string | null) => (roles ?? '').split(',').some((r) => r.trim() === 'admin')
+
+export function requireAdmin(pool: pg.Pool): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const identity = c.var.identity
+    if (identity?.role === 'service_role') return next()
+    if (!identity || identity.via !== 'jwt' || identity.role === 'anon') {
+      throw new ApiError('UNAUTHENTICATED', {
+        details: 'The admin API needs the service key or an admin user\'s access token',
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      })
+    }
+    const { sub, session_id: sessionId, user_role: userRole } = identity.claims
+    if (userRole !== 'admin' || typeof sub !== 'string' || !UUID.test(sub) || typeof sessionId !== 'string' || !UUID.test(sessionId)) {
+      throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
+    }
+    const { rows } = await pool.query<{ role: string | null }>(
+      `select u.role from auth.users u join auth.sessions s on s.user_id = u.id
+        where u.id = $1 and s.id = $2 and s.expires_at > now()
+          and not (coalesce(u.banned, false) and (u.ban_expires is null or u.ban_expires > now()))`,
+      [sub, sessionId],
+    )
+    if (!rows[0] || !hasAdminRole(rows[0].role)) throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
+    return next()
+  }
+}

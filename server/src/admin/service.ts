@@ -1,0 +1,203 @@
+/**
+ * Rules as data over Postgres RLS. Each change is one transaction on the server's own role (the
+ * tables' owner): Postgres parses and checks every expression while the policy is created, so a
+ * bad one rolls back the whole request and nothing changes.
+ */
+import type pg from 'pg'
+import { ApiError } from '../errors/index.js'
+import type { Identity } from '../auth/index.js'
+import type { Logger } from '../log.js'
+import { explainRule } from './explain.js'
+import * as q from './queries.js'
+import type { Client, PolicySpec, TableRow } from './queries.js'
+import type { Explanation, ExplainInput, Rule, RuleInput, RulePatch } from './schemas.js'
+import { expandTemplate } from './templates.js'
+
+export interface RulesServiceDeps {
+  pool: pg.Pool
+  exposedSchemas: readonly string[]
+  /** Roles a rule may name besides `public`: the roles this instance serves. */
+  allowedRoles: ReadonlySet<string>
+  statementTimeoutMs: number
+  log: Logger
+}
+
+export interface RulesService {
+  listRules(target: string): Promise<Rule[]>
+  createRules(target: string, input: RuleInput): Promise<Rule[]>
+  updateRule(target: string, name: string, patch: RulePatch): Promise<Rule>
+  deleteRule(target: string, name: string): Promise<void>
+  setRowLevelSecurity(target: string, enabled: boolean, by: Identity): Promise<{ schema: string; table: string; rls_enabled: boolean }>
+  listWarnings(): Promise<{ schema: string; table: string; rls_enabled: boolean; policy_count: number; problem: 'rls_disabled' | 'no_policy'; message: string }[]>
+  explain(input: ExplainInput): Promise<Explanation>
+}
+
+interface PgError {
+  code: string
+  message: string
+  detail?: string
+  hint?: string
+  position?: string
+}
+const isPgError = (e: unknown): e is PgError =>
+  typeof e === 'object' && e !== null && 'severity' in e && typeof (e as { code?: unknown }).code === 'string'
+
+/**
+ * Postgres' verdict on a rule: a syntax, name, type or privilege error in an expression is the
+ * admin's input, so 400 naming Postgres' message; anything else (a lost connection) is not.
+ */
+function ruleError(err: unknown): unknown {
+  if (!isPgError(err)) return err
+  if (err.code === '42710') return new ApiError('RULES_RULE_EXISTS', { details: err.message, cause: err })
+  if (err.code === '42704' && /role/.test(err.message)) return new ApiError('RULES_INVALID_ROLE', { details: err.message, cause: err })
+  if (/^(42|22|2B|0A|P0)/.test(err.code)) {
+    return new ApiError('RULES_INVALID_EXPRESSION', {
+      message: `Postgres rejected the rule: ${err.message}`,
+      details: err.detail ?? err.message,
+      hint: err.hint ?? 'Check the using / check expressions: they are SQL evaluated for each row',
+      cause: err,
+    })
+  }
+  return err
+}
+
+export function createRulesService(deps: RulesServiceDeps): RulesService {
+  const { pool } = deps
+
+  async function inTransaction<T>(fn: (client: Client) => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {
+    const client = await pool.connect()
+    let broken = false
+    try {
+      await client.query(`begin; set local statement_timeout = ${Math.trunc(deps.statementTimeoutMs)}; set local lock_timeout = 5000`)
+      const result = await fn(client)
+      await client.query(options.rollback ? 'rollback' : 'commit')
+      return result
+    } catch (err) {
+      await client.query('rollback').catch(() => (broken = true))
+      throw err
+    } finally {
+      client.release(broken)
+    }
+  }
+
+  async function resolveTable(client: Client, target: string): Promise<TableRow> {
+    const dot = target.indexOf('.')
+    const [schema, table] = [target.slice(0, dot), target.slice(dot + 1)]
+    const found = deps.exposedSchemas.includes(schema) ? await q.findTable(client, schema, table) : undefined
+    if (!found) {
+      throw new ApiError('RULES_TABLE_NOT_FOUND', {
+        details: `No table ${target} in the exposed schemas (${deps.exposedSchemas.join(', ')})`,
+        hint: 'Name the table as <schema>.<table>',
+      })
+    }
+    return found
+  }
+
+  function checkRoles(roles: string[]): void {
+    const unknown = roles.filter((r) => r !== 'public' && !deps.allowedRoles.has(r))
+    if (unknown.length > 0) {
+      throw new ApiError('RULES_INVALID_ROLE', {
+        details: `Not served by this instance: ${unknown.join(', ')}`,
+        hint: `Use public or one of ${[...deps.allowedRoles].join(', ')}`,
+      })
+    }
+  }
+
+  async function getRule(client: Client, t: TableRow, name: string): Promise<Rule> {
+    const found = (await q.listPolicies(client, t.oid)).find((p) => p.name === name)
+    if (!found) throw new ApiError('RULES_RULE_NOT_FOUND', { details: `No rule ${name} on ${t.schema}.${t.table}` })
+    return { name: found.name, operation: found.command, roles: found.roles, permissive: found.permissive, using: found.using, check: found.check }
+  }
+
+  async function applyRule(client: Client, t: TableRow, spec: PolicySpec): Promise<void> {
+    checkRoles(spec.roles)
+    await q.createPolicy(client, t, spec).catch((err: unknown) => Promise.reject(ruleError(err)))
+  }
+
+  return {
+    listRules: (target) =>
+      inTransaction(async (client) => {
+        const t = await resolveTable(client, target)
+        return (await q.listPolicies(client, t.oid)).map((p) => ({
+          name: p.name, operation: p.command, roles: p.roles, permissive: p.permissive, using: p.using, check: p.check,
+        }))
+      }, { rollback: true }),
+
+    createRules: (target, input) =>
+      inTransaction(async (client) => {
+        const t = await resolveTable(client, target)
+        const specs: PolicySpec[] = input.template
+          ? expandTemplate(input.name, input.template)
+          : [{ name: input.name, operation: input.operation!, roles: input.roles!, using: input.using, check: input.check }]
+        for (const spec of specs) await applyRule(client, t, spec)
+        return Promise.all(specs.map((s) => getRule(client, t, s.name)))
+      }),
+
+    updateRule: (target, name, patch) =>
+      inTransaction(async (client) => {
+        const t = await resolveTable(client, target)
+        const current = await getRule(client, t, name)
+        const next: PolicySpec = {
+          name: patch.name ?? name,
+          operation: patch.operation ?? current.operation,
+          roles: patch.roles ?? current.roles,
+          using: patch.using ?? current.using ?? undefined,
+          check: patch.check ?? current.check ?? undefined,
+        }
+        if (next.operation !== current.operation) {
+          // ALTER POLICY cannot change the command: replace the policy, still in one transaction.
+          await q.dropPolicy(client, t, name)
+          if (next.operation === 'insert') next.using = undefined
+          if (next.operation === 'select' || next.operation === 'delete') next.check = undefined
+          await applyRule(client, t, next)
+        } else {
+          if (patch.roles) checkRoles(patch.roles)
+          await q.alterPolicy(client, t, name, patch).catch((err: unknown) => Promise.reject(ruleError(err)))
+          if (next.name !== name) await q.renamePolicy(client, t, name, next.name).catch((err: unknown) => Promise.reject(ruleError(err)))
+        }
+        return getRule(client, t, next.name)
+      }),
+
+    deleteRule: (target, name) =>
+      inTransaction(async (client) => {
+        const t = await resolveTable(client, target)
+        await getRule(client, t, name)
+        await q.dropPolicy(client, t, name)
+      }),
+
+    setRowLevelSecurity: async (target, enabled, by) => {
+      const t = await inTransaction(async (client) => {
+        const table = await resolveTable(client, target)
+        await q.setRowLevelSecurity(client, table, enabled)
+        return table
+      })
+      if (!enabled) {
+        // An explicit act that opens the table to every role its grants allow: leave a trace.
+        deps.log.warn(
+          { table: `${t.schema}.${t.table}`, identity: { role: by.role, via: by.via, sub: by.claims.sub ?? null } },
+          'row-level security disabled by an admin: the table is served to every role its grants allow',
+        )
+      }
+      return { schema: t.schema, table: t.table, rls_enabled: enabled }
+    },
+
+    listWarnings: () =>
+      inTransaction(async (client) => {
+        const rows = await q.listTableWarnings(client, [...deps.exposedSchemas])
+        return rows.map((r) => ({
+          ...r,
+          problem: r.rls_enabled ? ('no_policy' as const) : ('rls_disabled' as const),
+          message: r.rls_enabled
+            ? 'Row-level security is on but no rule exists: only the service role can use this table'
+            : 'Row-level security is off: every role with a grant reads and writes every row',
+        }))
+      }, { rollback: true }),
+
+    explain: (input) =>
+      inTransaction(async (client) => {
+        const t = await resolveTable(client, `${input.schema}.${input.table}`)
+        if (!deps.allowedRoles.has(input.identity.role)) checkRoles([input.identity.role])
+        return explainRule(client, t, input)
+      }, { rollback: true }),
+  }
+}
