@@ -19,11 +19,23 @@ import pgUtils from 'pg/lib/utils.js'
 export interface PipelineStep {
   text: string
   values: unknown[]
+  /**
+   * A server-side prepared statement name, for fixed texts only (BEGIN, set_config, COMMIT):
+   * parsed once per connection, then only bound, saving Postgres a parse per request.
+   */
+  name?: string
   /** Collect this step's rows (adds a Describe so the row description arrives). */
   wantRows?: boolean
 }
 
 type Row = Record<string, unknown>
+
+interface PgConnection extends NodeJS.EventEmitter {
+  stream: NodeJS.WritableStream
+}
+
+/** Statement names already parsed on each connection (a connection's prepared statements live as long as it does). */
+const preparedByConnection = new WeakMap<object, Set<string>>()
 
 /** One pipelined batch as a node-postgres submittable. Resolves with the rows of each step. */
 class PipelinedBatch {
@@ -39,12 +51,26 @@ class PipelinedBatch {
     this.rows = steps.map(() => [])
   }
 
-  submit(connection: { stream: NodeJS.WritableStream }): void {
+  private connection: PgConnection | undefined
+  private parsing: (string | undefined)[] = []
+  private readonly onParseComplete = () => {
+    // ParseComplete messages arrive in the order the Parses were sent: the nth names the nth.
+    const name = this.parsing.shift()
+    if (name && this.connection) preparedOf(this.connection).add(name)
+  }
+
+  submit(connection: PgConnection): void {
+    this.connection = connection
+    connection.on('parseComplete', this.onParseComplete)
+    const prepared = preparedOf(connection)
     const buffers: Buffer[] = []
     for (const s of this.steps) {
-      buffers.push(serialize.parse({ text: s.text, name: '', types: [] }))
+      if (!s.name || !prepared.has(s.name)) {
+        buffers.push(serialize.parse({ text: s.text, name: s.name ?? '', types: [] }))
+        this.parsing.push(s.name)
+      }
       const values = s.values.map((v) => pgUtils.prepareValue(v) as string | Buffer | null)
-      buffers.push(serialize.bind({ portal: '', statement: '', values }))
+      buffers.push(serialize.bind({ portal: '', statement: s.name ?? '', values }))
       if (s.wantRows) buffers.push(serialize.describe({ type: 'P', name: '' }))
       buffers.push(serialize.execute({ portal: '', rows: 0 }))
     }
@@ -89,6 +115,7 @@ class PipelinedBatch {
   private settle(err: Error | undefined): void {
     if (this.settled) return
     this.settled = true
+    this.connection?.removeListener('parseComplete', this.onParseComplete)
     this.done(err, this.rows)
   }
 
@@ -105,6 +132,12 @@ class PipelinedBatch {
   handleReadyForQuery(): void {
     this.settle(this.error)
   }
+}
+
+function preparedOf(connection: object): Set<string> {
+  let set = preparedByConnection.get(connection)
+  if (!set) preparedByConnection.set(connection, (set = new Set()))
+  return set
 }
 
 /** Runs the steps in one round trip on this client; rejects with the first database error. */

@@ -113,10 +113,10 @@ export function createRunStatement(
     let broken = false
     try {
       const rows = await runPipeline(client, [
-        { text: `begin isolation level read committed${txOptions.readOnly ? ' read only' : ''}`, values: [] },
-        { text: setConfig, values: settings },
+        { text: `begin isolation level read committed${txOptions.readOnly ? ' read only' : ''}`, values: [], name: txOptions.readOnly ? 'floe_begin_ro' : 'floe_begin' },
+        { text: setConfig, values: settings, name: `floe_set_config_${pairs}` },
         { text: statement.text, values: statement.values, wantRows: true },
-        { text: txOptions.rollback ? 'rollback' : 'commit', values: [] },
+        { text: txOptions.rollback ? 'rollback' : 'commit', values: [], name: txOptions.rollback ? 'floe_rollback' : 'floe_commit' },
       ])
       return rows[2] ?? []
     } catch (err) {
