@@ -21,6 +21,8 @@ import { clientIp, rateLimit, requestContext, type AppEnv } from './http/index.j
 import type { Logger } from './log.js'
 import { mountOpenApi } from './openapi/index.js'
 import { restRouter, type SchemaCacheHolder } from './rest/index.js'
+import { createStorageService, createObjectStore, createSigner, isPublicStoragePath, isStorageUploadPath, storageRouter, type ObjectStore } from './storage/index.js'
+import { createWithServiceRole } from './db/index.js'
 import { FLOE_VERSION } from './version.js'
 
 export interface AppDeps {
@@ -38,6 +40,8 @@ export interface AppDeps {
   schemaCache: SchemaCacheHolder
   /** Accounts and sessions (better-auth), mounted at /auth/v1 when given. */
   auth?: AuthService | undefined
+  /** Where object bytes live (built from config.storage when not given; index.ts inits it at boot). */
+  objectStore?: ObjectStore | undefined
 }
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -45,20 +49,22 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 /** Paths served without credentials: probes and the API description. */
 const PUBLIC_PATHS = new Set(['/health', '/ready', '/openapi.json', '/docs'])
 // Auth: links opened from emails or OAuth redirects, and the token refresh (see auth/router.ts).
-const isPublic = (c: Context) => PUBLIC_PATHS.has(c.req.path) || isPublicAuthPath(c.req.method, c.req.path)
+const isPublic = (c: Context) =>
+  PUBLIC_PATHS.has(c.req.path) || isPublicAuthPath(c.req.method, c.req.path) || isPublicStoragePath(c.req.method, c.req.path)
 
 export const CORS_ALLOW_HEADERS = [
   'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
-  'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match',
+  'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match', 'x-metadata',
 ]
 export const CORS_EXPOSE_HEADERS = [
   'content-range', 'content-location', 'location', 'preference-applied', 'x-request-id', 'retry-after',
-  'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag',
+  'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag', 'content-disposition', 'accept-ranges',
 ]
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const { config, log } = deps
-  const app = new OpenAPIHono<AppEnv>()
+  // Not strict: `/rest/v1/` (where PostgREST serves its OpenAPI) and `/rest/v1` are one route.
+  const app = new OpenAPIHono<AppEnv>({ strict: false })
 
   app.use(requestContext(log))
   app.use(secureHeaders({ crossOriginResourcePolicy: 'cross-origin', crossOriginOpenerPolicy: false }))
@@ -92,8 +98,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   })
   // Only where a body is expected: asking a GET for its body makes the Node adapter build a full
   // fetch Request (with an AbortSignal) on the hot read path, for nothing.
-  app.use((c, next) => (BODYLESS_METHODS.has(c.req.method) ? next() : limitBody(c, next)))
-  app.use(timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' })))
+  // Storage uploads stream and enforce the storage limits while streaming (storage/upload-guard.ts);
+  // they also outlive the request timeout, which is sized for API calls, not for large files.
+  const isUpload = (c: Context) => isStorageUploadPath(c.req.method, c.req.path)
+  app.use((c, next) => (BODYLESS_METHODS.has(c.req.method) || isUpload(c) ? next() : limitBody(c, next)))
+  const limitTime = timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' }))
+  app.use((c, next) => (isUpload(c) ? next() : limitTime(c, next)))
 
   const identity = identityMiddleware({ apiKeys: deps.apiKeys, jwtKeys: deps.jwtKeys, allowedRoles: deps.allowedRoles })
   app.use(async (c, next) => (isPublic(c) ? next() : identity(c, next)))
@@ -135,6 +145,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },
     }),
   )
+  const storage = createStorageService({
+    withRequestRole: deps.withRequestRole,
+    withServiceRole: createWithServiceRole(deps.database.db),
+    store: deps.objectStore ?? createObjectStore(config.storage, config.dataDir),
+    signer: createSigner(deps.jwtKeys.secrets[0]!),
+    config: config.storage,
+    log,
+  })
+  app.route('/storage/v1', storageRouter({ service: storage, publicUrl: config.publicUrl }))
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
 
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), log))

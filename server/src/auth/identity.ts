@@ -34,7 +34,9 @@ function bearerOf(header: string | undefined): string | undefined {
  */
 export function identityMiddleware(options: IdentityOptions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const apikey = c.req.header('apikey')
+    // A query-string key is accepted as Supabase's gateway does, for clients that cannot set
+    // headers (EventSource, WebSocket, a docs page); it is never logged (logs carry the path only).
+    const apikey = c.req.header('apikey') ?? c.req.query('apikey')
     const bearer = bearerOf(c.req.header('authorization'))
     const jwt = bearer !== undefined && JWT_SHAPE.test(bearer) ? bearer : undefined
     const key = apikey ?? (jwt === undefined ? bearer : undefined)

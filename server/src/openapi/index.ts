@@ -1,6 +1,7 @@
 /**
  * OpenAPI: the platform's document at `/openapi.json` (from the zod-openapi route definitions)
- * and the API reference page at `/docs`. The data API's live-schema document joins it later.
+ * and the API reference page at `/docs`, which also shows the data API's live document
+ * (`/rest/v1/`) when opened with a key.
  */
 import { Scalar } from '@scalar/hono-api-reference'
 import type { OpenAPIHono } from '@hono/zod-openapi'
@@ -19,5 +20,19 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string, versio
   })
   app.openAPIRegistry.registerComponent('securitySchemes', 'apikey', { type: 'apiKey', in: 'header', name: 'apikey' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-  app.get('/docs', Scalar({ url: '/openapi.json', pageTitle: 'Floe API reference' }))
+  // `/docs?apikey=<key>` adds the live data API (`/rest/v1/`, which needs a key) as a second
+  // document; without a key the page shows the platform routes only.
+  app.get(
+    '/docs',
+    Scalar<AppEnv>((c) => {
+      const key = c.req.query('apikey')
+      return {
+        pageTitle: 'Floe API reference',
+        sources: [
+          { title: 'Platform', url: '/openapi.json' },
+          ...(key ? [{ title: 'Data API', url: `/rest/v1/?apikey=${encodeURIComponent(key)}` }] : []),
+        ],
+      }
+    }),
+  )
 }
