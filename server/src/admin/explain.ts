@@ -77,8 +77,9 @@ export async function explainRule(client: Client, t: TableRow, input: ExplainInp
     const columns = new Set(await listColumns(client, t.oid))
     const unknown = Object.keys(input.row).filter((c) => !columns.has(c))
     if (unknown.length > 0) throw new ApiError('INVALID_INPUT', { message: `row: no column ${unknown.join(', ')} in ${t.schema}.${t.table}` })
+    // An insert's row is the proposed new row, not one to look up.
     row = op === 'insert' ? input.row : await findRow(client, t, input.row)
-    rowFound = row !== undefined
+    rowFound = op === 'insert' ? null : row !== undefined
   }
 
   await run(client, `select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ ...input.identity.claims, role })])
