@@ -54,6 +54,12 @@ export async function migrate(pool: pg.Pool, log: Logger, dir = MIGRATIONS_DIR):
   const migrations = await readMigrations(dir)
   const client = await pool.connect()
   let broken = false
+  // Migrations tell the operator about a degraded setup with `raise notice 'Floe: ...'` (e.g. no
+  // superuser, so no event triggers); Postgres' own notices ("already exists, skipping") stay quiet.
+  const onNotice = (n: { message?: string }) => {
+    if (n.message?.startsWith('Floe:')) log.warn({ notice: n.message }, 'migration notice')
+  }
+  client.on('notice', onNotice)
   try {
     await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK_KEY])
     try {
@@ -113,6 +119,7 @@ export async function migrate(pool: pg.Pool, log: Logger, dir = MIGRATIONS_DIR):
       })
     }
   } finally {
+    client.off('notice', onNotice)
     client.release(broken)
   }
 }
