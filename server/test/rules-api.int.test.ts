@@ -6,6 +6,7 @@
 import { Writable } from 'node:stream'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureExposedSchemas } from '../src/db/index.js'
 import { buildTestApp, type TestApp } from './app.js'
 import { signIn, signUpVerified } from './auth-helpers.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
@@ -169,6 +170,21 @@ describe('fail closed', () => {
       body: { code: '42501', message: 'new row violates row-level security policy for table "from_sql"', details: null, hint: null },
     })
     expect(await call(floe, 'GET', '/rest/v1/from_sql', floe.service)).toEqual({ status: 200, body: [{ id: 1, body: 'hidden' }] })
+  })
+
+  it('follows the configured exposed schemas (FLOE_DB_SCHEMAS, written at boot)', async () => {
+    await sqlOn(t.url, 'create schema api')
+    await ensureExposedSchemas(floe.database.pool, ['public', 'api'])
+    await sqlOn(t.url, 'create table api.things (id int); create table private_stuff.later (id int)')
+    await ensureExposedSchemas(floe.database.pool, ['public'])
+    await sqlOn(t.url, 'create table api.after (id int)')
+    const rls = await sqlOn(t.url, `select n.nspname || '.' || c.relname as name, c.relrowsecurity as rls from pg_class c
+                                    join pg_namespace n on n.oid = c.relnamespace where c.relname in ('things', 'later', 'after') order by 1`)
+    expect(rls).toEqual([
+      { name: 'api.after', rls: false },
+      { name: 'api.things', rls: true },
+      { name: 'private_stuff.later', rls: false },
+    ])
   })
 
   it('lists exposed tables with RLS off or no rule; turning RLS off is logged with who did it', async () => {
