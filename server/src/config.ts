@@ -257,6 +257,29 @@ export const CONFIG_VARIABLES = {
     doc: 'Sender of auth emails.',
     default: 'Floe <no-reply@localhost>',
   },
+  S3_ENDPOINT: {
+    schema: urlWithProtocols(['http:', 'https:'], 'https://s3.example.com or http://minio:9000').optional(),
+    doc: 'S3-compatible endpoint for object bytes (scheme gives TLS, port from the URL). Unset: objects are kept under `FLOE_DATA_DIR/storage`.',
+    default: '(none)',
+  },
+  S3_ACCESS_KEY: { schema: z.string().min(1).optional(), doc: 'S3 access key (required with `S3_ENDPOINT`).', default: '(none)' },
+  S3_SECRET_KEY: { schema: z.string().min(1).optional(), doc: 'S3 secret key (required with `S3_ENDPOINT`).', default: '(none)' },
+  S3_BUCKET: {
+    schema: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'expected an S3 bucket name (3-63 of a-z 0-9 . -)').default('floe'),
+    doc: 'The one S3 bucket holding every Floe bucket\'s objects (created at boot if missing).',
+    default: 'floe',
+  },
+  S3_REGION: { schema: z.string().min(1).default('us-east-1'), doc: 'S3 region.', default: 'us-east-1' },
+  S3_KEY_PREFIX: {
+    schema: z.string().regex(/^[A-Za-z0-9!_.*'()/-]*$/, 'expected S3 key characters').default(''),
+    doc: 'Prefix of every object key Floe writes in `S3_BUCKET` (several instances can share a bucket).',
+    default: '(none)',
+  },
+  STORAGE_MAX_UPLOAD_SIZE: {
+    schema: byteSize.default(50 * 1024 ** 2),
+    doc: 'Largest object an upload may store, whatever the bucket allows (e.g. `50mb`, `5gb`).',
+    default: '50mb',
+  },
 } as const
 
 type Vars = typeof CONFIG_VARIABLES
@@ -285,6 +308,15 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL']
   jwtPreviousSecrets: string[]
   auth: AuthConfig
+  storage: StorageConfig
+}
+
+export interface StorageConfig {
+  /** Undefined: the zero-config filesystem store under `<dataDir>/storage`. */
+  s3: { endPoint: string; port: number | undefined; useSSL: boolean; accessKey: string; secretKey: string; region: string } | undefined
+  bucket: string
+  keyPrefix: string
+  maxUploadSize: number
 }
 
 export interface AuthConfig {
@@ -333,6 +365,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       problems.push(`${name}: ${message}${shown}`)
     }
   }
+  if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY)) problems.push('S3_ACCESS_KEY: required with S3_ENDPOINT (and S3_SECRET_KEY)')
   if (problems.length > 0) throw new ConfigError(problems)
   const p = out as Parsed
   return Object.freeze({
@@ -380,6 +413,21 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           ? { host: p.SMTP_HOST, port: p.SMTP_PORT, user: p.SMTP_USER, pass: p.SMTP_PASS }
           : undefined,
       mailFrom: p.SMTP_FROM,
+    },
+    storage: {
+      s3: p.S3_ENDPOINT
+        ? {
+            endPoint: new URL(p.S3_ENDPOINT).hostname,
+            port: new URL(p.S3_ENDPOINT).port ? Number(new URL(p.S3_ENDPOINT).port) : undefined,
+            useSSL: new URL(p.S3_ENDPOINT).protocol === 'https:',
+            accessKey: p.S3_ACCESS_KEY ?? '',
+            secretKey: p.S3_SECRET_KEY ?? '',
+            region: p.S3_REGION,
+          }
+        : undefined,
+      bucket: p.S3_BUCKET,
+      keyPrefix: p.S3_KEY_PREFIX,
+      maxUploadSize: p.STORAGE_MAX_UPLOAD_SIZE,
     },
   })
 }

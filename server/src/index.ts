@@ -21,6 +21,7 @@ import {
 import type { ReadinessCheck } from './health/index.js'
 import { createSchemaCacheHolder } from './rest/index.js'
 import type { Logger } from './log.js'
+import { createObjectStore } from './storage/index.js'
 
 export const REQUEST_ROLES: ReadonlySet<string> = new Set(['anon', 'authenticated', 'service_role'])
 
@@ -89,7 +90,23 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
+    // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
+    const objectStore = createObjectStore(config.storage, config.dataDir)
+    await objectStore.init().catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, `storage (${objectStore.kind}) is not reachable`))
     const readiness: ReadinessCheck[] = [
+      {
+        name: 'storage',
+        required: false,
+        run: async () => {
+          const started = performance.now()
+          try {
+            await objectStore.check()
+            return { status: 'ok', latency_ms: Math.round((performance.now() - started) * 100) / 100, message: objectStore.kind }
+          } catch (err) {
+            return { status: 'error', message: `${objectStore.kind}: ${(err as Error).message}` }
+          }
+        },
+      },
       { name: 'database', required: true, run: async () => ({ status: 'ok', latency_ms: await database.ping() }) },
       {
         name: 'schema_cache',
@@ -125,6 +142,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
       readiness,
       schemaCache,
       auth,
+      objectStore,
     })
 
     const server = await listen(app.fetch, config)

@@ -28,6 +28,17 @@ export const ERROR_CODES = {
   INTERNAL: { status: 500, message: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
   TIMEOUT: { status: 504, message: 'The request took too long' },
+  STORAGE_BUCKET_NOT_FOUND: { status: 404, message: 'Bucket not found' },
+  STORAGE_BUCKET_EXISTS: { status: 409, message: 'A bucket with this name already exists' },
+  STORAGE_BUCKET_NOT_EMPTY: { status: 409, message: 'The bucket is not empty' },
+  STORAGE_OBJECT_NOT_FOUND: { status: 404, message: 'Object not found' },
+  STORAGE_OBJECT_EXISTS: { status: 409, message: 'An object with this name already exists' },
+  STORAGE_OBJECT_TOO_LARGE: { status: 413, message: 'The object is larger than allowed' },
+  STORAGE_MIME_TYPE_NOT_ALLOWED: { status: 415, message: 'This type of file is not allowed in the bucket' },
+  STORAGE_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is not satisfiable' },
+  STORAGE_SIGNATURE_INVALID: { status: 403, message: 'The signed URL is invalid' },
+  STORAGE_SIGNATURE_EXPIRED: { status: 403, message: 'The signed URL has expired' },
+  STORAGE_UPLOAD_ABORTED: { status: 400, message: 'The upload ended before all bytes arrived' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,0 +1,145 @@
+/**
+ * Where object bytes live. Two drivers behind one small interface: S3 through the `minio`
+ * client (production, docker compose) and a directory under FLOE_DATA_DIR (the zero-config first
+ * run). Keys are opaque (`<bucket_id>/<version>`): names, sizes, types and ETags are the
+ * metadata's business, computed by the service while streaming, so both drivers stay dumb.
+ */
+import { randomUUID } from 'node:crypto'
+import { createReadStream, createWriteStream } from 'node:fs'
+import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { PassThrough, type Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Client } from 'minio'
+import type { StorageConfig } from '../config.js'
+
+export interface ByteRange {
+  start: number
+  /** Inclusive, as in HTTP Range. */
+  end: number
+}
+
+export interface ObjectStore {
+  readonly kind: 's3' | 'filesystem'
+  /** Creates the S3 bucket or the directory if missing. */
+  init(): Promise<void>
+  /** Resolves once every byte of `source` is stored; rejects (storing nothing) if `source` errors. */
+  put(key: string, source: Readable, contentType: string): Promise<void>
+  get(key: string, range?: ByteRange): Promise<Readable>
+  copy(fromKey: string, toKey: string): Promise<void>
+  /** Missing keys are not an error: deletes are retried after failures. */
+  remove(keys: string[]): Promise<void>
+  /** For /ready: throws when the store cannot be reached. */
+  check(): Promise<void>
+}
+
+/** 8 MiB parts: minio buffers one part at a time, so this bounds an upload's memory (max object 80 GB). */
+const PART_SIZE = 8 * 1024 * 1024
+
+export function createObjectStore(config: StorageConfig, dataDir: string): ObjectStore {
+  return config.s3 ? s3Store(config) : filesystemStore(path.join(dataDir, 'storage'), config.keyPrefix)
+}
+
+export function s3Store(config: StorageConfig): ObjectStore {
+  const s3 = config.s3!
+  const client = new Client({
+    endPoint: s3.endPoint,
+    ...(s3.port !== undefined ? { port: s3.port } : {}),
+    useSSL: s3.useSSL,
+    accessKey: s3.accessKey,
+    secretKey: s3.secretKey,
+    region: s3.region,
+    pathStyle: true,
+    partSize: PART_SIZE,
+  })
+  const bucket = config.bucket
+  const full = (key: string) => config.keyPrefix + key
+  return {
+    kind: 's3',
+    async init() {
+      if (!(await client.bucketExists(bucket))) await client.makeBucket(bucket, s3.region).catch(async (err: unknown) => {
+        // Another replica may have created it between the two calls.
+        if (!(await client.bucketExists(bucket))) throw err
+      })
+    },
+    async put(key, source, contentType) {
+      // minio pipes the body into its part chunker without listening for the body's errors, so
+      // a failed source would leave its promise pending forever. Ending our own PassThrough
+      // instead lets the upload finish (truncated) and we delete it: nothing stays behind.
+      const body = new PassThrough()
+      let failure: unknown
+      source.on('error', (err) => {
+        failure ??= err
+        if (!body.writableEnded) body.end()
+      })
+      source.pipe(body)
+      try {
+        await client.putObject(bucket, full(key), body, undefined, { 'Content-Type': contentType })
+      } catch (err) {
+        failure ??= err
+      }
+      if (failure !== undefined) {
+        await client.removeObject(bucket, full(key)).catch(() => undefined)
+        throw failure
+      }
+    },
+    async get(key, range) {
+      if (!range) return client.getObject(bucket, full(key))
+      return client.getPartialObject(bucket, full(key), range.start, range.end - range.start + 1)
+    },
+    async copy(fromKey, toKey) {
+      await client.copyObject(bucket, full(toKey), `/${bucket}/${full(fromKey)}`)
+    },
+    async remove(keys) {
+      if (keys.length > 0) await client.removeObjects(bucket, keys.map(full))
+    },
+    async check() {
+      if (!(await client.bucketExists(bucket))) throw new Error(`S3 bucket ${bucket} does not exist`)
+    },
+  }
+}
+
+export function filesystemStore(root: string, keyPrefix = ''): ObjectStore {
+  // Keys are built by the service from a validated bucket id and a uuid, never from user input;
+  // the check is a second fence against a path that would leave the root.
+  const file = (key: string) => {
+    const p = path.resolve(root, keyPrefix + key)
+    if (!p.startsWith(path.resolve(root) + path.sep)) throw new Error('object key outside the storage directory')
+    return p
+  }
+  return {
+    kind: 'filesystem',
+    async init() {
+      await mkdir(root, { recursive: true })
+    },
+    async put(key, source) {
+      const target = file(key)
+      await mkdir(path.dirname(target), { recursive: true })
+      // Written under a temporary name and renamed: a reader never sees half a file.
+      const tmp = `${target}.${randomUUID()}.part`
+      try {
+        await pipeline(source, createWriteStream(tmp))
+        await rename(tmp, target)
+      } catch (err) {
+        await rm(tmp, { force: true })
+        throw err
+      }
+    },
+    async get(key, range) {
+      const p = file(key)
+      await stat(p) // a missing file must reject here, not later mid-response
+      return createReadStream(p, range ? { start: range.start, end: range.end } : {})
+    },
+    async copy(fromKey, toKey) {
+      const target = file(toKey)
+      await mkdir(path.dirname(target), { recursive: true })
+      await copyFile(file(fromKey), target)
+    },
+    async remove(keys) {
+      await Promise.all(keys.map((k) => rm(file(k), { force: true })))
+    },
+    async check() {
+      await stat(root)
+    },
+  }
+}

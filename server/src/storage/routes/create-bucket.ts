@@ -1,0 +1,22 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponses } from '../../http/index.js'
+import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { Bucket, BucketId, BucketSettings, toJson } from '../schemas.js'
+
+const CreateBucketBody = BucketSettings.extend({ name: BucketId }).openapi('CreateBucketBody')
+
+export const createBucketRoute = createRoute({
+  method: 'post',
+  path: '/bucket',
+  operationId: 'storage.createBucket',
+  tags: ['Storage'],
+  request: { body: { required: true, content: { 'application/json': { schema: CreateBucketBody } } } },
+  responses: {
+    201: { description: 'Bucket created', content: { 'application/json': { schema: Bucket } } },
+    ...errorResponses(400, 401, 403, 409),
+  },
+})
+
+export function registerCreateBucket(router: StorageRouter, { service }: StorageRouteDeps) {
+  router.openapi(createBucketRoute, async (c) => c.json(toJson(await service.createBucket(identityOf(c), c.req.valid('json'))), 201))
+}

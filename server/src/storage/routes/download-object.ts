@@ -1,0 +1,52 @@
+/**
+ * Downloads: GET/HEAD /object/{bucket}/{name} (caller's rules), /object/public/... (public
+ * buckets, no credentials), /object/sign/... (a signed token, no credentials); and
+ * GET /object/info/{bucket}/{name} for the metadata as JSON.
+ */
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { AppEnv } from '../../http/index.js'
+import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { downloadResponse } from '../respond.js'
+import { BucketId, ObjectName, parseInput, toJson } from '../schemas.js'
+import type { StorageService } from '../service.js'
+
+const Token = z.string().min(10).max(8192)
+const Download = z.string().max(255).optional()
+
+function target(c: Context<AppEnv>) {
+  return {
+    bucket: parseInput(BucketId, c.req.param('bucket'), 'path bucket'),
+    name: parseInput(ObjectName, c.req.param('name'), 'path name'),
+  }
+}
+
+async function send(c: Context<AppEnv>, opened: Awaited<ReturnType<StorageService['open']>>, cacheControl: string) {
+  return downloadResponse(opened.row, opened.read, {
+    method: c.req.method,
+    range: c.req.header('range'),
+    ifNoneMatch: c.req.header('if-none-match'),
+    download: parseInput(Download, c.req.query('download'), 'query download'),
+    cacheControl,
+  })
+}
+
+export function registerDownloadObject(router: StorageRouter, { service }: StorageRouteDeps) {
+  router.on(['GET', 'HEAD'], '/object/public/:bucket/:name{.+}', async (c) => {
+    const { bucket, name } = target(c)
+    return send(c, await service.openPublic(bucket, name), 'public, max-age=3600')
+  })
+  router.on(['GET', 'HEAD'], '/object/sign/:bucket/:name{.+}', async (c) => {
+    const { bucket, name } = target(c)
+    service.verify(parseInput(Token, c.req.query('token'), 'query token'), 'r', bucket, name)
+    return send(c, await service.open('authorised', bucket, name), 'private, max-age=60')
+  })
+  router.get('/object/info/:bucket/:name{.+}', async (c) => {
+    const { bucket, name } = target(c)
+    return c.json(toJson(await service.info(identityOf(c), bucket, name)), 200)
+  })
+  router.on(['GET', 'HEAD'], '/object/:bucket/:name{.+}', async (c) => {
+    const { bucket, name } = target(c)
+    return send(c, await service.open(identityOf(c), bucket, name), 'private, no-cache')
+  })
+}

@@ -1,0 +1,25 @@
+import { createRoute, z } from '@hono/zod-openapi'
+import { errorResponses } from '../../http/index.js'
+import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { Bucket, BucketId, BucketSettings, toJson } from '../schemas.js'
+
+export const updateBucketRoute = createRoute({
+  method: 'put',
+  path: '/bucket/{id}',
+  operationId: 'storage.updateBucket',
+  tags: ['Storage'],
+  request: {
+    params: z.object({ id: BucketId }),
+    body: { required: true, content: { 'application/json': { schema: BucketSettings.openapi('UpdateBucketBody') } } },
+  },
+  responses: {
+    200: { description: 'The updated bucket', content: { 'application/json': { schema: Bucket } } },
+    ...errorResponses(400, 401, 403, 404),
+  },
+})
+
+export function registerUpdateBucket(router: StorageRouter, { service }: StorageRouteDeps) {
+  router.openapi(updateBucketRoute, async (c) =>
+    c.json(toJson(await service.updateBucket(identityOf(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+  )
+}

@@ -1,0 +1,210 @@
+/**
+ * Storage domain logic. Every object access runs through withRequestRole so RLS on
+ * storage.objects decides; the service role is used only for bucket settings (limits, public
+ * flag) and for reads already authorised by a signature or a public bucket. Bytes move after
+ * the metadata decision: written under a fresh version key before the row commits, old bytes
+ * deleted after it commits, so a failure on either side never leaves a row without bytes.
+ */
+import { randomUUID } from 'node:crypto'
+import type { Readable } from 'node:stream'
+import type { Kysely } from 'kysely'
+import type { StorageConfig } from '../config.js'
+import type { DB, RequestRole, WithRequestRole } from '../db/index.js'
+import { ApiError } from '../errors/index.js'
+import type { Logger } from '../log.js'
+import type { ByteRange, ObjectStore } from './object-store.js'
+import * as q from './queries.js'
+import type { Signer } from './signing.js'
+import { isMimeAllowed, UploadGuard } from './upload-guard.js'
+
+export type WithServiceRole = <T>(reason: string, fn: (trx: Kysely<DB>) => Promise<T>) => Promise<T>
+
+export interface StorageServiceDeps {
+  withRequestRole: WithRequestRole
+  withServiceRole: WithServiceRole
+  store: ObjectStore
+  signer: Signer
+  config: StorageConfig
+  log: Logger
+}
+
+export interface UploadInput {
+  bucket: string
+  name: string
+  body: Readable
+  contentType: string
+  contentLength?: number | undefined
+  upsert: boolean
+  metadata?: Record<string, unknown> | undefined
+}
+
+const keyOf = (bucketId: string, version: string) => `${bucketId}/${version}`
+const uid = (who: RequestRole) => (typeof who.claims.sub === 'string' ? who.claims.sub : null)
+const objectNotFound = (bucket: string, name: string) =>
+  new ApiError('STORAGE_OBJECT_NOT_FOUND', { details: `${bucket}/${name}`, hint: 'Check the path, or the rules that decide who may read it' })
+
+export function createStorageService(deps: StorageServiceDeps) {
+  const { withRequestRole: asCaller, withServiceRole, store, log } = deps
+
+  const removeBytes = async (keys: string[]) => {
+    // After COMMIT: a failure here leaves unreachable bytes, never a row without bytes.
+    await store.remove(keys).catch((err: unknown) => log.warn({ err, keys: keys.length }, 'storage: could not delete object bytes'))
+  }
+  const getBucket = async (id: string) => {
+    const b = await withServiceRole('storage: bucket settings', (trx) => q.findBucket(trx, id))
+    if (!b) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: id })
+    return b
+  }
+  const readable = async (who: RequestRole, bucket: string, name: string) => {
+    const row = await asCaller(who, (trx) => q.findObject(trx, bucket, name), { readOnly: true })
+    if (!row) throw objectNotFound(bucket, name)
+    return row
+  }
+
+  return {
+    getBucket,
+    async listBuckets(who: RequestRole) {
+      return asCaller(who, (trx) => q.listBuckets(trx), { readOnly: true })
+    },
+    async getBucketFor(who: RequestRole, id: string) {
+      const b = await asCaller(who, (trx) => q.findBucket(trx, id), { readOnly: true })
+      if (!b) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: id })
+      return b
+    },
+    async createBucket(who: RequestRole, input: q.BucketInput & { name: string }) {
+      return asCaller(who, async (trx) => {
+        if (await q.findBucket(trx, input.name)) throw new ApiError('STORAGE_BUCKET_EXISTS', { details: input.name })
+        return q.insertBucket(trx, input.name, input, uid(who))
+      })
+    },
+    async updateBucket(who: RequestRole, id: string, input: q.BucketInput) {
+      const b = await asCaller(who, (trx) => q.updateBucket(trx, id, input))
+      if (!b) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: id })
+      return b
+    },
+    async emptyBucket(who: RequestRole, id: string) {
+      const versions = await asCaller(who, async (trx) => {
+        if (!(await q.findBucket(trx, id))) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: id })
+        return q.deleteAllObjects(trx, id)
+      })
+      await removeBytes(versions.map((v) => keyOf(id, v)))
+      return { message: 'Emptied', deleted: versions.length }
+    },
+    async deleteBucket(who: RequestRole, id: string) {
+      await asCaller(who, async (trx) => {
+        if (!(await q.findBucket(trx, id))) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: id })
+        if (await q.hasObjects(trx, id)) throw new ApiError('STORAGE_BUCKET_NOT_EMPTY', { details: id, hint: 'Empty the bucket first' })
+        await q.deleteBucket(trx, id)
+      })
+      return { message: 'Deleted' }
+    },
+
+    async upload(who: RequestRole, input: UploadInput) {
+      const bucket = await getBucket(input.bucket)
+      const [maxBytes, limitName] =
+        bucket.file_size_limit !== null && bucket.file_size_limit < deps.config.maxUploadSize
+          ? [bucket.file_size_limit, `The bucket's file size limit`]
+          : [deps.config.maxUploadSize, 'The maximum upload size']
+      if (!isMimeAllowed(input.contentType, bucket.allowed_mime_types)) {
+        throw new ApiError('STORAGE_MIME_TYPE_NOT_ALLOWED', { details: input.contentType, hint: `Allowed: ${bucket.allowed_mime_types?.join(', ')}` })
+      }
+      if (input.contentLength !== undefined && input.contentLength > maxBytes) {
+        throw new ApiError('STORAGE_OBJECT_TOO_LARGE', { details: `${limitName} is ${maxBytes} bytes`, hint: 'Upload a smaller file' })
+      }
+      const version = randomUUID()
+      const row = { bucket_id: bucket.id, name: input.name, mime_type: input.contentType, version, user_metadata: input.metadata ?? {} }
+      // The rules are asked before a byte is stored (rolled back), so a refused upload costs
+      // no transfer; the real insert after streaming asks them again.
+      await asCaller(who, (trx) => q.insertObject(trx, { ...row, size: 0, etag: '' }, input.upsert), { rollback: true }).catch(mapConflict)
+
+      const guard = new UploadGuard({ maxBytes, limitName, allowedMimeTypes: bucket.allowed_mime_types, declaredType: input.contentType })
+      input.body.once('error', (err) => guard.destroy(err))
+      // The failure reaches us through store.put's rejection; a late second 'error' (a write
+      // queued before the destroy) must not become an uncaught exception.
+      guard.on('error', () => undefined)
+      input.body.pipe(guard)
+      const key = keyOf(bucket.id, version)
+      try {
+        await store.put(key, guard, input.contentType)
+        const { size, etag } = guard.result()
+        const saved = await asCaller(who, (trx) => q.insertObject(trx, { ...row, size, etag }, input.upsert)).catch(mapConflict)
+        if (saved.old_version) await removeBytes([keyOf(bucket.id, saved.old_version)])
+        return saved
+      } catch (err) {
+        await removeBytes([key])
+        input.body.resume() // drain what is left so the connection can answer the error
+        throw err
+      }
+    },
+
+    async info(who: RequestRole, bucket: string, name: string) {
+      return readable(who, bucket, name)
+    },
+    /** For a caller: RLS decides. `authorised`: a signature or a public bucket already did. */
+    async open(who: RequestRole | 'authorised', bucket: string, name: string) {
+      const row =
+        who === 'authorised'
+          ? await withServiceRole('storage: signed or public read', (trx) => q.findObject(trx, bucket, name))
+          : await readable(who, bucket, name)
+      if (!row) throw objectNotFound(bucket, name)
+      return { row, read: (range?: ByteRange) => store.get(keyOf(row.bucket_id, row.version), range) }
+    },
+    async openPublic(bucket: string, name: string) {
+      const b = await getBucket(bucket)
+      if (!b.public) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: bucket, hint: 'The bucket is not public: use a signed URL' })
+      return this.open('authorised', bucket, name)
+    },
+    async list(who: RequestRole, bucket: string, query: q.ListQuery) {
+      await getBucket(bucket)
+      return asCaller(who, (trx) => q.listObjects(trx, bucket, query), { readOnly: true })
+    },
+    async move(who: RequestRole, bucket: string, from: string, to: string) {
+      const row = await asCaller(who, async (trx) => {
+        if (await q.findObject(trx, bucket, to)) throw new ApiError('STORAGE_OBJECT_EXISTS', { details: `${bucket}/${to}` })
+        return q.renameObject(trx, bucket, from, to)
+      }).catch(mapConflict)
+      if (!row) throw objectNotFound(bucket, from)
+      return row
+    },
+    async copy(who: RequestRole, bucket: string, from: string, to: string, upsert: boolean) {
+      const src = await readable(who, bucket, from)
+      const version = randomUUID()
+      await store.copy(keyOf(bucket, src.version), keyOf(bucket, version))
+      try {
+        const saved = await asCaller(who, (trx) =>
+          q.insertObject(trx, { ...src, name: to, version, user_metadata: src.user_metadata }, upsert),
+        ).catch(mapConflict)
+        if (saved.old_version) await removeBytes([keyOf(bucket, saved.old_version)])
+        return saved
+      } catch (err) {
+        await removeBytes([keyOf(bucket, version)])
+        throw err
+      }
+    },
+    async remove(who: RequestRole, bucket: string, names: string[]) {
+      const rows = await asCaller(who, (trx) => q.deleteObjects(trx, bucket, names))
+      await removeBytes(rows.map((r) => keyOf(bucket, r.version)))
+      return rows
+    },
+
+    async signDownload(who: RequestRole, bucket: string, name: string, expiresIn: number) {
+      await readable(who, bucket, name) // only what the caller may read can be shared
+      return deps.signer.sign({ k: 'r', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn })
+    },
+    async signUpload(who: RequestRole, bucket: string, name: string, upsert: boolean, expiresIn: number) {
+      await getBucket(bucket)
+      // The upload will run as the signer, under the signer's rules, when it happens.
+      return deps.signer.sign({ k: 'w', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn, role: who.role, claims: who.claims, upsert })
+    },
+    verify: deps.signer.verify,
+  }
+}
+
+export type StorageService = ReturnType<typeof createStorageService>
+
+function mapConflict(err: unknown): never {
+  if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505') {
+    throw new ApiError('STORAGE_OBJECT_EXISTS', { hint: 'Send x-upsert: true to overwrite', cause: err })
+  }
+  throw err
+}

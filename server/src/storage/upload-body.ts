@@ -1,0 +1,91 @@
+/**
+ * Turns an upload request into one byte stream plus its declared type, without buffering it:
+ * a raw body is streamed as is; multipart/form-data is parsed by busboy as it arrives and the
+ * first file part is the object (fields before it: `metadata` as JSON, `contentType`).
+ */
+import busboy from 'busboy'
+import { Readable } from 'node:stream'
+import type { ReadableStream as NodeWebStream } from 'node:stream/web'
+import { z } from 'zod'
+import { ApiError } from '../errors/index.js'
+import { MimeType, parseInput } from './schemas.js'
+
+export interface UploadBody {
+  body: Readable
+  contentType: string
+  contentLength?: number | undefined
+  metadata?: Record<string, unknown> | undefined
+}
+
+const Metadata = z.record(z.string(), z.unknown())
+const parseMetadata = (raw: string | undefined, target: string) => {
+  if (raw === undefined || raw === '') return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(raw)
+  } catch {
+    throw new ApiError('INVALID_INPUT', { message: `Invalid ${target}: expected a JSON object` })
+  }
+  return parseInput(Metadata, value, target)
+}
+
+function nodeStream(req: Request): Readable {
+  if (!req.body) return Readable.from([])
+  return Readable.fromWeb(req.body as unknown as NodeWebStream<Uint8Array>)
+}
+
+export async function readUploadBody(req: Request): Promise<UploadBody> {
+  const header = req.headers.get('content-type') ?? 'application/octet-stream'
+  const metadataHeader = req.headers.get('x-metadata') ?? undefined
+  if (!/^multipart\/form-data/i.test(header)) {
+    const length = req.headers.get('content-length')
+    return {
+      body: nodeStream(req),
+      contentType: parseInput(MimeType, header.split(';')[0]!.trim(), 'header content-type'),
+      contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : undefined,
+      metadata: metadataHeader ? parseMetadata(Buffer.from(metadataHeader, 'base64').toString('utf8'), 'header x-metadata') : undefined,
+    }
+  }
+  return readMultipart(req, header)
+}
+
+function readMultipart(req: Request, header: string): Promise<UploadBody> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy
+    try {
+      parser = busboy({ headers: { 'content-type': header }, limits: { files: 1, fields: 20, fieldSize: 64 * 1024 } })
+    } catch (err) {
+      reject(new ApiError('INVALID_INPUT', { message: 'Invalid multipart/form-data body', cause: err }))
+      return
+    }
+    const fields: Record<string, string> = {}
+    let found = false
+    parser.on('field', (name, value) => (fields[name] = value))
+    parser.on('file', (_name, file, info) => {
+      if (found) return file.resume()
+      found = true
+      try {
+        const declared = fields.contentType ?? info.mimeType ?? 'application/octet-stream'
+        // Errors of the request body reach the file stream, so the upload sees an abort.
+        parser.once('error', (err) => file.destroy(err as Error))
+        resolve({
+          body: file,
+          contentType: parseInput(MimeType, declared.split(';')[0]!.trim(), 'form field contentType'),
+          metadata: parseMetadata(fields.metadata, 'form field metadata'),
+        })
+      } catch (err) {
+        file.resume()
+        reject(err)
+      }
+    })
+    parser.once('error', (err) => {
+      if (!found) reject(new ApiError('INVALID_INPUT', { message: 'Invalid multipart/form-data body', cause: err }))
+    })
+    parser.once('close', () => {
+      if (!found) reject(new ApiError('INVALID_INPUT', { message: 'The form has no file part', hint: 'Send the file in a form field' }))
+    })
+    const source = nodeStream(req)
+    source.once('error', (err) => parser.destroy(err))
+    source.pipe(parser)
+  })
+}
