@@ -87,3 +87,15 @@ describe('platform HTTP behaviour', () => {
     expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/)
   })
 })
+
+describe('response headers on the data API', () => {
+  it('are the same secure and CORS headers as on every other route', async () => {
+    const other = await floe.app.request('/nope', { headers: { ...floe.anon, origin: 'https://app.test' } })
+    const rest = await floe.app.request('/rest/v1/nope', { headers: { ...floe.anon, origin: 'https://app.test' } })
+    const pick = (r: Response) =>
+      Object.fromEntries([...r.headers.entries()].filter(([k]) => k.startsWith('access-control') || k.startsWith('x-') || k.startsWith('cross-origin') || ['vary', 'referrer-policy', 'strict-transport-security', 'origin-agent-cluster'].includes(k)).filter(([k]) => k !== 'x-request-id'))
+    expect(pick(rest)).toEqual(pick(other))
+    expect(pick(rest)['access-control-allow-origin']).toBe('https://app.test')
+    expect(pick(rest)['x-frame-options']).toBe('SAMEORIGIN')
+  })
+})
