@@ -61,6 +61,12 @@ describe('who may use /admin/v1', () => {
 })
 
 describe('rules as data', () => {
+  it('is described in /openapi.json', async () => {
+    const doc = (await (await floe.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId: string }>> }
+    expect(doc.paths['/admin/v1/tables/{table}/rules']?.post?.operationId).toBe('admin.createRule')
+    expect(doc.paths['/admin/v1/rules/explain']?.post?.operationId).toBe('admin.explainRules')
+  })
+
   it('creates, lists, changes and drops rules; templates use (select auth.uid())', async () => {
     const created = await call(floe, 'POST', '/admin/v1/tables/public.todos/rules', floe.service, {
       name: 'todos_owner',

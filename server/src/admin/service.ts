@@ -49,6 +49,8 @@ const isPgError = (e: unknown): e is PgError =>
 function ruleError(err: unknown): unknown {
   if (!isPgError(err)) return err
   if (err.code === '42710') return new ApiError('RULES_RULE_EXISTS', { details: err.message, cause: err })
+  // lock_timeout: a long transaction holds the table; the admin may simply retry.
+  if (err.code === '55P03') return new ApiError('SERVICE_UNAVAILABLE', { details: 'The table is locked by another transaction', hint: 'Retry shortly', cause: err })
   if (err.code === '42704' && /role/.test(err.message)) return new ApiError('RULES_INVALID_ROLE', { details: err.message, cause: err })
   if (/^(42|22|2B|0A|P0)/.test(err.code)) {
     return new ApiError('RULES_INVALID_EXPRESSION', {
@@ -196,7 +198,10 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
     explain: (input) =>
       inTransaction(async (client) => {
         const t = await resolveTable(client, `${input.schema}.${input.table}`)
-        if (!deps.allowedRoles.has(input.identity.role)) checkRoles([input.identity.role])
+        // The explainer switches to this role: only a role this instance serves (never `public`).
+        if (!deps.allowedRoles.has(input.identity.role)) {
+          throw new ApiError('RULES_INVALID_ROLE', { details: `Not served by this instance: ${input.identity.role}` })
+        }
         return explainRule(client, t, input)
       }, { rollback: true }),
   }
