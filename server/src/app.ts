@@ -17,6 +17,7 @@ import type { Config } from './config.js'
 import type { Database, RunStatement, WithRequestRole } from './db/index.js'
 import { ApiError, toApiError } from './errors/index.js'
 import { healthRouter, type ReadinessCheck } from './health/index.js'
+import { jobsRouter, type Jobs } from './jobs/index.js'
 import { clientIp, preparedResponseHeaders, rateLimit, requestContext, type AppEnv } from './http/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi } from './openapi/index.js'
@@ -40,6 +41,8 @@ export interface AppDeps {
   schemaCache: SchemaCacheHolder
   /** Accounts and sessions (better-auth), mounted at /auth/v1 when given. */
   auth?: AuthService | undefined
+  /** Queues, workers and the outbox relay, mounted at /jobs/v1 when given (503s without Redis). */
+  jobs?: Jobs | undefined
   /** Where object bytes live (built from config.storage when not given; index.ts inits it at boot). */
   objectStore?: ObjectStore | undefined
 }
@@ -165,6 +168,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     log,
   })
   app.route('/storage/v1', storageRouter({ service: storage, publicUrl: config.publicUrl }))
+  if (deps.jobs) app.route('/jobs/v1', jobsRouter(deps.jobs))
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
 
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), log))

@@ -280,6 +280,42 @@ export const CONFIG_VARIABLES = {
     doc: 'Largest object an upload may store, whatever the bucket allows (e.g. `50mb`, `5gb`).',
     default: '50mb',
   },
+  // Jobs (issue 7): BullMQ queues, workers, the outbox relay and handlers.
+  FLOE_WORKERS: {
+    schema: bool.default(true),
+    doc: 'Run job workers and the outbox relay in the server process (`floe worker` runs only them).',
+    default: 'true',
+  },
+  FLOE_FUNCTIONS_DIR: {
+    schema: z.string().min(1).optional(),
+    doc: 'Folder of user job handlers, one module per handler (file name = handler name) exporting `defineHandler(...)`.',
+    default: '(none)',
+  },
+  JOBS_MAX_PAYLOAD: {
+    schema: byteSize.default(64 * 1024),
+    doc: 'Largest job payload (JSON) accepted by `POST /jobs/v1/:queue`.',
+    default: '64kb',
+  },
+  JOBS_RETENTION_S: {
+    schema: positiveInt('a duration in seconds').default(86_400),
+    doc: 'How long completed jobs (and so idempotency keys) are kept; failed jobs are kept 7 times longer.',
+    default: '86400',
+  },
+  JOBS_RELAY_BATCH: {
+    schema: positiveInt('a positive integer').default(1000),
+    doc: 'Outbox rows the relay moves to Redis per batch.',
+    default: '1000',
+  },
+  JOBS_RELAY_SWEEP_MS: {
+    schema: positiveInt('a duration in milliseconds').default(1000),
+    doc: 'The relay looks for unsent outbox rows this often even without a notification.',
+    default: '1000',
+  },
+  JOBS_WEBHOOK_TIMEOUT_MS: {
+    schema: positiveInt('a duration in milliseconds').default(10_000),
+    doc: 'A webhook delivery that takes longer fails (and is retried).',
+    default: '10000',
+  },
 } as const
 
 type Vars = typeof CONFIG_VARIABLES
@@ -308,6 +344,7 @@ export interface Config {
   logLevel: Parsed['LOG_LEVEL']
   jwtPreviousSecrets: string[]
   auth: AuthConfig
+  jobs: JobsConfig
   storage: StorageConfig
 }
 
@@ -317,6 +354,16 @@ export interface StorageConfig {
   bucket: string
   keyPrefix: string
   maxUploadSize: number
+}
+
+export interface JobsConfig {
+  workers: boolean
+  functionsDir: string | undefined
+  maxPayloadBytes: number
+  retentionS: number
+  relayBatch: number
+  relaySweepMs: number
+  webhookTimeoutMs: number
 }
 
 export interface AuthConfig {
@@ -413,6 +460,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
           ? { host: p.SMTP_HOST, port: p.SMTP_PORT, user: p.SMTP_USER, pass: p.SMTP_PASS }
           : undefined,
       mailFrom: p.SMTP_FROM,
+    },
+    jobs: {
+      workers: p.FLOE_WORKERS,
+      functionsDir: p.FLOE_FUNCTIONS_DIR === undefined ? undefined : path.resolve(cwd, p.FLOE_FUNCTIONS_DIR),
+      maxPayloadBytes: p.JOBS_MAX_PAYLOAD,
+      retentionS: p.JOBS_RETENTION_S,
+      relayBatch: p.JOBS_RELAY_BATCH,
+      relaySweepMs: p.JOBS_RELAY_SWEEP_MS,
+      webhookTimeoutMs: p.JOBS_WEBHOOK_TIMEOUT_MS,
     },
     storage: {
       s3: p.S3_ENDPOINT

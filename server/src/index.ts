@@ -19,6 +19,7 @@ import {
   type EmbeddedDatabase,
 } from './db/index.js'
 import type { ReadinessCheck } from './health/index.js'
+import { createJobs } from './jobs/index.js'
 import { createSchemaCacheHolder } from './rest/index.js'
 import type { Logger } from './log.js'
 import { createObjectStore } from './storage/index.js'
@@ -89,6 +90,9 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     cleanups.push(async () => apiKeys.stop())
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
+    // Jobs (issue 7): closed after the HTTP server (cleanups run in reverse), letting active jobs finish.
+    const jobs = await createJobs({ config, database, databaseUrl, log, mailer: auth.mailer, workers: config.jobs.workers })
+    cleanups.push(() => jobs.close())
 
     // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
     const objectStore = createObjectStore(config.storage, config.dataDir)
@@ -118,6 +122,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
             : { status: 'error', message: 'not listening for schema changes (reconnecting); serving the last loaded cache' }
         },
       },
+      { name: 'jobs', required: false, run: () => jobs.check() },
       {
         name: 'redis',
         required: false,
@@ -142,6 +147,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
       readiness,
       schemaCache,
       auth,
+      jobs,
       objectStore,
     })
 

@@ -39,6 +39,18 @@ export const ERROR_CODES = {
   STORAGE_SIGNATURE_INVALID: { status: 403, message: 'The signed URL is invalid' },
   STORAGE_SIGNATURE_EXPIRED: { status: 403, message: 'The signed URL has expired' },
   STORAGE_UPLOAD_ABORTED: { status: 400, message: 'The upload ended before all bytes arrived' },
+  // Jobs (/jobs/v1, issue 7)
+  JOBS_UNAVAILABLE: { status: 503, message: 'Jobs are off: no reachable Redis' },
+  JOBS_QUEUE_NOT_FOUND: { status: 404, message: 'Queue not found' },
+  JOBS_JOB_NOT_FOUND: { status: 404, message: 'Job not found' },
+  JOBS_ENQUEUE_FORBIDDEN: { status: 403, message: 'This role may not enqueue to this queue' },
+  JOBS_PAYLOAD_TOO_LARGE: { status: 413, message: 'The job payload is too large' },
+  JOBS_JOB_NOT_RETRYABLE: { status: 409, message: 'Only a failed job can be retried' },
+  JOBS_SCHEDULE_NOT_FOUND: { status: 404, message: 'Schedule not found' },
+  JOBS_SCHEDULE_INVALID: { status: 400, message: 'The schedule is invalid' },
+  JOBS_WEBHOOK_NOT_FOUND: { status: 404, message: 'Database webhook not found' },
+  JOBS_WEBHOOK_EXISTS: { status: 409, message: 'A database webhook with this name already exists' },
+  JOBS_TABLE_NOT_FOUND: { status: 404, message: 'No such table' },
 } as const satisfies Record<string, { status: number; message: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES

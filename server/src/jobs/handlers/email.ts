@@ -1,0 +1,26 @@
+/**
+ * The built-in `email` handler: sends one email through the auth module's mailer (SMTP, or the
+ * development outbox table). Bodies carry one-time links: never logged, only kind and recipient.
+ */
+import { z } from 'zod'
+import type { Mailer } from '../../auth/index.js'
+import { defineHandler } from '../define-handler.js'
+
+export const EmailPayload = z.object({
+  kind: z.enum(['verify-email', 'reset-password', 'magic-link', 'change-email']),
+  to: z.string().email(),
+  subject: z.string().min(1).max(998),
+  text: z.string().max(1_000_000),
+  html: z.string().max(1_000_000),
+})
+
+export function emailHandler(mailer: Mailer) {
+  return defineHandler({
+    payload: EmailPayload,
+    async run(p, ctx) {
+      await mailer.send(p)
+      ctx.log.info({ kind: p.kind, mailer: mailer.name }, 'email sent')
+      return { mailer: mailer.name }
+    },
+  })
+}

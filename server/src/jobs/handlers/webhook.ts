@@ -1,0 +1,77 @@
+/**
+ * The built-in `webhook` handler: POST the JSON body to a URL, signed with HMAC-SHA256, with a
+ * timeout. A 2xx is success (its status is the job's result); 5xx, 408, 429 and network errors
+ * throw so BullMQ retries with the queue's backoff; any other 4xx cannot improve on retry.
+ *
+ * Signature (Stripe's scheme): `X-Floe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of
+ * "<t>.<body>">`. The receiver recomputes it with the webhook's secret and rejects old `t`s.
+ */
+import { UnrecoverableError } from 'bullmq'
+import { createHmac } from 'node:crypto'
+import type pg from 'pg'
+import { z } from 'zod'
+import { defineHandler } from '../define-handler.js'
+
+const WebhookPayload = z.object({
+  url: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
+  body: z.unknown(),
+  webhook_id: z.string().uuid().optional(),
+  headers: z.record(z.string(), z.string()).optional(),
+})
+
+export function signWebhook(secret: string, timestamp: number, body: string): string {
+  return `t=${timestamp},v1=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`
+}
+
+/** The webhook's own secret, or the instance-wide one for webhook jobs enqueued directly. */
+async function signingSecret(pool: pg.Pool, webhookId: string | undefined): Promise<string> {
+  if (webhookId) {
+    const { rows } = await pool.query<{ secret: string }>('select secret from floe.webhooks where id = $1', [webhookId])
+    if (rows[0]) return rows[0].secret
+  }
+  await pool.query(
+    `insert into floe.instance_secrets (name, value)
+     values ('jobs_webhook_secret', replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', ''))
+     on conflict (name) do nothing`,
+  )
+  const { rows } = await pool.query<{ value: string }>(`select value from floe.instance_secrets where name = 'jobs_webhook_secret'`)
+  return rows[0]!.value
+}
+
+export function webhookHandler(timeoutMs: number) {
+  return defineHandler({
+    payload: WebhookPayload,
+    async run(p, ctx) {
+      const body = JSON.stringify(p.body ?? null)
+      const secret = await signingSecret(ctx.pool, p.webhook_id)
+      const started = performance.now()
+      const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(timeoutMs)])
+      let res: Response
+      try {
+        res = await fetch(p.url, {
+          method: 'POST',
+          body,
+          signal,
+          redirect: 'manual',
+          headers: {
+            ...p.headers,
+            'content-type': 'application/json',
+            'user-agent': 'Floe-Webhooks/1',
+            'x-floe-delivery': ctx.job.id,
+            'x-floe-attempt': String(ctx.job.attempt),
+            'x-floe-signature': signWebhook(secret, Math.floor(Date.now() / 1000), body),
+          },
+        })
+        await res.body?.cancel().catch(() => undefined)
+      } catch (err) {
+        throw new Error(`webhook delivery to ${new URL(p.url).origin} failed: ${err instanceof Error ? err.message : String(err)}`)
+      }
+      const result = { status: res.status, duration_ms: Math.round(performance.now() - started) }
+      await ctx.progress(result)
+      if (res.ok) return result
+      const message = `webhook answered HTTP ${res.status}`
+      if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(message)
+      throw new UnrecoverableError(message)
+    },
+  })
+}

@@ -1,0 +1,151 @@
+/**
+ * The outbox relay: moves committed `floe.outbox` rows into BullMQ. A batch is claimed with
+ * FOR UPDATE SKIP LOCKED (so relays on several replicas take disjoint rows), added to BullMQ
+ * with the job id `o-<outbox id>` (or the idempotency key's id), and stamped sent in the same
+ * transaction only after BullMQ accepted it. A crash between the add and the COMMIT leaves the
+ * rows unsent; the next relay adds them again and BullMQ ignores a job id it already has, so the
+ * job still exists exactly once. Woken by NOTIFY floe_outbox and by a periodic sweep.
+ */
+import pg from 'pg'
+import type { Logger } from '../log.js'
+import { jobOptions, type Bull } from './bull.js'
+import type { Declarations } from './declarations.js'
+import { idempotentJobId } from './job-id.js'
+import { claimOutboxBatch, deleteSentOutbox, markOutboxSent, type OutboxRow } from './queries.js'
+import type { JobData } from './types.js'
+
+export interface RelayDeps {
+  pool: pg.Pool
+  connectionString: string
+  bull: Bull
+  declarations: Declarations
+  log: Logger
+  batchSize: number
+  sweepMs: number
+  retentionS: number
+}
+
+export class Relay {
+  private listener: pg.Client | undefined
+  private timer: NodeJS.Timeout | undefined
+  private running: Promise<void> | undefined
+  private again = false
+  private closed = false
+  private lastCleanup = 0
+  /** Rows moved since start, for tests and the bench. */
+  moved = 0
+
+  constructor(private readonly deps: RelayDeps) {}
+
+  async start(): Promise<void> {
+    await this.listen()
+    this.timer = setInterval(() => this.wake(), this.deps.sweepMs)
+    this.timer.unref()
+    this.wake()
+  }
+
+  private async listen(): Promise<void> {
+    if (this.closed) return
+    const client = new pg.Client({ connectionString: this.deps.connectionString })
+    client.on('error', () => undefined)
+    client.on('end', () => {
+      if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref()
+    })
+    client.on('notification', () => this.wake())
+    try {
+      await client.connect()
+      await client.query('listen floe_outbox')
+      this.listener = client
+    } catch {
+      await client.end().catch(() => undefined)
+    }
+  }
+
+  /** Coalesces wake-ups: one drain at a time, and one more if woken while draining. */
+  wake(): void {
+    if (this.closed) return
+    if (this.running) {
+      this.again = true
+      return
+    }
+    this.running = this.drain().finally(() => {
+      this.running = undefined
+      if (this.again) {
+        this.again = false
+        this.wake()
+      }
+    })
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.deps.bull.isAvailable()) return // rows wait in Postgres; the sweep retries
+    try {
+      while (!this.closed && (await this.moveBatch()) === this.deps.batchSize) {
+        /* a full batch: there may be more */
+      }
+      if (Date.now() - this.lastCleanup > 60_000) {
+        this.lastCleanup = Date.now()
+        await deleteSentOutbox(this.deps.pool, this.deps.retentionS)
+      }
+    } catch (err) {
+      this.deps.log.debug({ err }, 'jobs relay: batch not moved, will retry')
+    }
+  }
+
+  private async moveBatch(): Promise<number> {
+    const client = await this.deps.pool.connect()
+    try {
+      await client.query('begin')
+      const rows = await claimOutboxBatch(client, this.deps.batchSize)
+      if (rows.length > 0) {
+        await this.addToBull(rows)
+        await markOutboxSent(client, rows.map((r) => r.id))
+      }
+      await client.query('commit')
+      this.moved += rows.length
+      return rows.length
+    } catch (err) {
+      await client.query('rollback').catch(() => undefined)
+      throw err
+    } finally {
+      client.release()
+    }
+  }
+
+  private async addToBull(rows: OutboxRow[]): Promise<void> {
+    const byQueue = new Map<string, OutboxRow[]>()
+    for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r])
+    await Promise.all(
+      [...byQueue].map(async ([queue, list]) => {
+        const decl = this.deps.declarations.get(queue)
+        // A queue deleted after the row was written: the job still goes to BullMQ with defaults
+        // and waits there, visible to admins, rather than being dropped silently.
+        const base = decl ? jobOptions(decl, this.deps.retentionS) : { removeOnComplete: { age: this.deps.retentionS } }
+        await this.deps.bull.queue(queue).addBulk(
+          list.map((r) => {
+            const o = r.options
+            const data: JobData = { payload: r.payload, by: { role: r.enqueued_role ?? 'none', sub: r.enqueued_sub } }
+            const key = typeof o.idempotency_key === 'string' ? o.idempotency_key : undefined
+            return {
+              name: queue,
+              data,
+              opts: {
+                ...base,
+                jobId: key ? idempotentJobId(data.by, key) : `o-${r.id}`,
+                ...(typeof o.delay_ms === 'number' ? { delay: o.delay_ms } : {}),
+                ...(typeof o.priority === 'number' ? { priority: o.priority } : {}),
+              },
+            }
+          }),
+        )
+      }),
+    )
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    if (this.timer) clearInterval(this.timer)
+    await this.running
+    await this.listener?.end().catch(() => undefined)
+  }
+}

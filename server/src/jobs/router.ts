@@ -1,0 +1,57 @@
+/**
+ * /jobs/v1. Admin routes (`/admin/...`, service key only) are registered before the caller
+ * routes so `GET /admin/queues` is never read as `GET /{queue}/{id}` ("admin" is also refused as
+ * a queue name).
+ */
+import { createRouter } from '../http/index.js'
+import { identityOf, type Register } from './routes/common.js'
+import { registerCreateWebhook } from './routes/create-webhook.js'
+import { registerDeleteQueue } from './routes/delete-queue.js'
+import { registerDeleteSchedule } from './routes/delete-schedule.js'
+import { registerDeleteWebhook } from './routes/delete-webhook.js'
+import { registerEnqueueJob } from './routes/enqueue-job.js'
+import { registerGetJob } from './routes/get-job.js'
+import { registerGetQueueCounts } from './routes/get-queue-counts.js'
+import { registerListDeadLetter } from './routes/list-dead-letter.js'
+import { registerListJobs } from './routes/list-jobs.js'
+import { registerListQueues } from './routes/list-queues.js'
+import { registerListSchedules } from './routes/list-schedules.js'
+import { registerListWebhooks } from './routes/list-webhooks.js'
+import { registerPauseQueue } from './routes/pause-queue.js'
+import { registerPutQueue } from './routes/put-queue.js'
+import { registerPutSchedule } from './routes/put-schedule.js'
+import { registerRemoveJob } from './routes/remove-job.js'
+import { registerResumeQueue } from './routes/resume-queue.js'
+import { registerRetryJob } from './routes/retry-job.js'
+import type { Jobs } from './runtime.js'
+
+const ADMIN: Register[] = [
+  registerListQueues,
+  registerPutQueue,
+  registerDeleteQueue,
+  registerGetQueueCounts,
+  registerListJobs,
+  registerRetryJob,
+  registerRemoveJob,
+  registerPauseQueue,
+  registerResumeQueue,
+  registerListSchedules,
+  registerPutSchedule,
+  registerDeleteSchedule,
+  registerListDeadLetter,
+  registerListWebhooks,
+  registerCreateWebhook,
+  registerDeleteWebhook,
+]
+
+export function jobsRouter(jobs: Jobs) {
+  const router = createRouter()
+  router.use('/admin/*', async (c, next) => {
+    jobs.service.requireService(identityOf(c))
+    await next()
+  })
+  for (const register of ADMIN) register(router, jobs)
+  registerEnqueueJob(router, jobs)
+  registerGetJob(router, jobs)
+  return router
+}

@@ -1,0 +1,22 @@
+import { z } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import type { Identity } from '../../auth/index.js'
+import { ApiError } from '../../errors/index.js'
+import type { AppEnv, Router } from '../../http/index.js'
+import type { Jobs } from '../runtime.js'
+import { QueueName } from '../types.js'
+
+export type JobsRouter = Router
+export type Register = (router: JobsRouter, jobs: Jobs) => void
+
+export const JobId = z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected a job id').openapi({ example: 'h-5b1e…' })
+export const QueueParams = z.object({ queue: QueueName })
+export const JobParams = z.object({ queue: QueueName, id: JobId })
+export const ScheduleParams = z.object({ queue: QueueName, id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected a schedule id') })
+export const Ok = z.object({ ok: z.literal(true) }).openapi('JobsOk')
+
+export function identityOf(c: Context<AppEnv>): Identity {
+  const identity = c.var.identity
+  if (!identity) throw new ApiError('UNAUTHENTICATED')
+  return identity
+}

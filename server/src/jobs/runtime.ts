@@ -1,0 +1,94 @@
+/**
+ * Assembles the jobs module for a process: the Redis side (Bull), the cached queue declarations,
+ * the service, and — when this process runs workers — the outbox relay and the workers.
+ * `close()` stops the relay, lets active jobs finish, then closes connections.
+ */
+import type { Mailer } from '../auth/index.js'
+import type { Config } from '../config.js'
+import type { Database } from '../db/index.js'
+import type { CheckResult } from '../health/index.js'
+import type { Logger } from '../log.js'
+import { Bull } from './bull.js'
+import { Declarations } from './declarations.js'
+import type { Handler } from './define-handler.js'
+import { emailHandler } from './handlers/email.js'
+import { loadFunctions } from './handlers/load-functions.js'
+import { webhookHandler } from './handlers/webhook.js'
+import { Relay } from './relay.js'
+import { createSchedules, type Schedules } from './schedules.js'
+import { createJobsService, type JobsService } from './service.js'
+import { createWebhooks, type Webhooks } from './webhooks.js'
+import { WorkerPool } from './worker.js'
+
+export interface JobsDeps {
+  config: Readonly<Config>
+  database: Database
+  /** The connection string of `database`: the relay and declarations LISTEN on their own clients. */
+  databaseUrl: string
+  log: Logger
+  /** The auth mailer the built-in `email` handler sends through. */
+  mailer?: Mailer | undefined
+  /** Run the relay and workers here (FLOE_WORKERS, or `floe worker`). */
+  workers: boolean
+}
+
+export interface Jobs {
+  service: JobsService
+  schedules: Schedules
+  webhooks: Webhooks
+  bull: Bull
+  relay: Relay | undefined
+  check(): Promise<CheckResult>
+  close(): Promise<void>
+}
+
+export async function createJobs(deps: JobsDeps): Promise<Jobs> {
+  const { config, database, log } = deps
+  const bull = new Bull({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, log })
+  const declarations = new Declarations(database.pool, deps.databaseUrl, log)
+  await declarations.start()
+  const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, retentionS: config.jobs.retentionS })
+
+  let relay: Relay | undefined
+  let workers: WorkerPool | undefined
+  if (deps.workers && bull.producer) {
+    relay = new Relay({
+      pool: database.pool,
+      connectionString: deps.databaseUrl,
+      bull,
+      declarations,
+      log,
+      batchSize: config.jobs.relayBatch,
+      sweepMs: config.jobs.relaySweepMs,
+      retentionS: config.jobs.retentionS,
+    })
+    await relay.start()
+    // Built-ins are set last, so a user module cannot shadow one by name.
+    const handlers = new Map<string, Handler>(await loadFunctions(config.jobs.functionsDir, log))
+    handlers.set('webhook', webhookHandler(config.jobs.webhookTimeoutMs) as Handler)
+    if (deps.mailer) handlers.set('email', emailHandler(deps.mailer) as Handler)
+    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, log })
+    workers.start()
+  }
+
+  return {
+    service,
+    schedules: createSchedules(bull, service, config.jobs.retentionS),
+    webhooks: createWebhooks(database.pool),
+    bull,
+    relay,
+    async check() {
+      const st = bull.status()
+      if (st.status !== 'ok') return st
+      const started = performance.now()
+      await bull.producer!.ping()
+      return { status: 'ok', latency_ms: Math.round((performance.now() - started) * 100) / 100 }
+    },
+    async close() {
+      await relay?.close()
+      await workers?.close()
+      await declarations.close()
+      await bull.close()
+    },
+  }
+}

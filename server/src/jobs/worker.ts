@@ -1,0 +1,124 @@
+/**
+ * The workers: one BullMQ Worker per declared queue, following the declarations (a new queue
+ * gets a worker, a changed one is rebuilt, a deleted one is closed) without a restart. Closing a
+ * worker waits for its active jobs to finish, which is what graceful shutdown relies on.
+ */
+import { UnrecoverableError, Worker, type Job } from 'bullmq'
+import type { Kysely } from 'kysely'
+import type pg from 'pg'
+import type { DB } from '../db/index.js'
+import type { Logger } from '../log.js'
+import type { Bull } from './bull.js'
+import type { Declarations } from './declarations.js'
+import type { Handler } from './define-handler.js'
+import type { JobData, QueueDeclaration } from './types.js'
+
+export interface WorkerPoolDeps {
+  bull: Bull
+  declarations: Declarations
+  handlers: Map<string, Handler>
+  db: Kysely<DB>
+  pool: pg.Pool
+  log: Logger
+}
+
+export class WorkerPool {
+  private readonly workers = new Map<string, { worker: Worker; version: string; stop: () => Promise<void> }>()
+  private reconciling: Promise<void> = Promise.resolve()
+  private closed = false
+
+  constructor(private readonly deps: WorkerPoolDeps) {}
+
+  start(): void {
+    this.deps.declarations.onChange(() => this.schedule())
+    this.schedule()
+  }
+
+  private schedule(): void {
+    this.reconciling = this.reconciling.then(() => this.reconcile()).catch((err: unknown) => this.deps.log.error({ err }, 'jobs: updating workers failed'))
+  }
+
+  private async reconcile(): Promise<void> {
+    if (this.closed) return
+    const wanted = new Map(this.deps.declarations.all().map((d) => [d.name, d]))
+    for (const [name, w] of this.workers) {
+      const d = wanted.get(name)
+      if (!d || version(d) !== w.version) {
+        this.workers.delete(name)
+        await w.stop()
+      }
+    }
+    for (const [name, d] of wanted) {
+      if (!this.workers.has(name)) this.workers.set(name, { ...this.create(d), version: version(d) })
+    }
+  }
+
+  private create(decl: QueueDeclaration): { worker: Worker; stop: () => Promise<void> } {
+    // Its own connection: BullMQ does not close a connection it was handed, so stop() does.
+    const connection = this.deps.bull.workerConnection()
+    const worker = new Worker<JobData>(decl.name, (job) => this.process(decl.name, job), {
+      connection,
+      prefix: this.deps.bull.prefix,
+      concurrency: decl.concurrency,
+      ...(decl.rate_limit ? { limiter: { max: decl.rate_limit.max, duration: decl.rate_limit.duration_ms } } : {}),
+    })
+    worker.on('error', () => undefined) // connection errors are reported once by Bull
+    worker.on('failed', (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.deps.log.warn({ queue: decl.name, job: job.id, err: { message: err.message } }, 'job failed')
+    })
+    const stop = async () => {
+      await worker.close()
+      await connection.quit().catch(() => connection.disconnect())
+    }
+    return { worker, stop }
+  }
+
+  private async process(queue: string, job: Job<JobData>): Promise<unknown> {
+    // Read at run time, so a handler or timeout change applies to jobs already queued.
+    const decl = this.deps.declarations.get(queue)
+    if (!decl) throw new UnrecoverableError(`queue "${queue}" is no longer declared`)
+    const handler = this.deps.handlers.get(decl.handler)
+    if (!handler) throw new Error(`no handler named "${decl.handler}" (FLOE_FUNCTIONS_DIR or a built-in)`)
+    let payload: unknown = job.data.payload
+    if (handler.payload) {
+      const parsed = handler.payload.safeParse(payload)
+      if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
+      payload = parsed.data
+    }
+    const controller = new AbortController()
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort()
+        reject(new Error(`timed out after ${decl.timeout_ms} ms`))
+      }, decl.timeout_ms)
+    })
+    try {
+      const run = Promise.resolve(
+        handler.run(payload, {
+          job: { id: job.id!, queue, attempt: job.attemptsMade + 1 },
+          db: this.deps.db,
+          pool: this.deps.pool,
+          log: this.deps.log.child({ queue, job: job.id }),
+          progress: (value) => job.updateProgress(value),
+          signal: controller.signal,
+        }),
+      )
+      return (await Promise.race([run, timeout])) ?? null
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Stops taking jobs and waits for the active ones to finish. */
+  async close(): Promise<void> {
+    this.closed = true
+    await this.reconciling
+    await Promise.all([...this.workers.values()].map((w) => w.stop()))
+    this.workers.clear()
+  }
+}
+
+function version(d: QueueDeclaration): string {
+  return JSON.stringify([d.concurrency, d.rate_limit])
+}

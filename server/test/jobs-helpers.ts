@@ -1,0 +1,43 @@
+import { randomBytes } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { createApp } from '../src/app.js'
+import { createJobs, type Jobs } from '../src/jobs/index.js'
+import { buildTestApp, type TestApp } from './app.js'
+import type { TestDatabase } from './db.js'
+
+export const FUNCTIONS_DIR = fileURLToPath(new URL('./fixtures/jobs-functions/', import.meta.url))
+
+/** A Redis prefix of this test's own, so parallel files never share BullMQ keys. */
+export const testPrefix = () => `floe-t-${randomBytes(4).toString('hex')}:`
+
+export interface JobsTestApp extends TestApp {
+  jobs: Jobs
+}
+
+/** buildTestApp plus the jobs module (relay and workers in-process, like the server's default). */
+export async function buildJobsApp(t: TestDatabase, env: Record<string, string>, options: { workers?: boolean } = {}): Promise<JobsTestApp> {
+  const floe = await buildTestApp(t, { FLOE_FUNCTIONS_DIR: FUNCTIONS_DIR, JOBS_RELAY_SWEEP_MS: '200', ...env })
+  const jobs = await createJobs({ config: floe.config, database: floe.database, databaseUrl: t.url, log: floe.deps.log, mailer: floe.auth.mailer, workers: options.workers ?? true })
+  const app = createApp({ ...floe.deps, jobs })
+  return {
+    ...floe,
+    app,
+    jobs,
+    async close() {
+      await jobs.close()
+      await floe.close()
+    },
+  }
+}
+
+export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+export const json = (headers: Record<string, string>) => ({ ...headers, 'content-type': 'application/json' })
