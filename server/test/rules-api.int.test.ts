@@ -57,6 +57,10 @@ describe('who may use /admin/v1', () => {
     const admin = await signIn(floe, 'boss@floe.test', 'a long admin passphrase 1')
     const asAdmin = await call(floe, 'GET', '/admin/v1/tables/public.todos/rules', { ...floe.anon, authorization: `Bearer ${admin.access_token}` })
     expect(asAdmin).toEqual({ status: 200, body: [] })
+    // Demoted: the same unexpired token is refused at once.
+    await sqlOn(t.url, `update auth.users set role = 'user' where email = 'boss@floe.test'`)
+    const demoted = await call(floe, 'GET', '/admin/v1/tables/public.todos/rules', { ...floe.anon, authorization: `Bearer ${admin.access_token}` })
+    expect(demoted.status).toBe(403)
   })
 })
 
