@@ -115,7 +115,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   // Storage uploads stream and enforce the storage limits while streaming (storage/upload-guard.ts);
   // they also outlive the request timeout, which is sized for API calls, not for large files.
   const isUpload = (c: Context) => isStorageUploadPath(c.req.method, c.req.path)
-  app.use((c, next) => (BODYLESS_METHODS.has(c.req.method) || isUpload(c) ? next() : limitBody(c, next)))
+  // The data API enforces BODY_LIMIT itself while reading the raw body (rest/router.ts); letting
+  // bodyLimit look at the body first would start the adapter's web stream and steal the bytes.
+  const readsOwnBody = (c: Context) => isUpload(c) || c.req.path.startsWith('/rest/v1')
+  app.use((c, next) => (BODYLESS_METHODS.has(c.req.method) || readsOwnBody(c) ? next() : limitBody(c, next)))
   const limitTime = timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' }))
   app.use((c, next) => (isUpload(c) ? next() : limitTime(c, next)))
 
@@ -156,6 +159,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       runStatement: deps.runStatement,
       publicUrl: config.publicUrl,
       version: FLOE_VERSION,
+      bodyLimit: config.bodyLimit,
       limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },
     }),
   )

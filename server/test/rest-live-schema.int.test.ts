@@ -55,6 +55,21 @@ describe('live schema', () => {
       const [msA, msB] = await Promise.all([servedAfter(a, 'gadgets', started), servedAfter(b, 'gadgets', started)])
       expect(msA).toBeLessThan(1_000)
       expect(msB).toBeLessThan(1_000)
+
+      // Writes through the real Node server read the raw body, within BODY_LIMIT (1 MB here).
+      const headers = { apikey: TEST_SERVICE_KEY, 'content-type': 'application/json', prefer: 'return=representation' }
+      const created = await fetch(`${a.url}/rest/v1/gadgets`, { method: 'POST', headers, body: '{"id":2,"label":"second"}' })
+      expect(created.status).toBe(201)
+      expect(await created.json()).toEqual([{ id: 2, label: 'second' }])
+      const huge = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('[' + '{"id":3,"label":"x"},'.repeat(60_000) + '{"id":4,"label":"y"}]'))
+          controller.close()
+        },
+      })
+      const refused = await fetch(`${a.url}/rest/v1/gadgets`, { method: 'POST', headers, body: huge, duplex: 'half' } as RequestInit)
+      expect(refused.status).toBe(413)
+      expect(await refused.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' })
     } finally {
       await client.end()
       a.signal('SIGTERM')

@@ -9,7 +9,7 @@ import { Hono, type Context } from 'hono'
 import type { StatusCode } from 'hono/utils/http-status'
 import type { RunStatement, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
-import type { AppEnv } from '../http/index.js'
+import { readBodyText, type AppEnv } from '../http/index.js'
 import { compileRequest, type CompileResult, type Limits } from './compile.js'
 import { canPipeline, checkBeforeCommit, executeCompiled } from './execute.js'
 import { buildRestOpenApi } from './openapi.js'
@@ -26,6 +26,8 @@ export interface RestDeps {
   runStatement: RunStatement
   publicUrl: string
   version: string
+  /** BODY_LIMIT, enforced while reading. */
+  bodyLimit: number
   limits: Limits
 }
 
@@ -73,7 +75,7 @@ async function handle(c: Context<AppEnv>, deps: RestDeps, plans: PlanCache, kind
     return { request, compiled: compileRequest(request, cache, { schema, name, kind }, deps.limits) }
   }
   const { request, compiled: { compiled, respond: extra } } = WRITE_METHODS.has(method)
-    ? prepare(method === 'DELETE' ? undefined : await c.req.text())
+    ? prepare(method === 'DELETE' ? undefined : await readBodyText(c, deps.bodyLimit))
     : plans(cache, [method, kind, schema, name, url.search, headers.get('range'), headers.get('prefer'), headers.get('accept')].join('\n'), prepare)
   const identity = c.var.identity
   if (!identity) throw new ApiError('UNAUTHENTICATED')
