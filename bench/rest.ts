@@ -12,7 +12,9 @@ import pg from 'pg'
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
+/** Bare and Floe runs alternate this many times per operation; the median run is reported. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
 
@@ -107,12 +109,20 @@ async function main() {
       ['list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
       ['insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
     ]
-    console.log(`\n${CONNECTIONS} connections, ${SECONDS} s per run, autocannon in its own process\n`)
+    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} alternating runs of ${SECONDS} s per side (median shown), autocannon in its own process\n`)
     console.log('| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare |')
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
+    const median = (runs: Load[]) => runs.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
     for (const [label, op] of ops) {
-      const bare = await op(`http://127.0.0.1:${basePort}`, false)
-      const floe = await op(`http://127.0.0.1:${floePort}/rest/v1`, true)
+      // Alternating runs, so a burst of other load on the machine hits both sides alike.
+      const bareRuns: Load[] = []
+      const floeRuns: Load[] = []
+      for (let r = 0; r < ROUNDS; r++) {
+        bareRuns.push(await op(`http://127.0.0.1:${basePort}`, false))
+        floeRuns.push(await op(`http://127.0.0.1:${floePort}/rest/v1`, true))
+      }
+      const bare = median(bareRuns)
+      const floe = median(floeRuns)
       const row = (who: string, r: Load, ratio: string) =>
         console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} |`)
       row('bare node:http + pg', bare, '100%')
