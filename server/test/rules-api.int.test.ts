@@ -215,6 +215,12 @@ describe('fail closed', () => {
 
     const on = await call(floe, 'POST', '/admin/v1/tables/public.open_table/rls', floe.service, { enabled: true })
     expect(on.body).toMatchObject({ rls_enabled: true })
+
+    // A view over a table with rules runs as its owner unless security_invoker is set.
+    await sqlOn(t.url, `create view public.todos_view as select * from public.todos;
+                        create view public.todos_invoker with (security_invoker = true) as select * from public.todos`)
+    const views = (await call(floe, 'GET', '/admin/v1/rules/warnings', floe.service)).body as { table: string; problem: string }[]
+    expect(views.filter((w) => w.problem === 'view_bypasses_rls').map((w) => w.table)).toEqual(['todos_view'])
   })
 })
 

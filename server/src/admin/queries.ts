@@ -136,6 +136,26 @@ export async function listTableWarnings(client: Client, schemas: string[]): Prom
   )
 }
 
+/**
+ * Views of the exposed schemas that read a table with RLS on but run with their owner's rights
+ * (no security_invoker): the caller sees every row the owner sees, whatever the rules say.
+ */
+export async function listViewWarnings(client: Client, schemas: string[]): Promise<{ schema: string; table: string }[]> {
+  return run(
+    client,
+    `select n.nspname as schema, c.relname as table
+       from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = any ($1) and c.relkind = 'v'
+        and not coalesce((select option_value::boolean from pg_options_to_table(c.reloptions) where option_name = 'security_invoker'), false)
+        and exists (select 1 from pg_rewrite r
+                      join pg_depend d on d.classid = 'pg_rewrite'::regclass and d.objid = r.oid
+                      join pg_class t on t.oid = d.refobjid
+                     where r.ev_class = c.oid and t.oid <> c.oid and t.relrowsecurity)
+      order by 1, 2`,
+    [schemas],
+  )
+}
+
 /** Column names of the table, to check a row filter's keys before they reach SQL. */
 export async function listColumns(client: Client, tableOid: number): Promise<string[]> {
   const rows = await run<{ name: string }>(

@@ -93,7 +93,7 @@ export const Warning = z
     table: z.string(),
     rls_enabled: z.boolean(),
     policy_count: z.number().int(),
-    problem: z.enum(['rls_disabled', 'no_policy']),
+    problem: z.enum(['rls_disabled', 'no_policy', 'view_bypasses_rls']),
     message: z.string(),
   })
   .openapi('RulesWarning')

@@ -28,7 +28,7 @@ export interface RulesService {
   updateRule(target: string, name: string, patch: RulePatch): Promise<Rule>
   deleteRule(target: string, name: string): Promise<void>
   setRowLevelSecurity(target: string, enabled: boolean, by: Identity): Promise<{ schema: string; table: string; rls_enabled: boolean }>
-  listWarnings(): Promise<{ schema: string; table: string; rls_enabled: boolean; policy_count: number; problem: 'rls_disabled' | 'no_policy'; message: string }[]>
+  listWarnings(): Promise<{ schema: string; table: string; rls_enabled: boolean; policy_count: number; problem: 'rls_disabled' | 'no_policy' | 'view_bypasses_rls'; message: string }[]>
   explain(input: ExplainInput): Promise<Explanation>
 }
 
@@ -185,14 +185,21 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
 
     listWarnings: () =>
       inTransaction(async (client) => {
-        const rows = await q.listTableWarnings(client, [...deps.exposedSchemas])
-        return rows.map((r) => ({
+        const tables = (await q.listTableWarnings(client, [...deps.exposedSchemas])).map((r) => ({
           ...r,
           problem: r.rls_enabled ? ('no_policy' as const) : ('rls_disabled' as const),
           message: r.rls_enabled
             ? 'Row-level security is on but no rule exists: only the service role can use this table'
             : 'Row-level security is off: every role with a grant reads and writes every row',
         }))
+        const views = (await q.listViewWarnings(client, [...deps.exposedSchemas])).map((v) => ({
+          ...v,
+          rls_enabled: false,
+          policy_count: 0,
+          problem: 'view_bypasses_rls' as const,
+          message: "This view reads tables with rules but runs with its owner's rights: set security_invoker = true",
+        }))
+        return [...tables, ...views]
       }, { rollback: true }),
 
     explain: (input) =>
