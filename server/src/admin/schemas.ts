@@ -109,7 +109,10 @@ export const ExplainInput = z
       role: RoleName,
       claims: z.record(z.string(), z.unknown()).default({}),
     }),
-    /** select/update/delete: column = value filters naming one existing row; insert: the new row. */
+    /**
+     * select/update/delete: column = value filters naming one existing row; insert: the new row.
+     * For update, the check expression is evaluated on that row as it is (no new values yet).
+     */
     row: z.record(z.string().max(63), Scalar).optional(),
   })
   .openapi('ExplainInput')
