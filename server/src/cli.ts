@@ -68,6 +68,8 @@ async function start(config: Readonly<Config>, log: Logger) {
   // The banner goes straight to the terminal, not through the logger, so the service key never
   // enters a log pipeline; the structured log gets the URLs and the (public) anon key only.
   log.info({ url: floe.url, docs: `${floe.url}/docs`, anon_key: floe.anonKey }, 'ready')
+  // Logs are buffered (log.ts): flush them first so the banner is what the start output ends with.
+  await new Promise<void>((resolve) => log.flush(() => resolve()))
   process.stdout.write(lines.join('\n') + '\n\n')
 }
 
