@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/index.js'
 import { decryptSecret, digestsEqual, sha256 } from './crypto.js'
 import { generateApiKey, insertKey, type KeyKind } from './instance-secrets.js'
@@ -23,9 +23,10 @@ export interface ApiKeyVerifier {
 /**
  * Checks presented API keys against the active keys (env-given ones and the database's).
  * Keys are compared as SHA-256 digests with timingSafeEqual, against every known key, so neither
- * the comparison nor the loop returns early on a partial match. Active keys are held in memory
- * and reloaded every `refreshMs` (a key revoked on another replica stops working within that
- * time); an unknown key triggers one reload at most every `missReloadMs` so a key created by
+ * the comparison nor the loop returns early on a partial match. Active keys are held in memory,
+ * reloaded on the 'reload keys' notification a rotation sends (boot wires it) and every
+ * `refreshMs` as a fallback (a revoked key stops working within that time even if the
+ * notification was missed); an unknown key triggers one reload at most every `missReloadMs` so a key created by
  * another replica works at once without letting wrong keys hammer the database.
  */
 export function createApiKeyVerifier(
@@ -99,6 +100,11 @@ export async function rotateKey(db: Kysely<DB>, kind: KeyKind, jwtSecret: string
   await db.transaction().execute(async (trx) => {
     await trx.updateTable('floe.api_keys').set({ revoked_at: new Date() }).where('kind', '=', kind).where('revoked_at', 'is', null).execute()
     await insertKey(trx, kind, key, jwtSecret)
+    // Delivered at COMMIT to every server on this database: they drop the old key at once.
+    await sql`select pg_notify('floe', 'reload keys')`.execute(trx)
   })
   return key
 }
+
+/** The notification payload after which servers reload their API keys. */
+export const RELOAD_KEYS_PAYLOAD = 'reload keys'

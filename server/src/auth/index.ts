@@ -7,7 +7,7 @@
  * what the caller may see: RLS does, through db.withRequestRole.
  */
 export { identityMiddleware, type Identity, type IdentityOptions } from './identity.js'
-export { createApiKeyVerifier, listKeys, rotateKey, type ApiKeyVerifier, type KeyKind } from './api-keys.js'
+export { createApiKeyVerifier, listKeys, rotateKey, RELOAD_KEYS_PAYLOAD, type ApiKeyVerifier, type KeyKind } from './api-keys.js'
 export { ensureInstanceSecrets, type InstanceSecrets } from './instance-secrets.js'
 export { jwtKeyId, jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.js'
 export { createAuthService, type AuthService, type AuthServiceDeps, type AuthUser, type TokenResponse } from './auth-service.js'

@@ -31,6 +31,12 @@ export interface SchemaCacheHolderOptions {
   maxDelayMs?: number
   /** Backoff of the LISTEN connection's reconnection attempts; default 100 ms doubling to 10 s. */
   reconnect?: { initialMs: number; maxMs: number }
+  /**
+   * Other payloads on the same channel (e.g. 'reload keys' after an API key rotation), so the
+   * process needs one LISTEN connection for all platform notifications. Also called after a
+   * reconnect with '' since notifications may have been missed.
+   */
+  onOtherNotification?: (payload: string) => void
   /** The loader, replaceable so a test can make a reload fail. */
   load?: (pool: pg.Pool, schemas: string[]) => Promise<SchemaCache>
 }
@@ -207,8 +213,12 @@ export async function createSchemaCacheHolder(options: SchemaCacheHolderOptions)
       log: options.log,
       onNotification: (payload) => {
         if (RELOAD_PAYLOADS.has(payload)) holder.request()
+        else options.onOtherNotification?.(payload)
       },
-      onReconnected: () => holder.request(),
+      onReconnected: () => {
+        holder.request()
+        options.onOtherNotification?.('')
+      },
       ...(options.reconnect ? { backoff: options.reconnect } : {}),
     })
     await holder.listener.firstAttempt
