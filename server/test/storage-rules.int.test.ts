@@ -29,7 +29,7 @@ describe.each(BACKENDS)('storage rules on %s', (kind) => {
   let backend: TestBackend
   let floe: TestApp
   const headers: Record<Actor, Record<string, string>> = { anon: {}, A: {}, B: {}, service: {} }
-  const call = async (who: Actor, method: string, path: string, body?: BodyInit, extra: Record<string, string> = {}) => {
+  const call = async (who: Actor, method: string, path: string, body?: string, extra: Record<string, string> = {}) => {
     const res = await floe.app.request(`/storage/v1${path}`, { method, body, headers: { ...headers[who], ...extra } })
     const text = method === 'HEAD' ? '' : await res.text()
     return { status: res.status, text }

@@ -33,8 +33,8 @@ export interface ObjectStore {
   check(): Promise<void>
 }
 
-/** 8 MiB parts: minio buffers one part at a time, so this bounds an upload's memory (max object 80 GB). */
-const PART_SIZE = 8 * 1024 * 1024
+/** 5 MiB parts (the S3 minimum): minio buffers a part or two at a time, so this bounds an upload's memory; max object 50 GB. */
+const PART_SIZE = 5 * 1024 * 1024
 
 export function createObjectStore(config: StorageConfig, dataDir: string): ObjectStore {
   return config.s3 ? s3Store(config) : filesystemStore(path.join(dataDir, 'storage'), config.keyPrefix)

@@ -24,7 +24,7 @@ export function registerSignedUpload(router: StorageRouter, { service, publicUrl
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const claims = service.verify(parseInput(Token, c.req.query('token'), 'query token'), 'w', bucket, name)
-    const body = await readUploadBody(c.req.raw)
+    const body = await readUploadBody(c)
     const signer = { role: claims.role ?? 'anon', claims: claims.claims ?? {} }
     const row = await service.upload(signer, { bucket, name, upsert: claims.upsert ?? false, ...body })
     return c.json({ Key: `${bucket}/${name}`, ...toJson(row) }, 200)

@@ -15,7 +15,7 @@ export function registerUploadObject(router: StorageRouter, { service }: Storage
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const upsert = c.req.method === 'PUT' || parseInput(Upsert, c.req.header('x-upsert'), 'header x-upsert') === 'true'
-    const body = await readUploadBody(c.req.raw)
+    const body = await readUploadBody(c)
     const row = await service.upload(identityOf(c), { bucket, name, upsert, ...body })
     return c.json({ Key: `${bucket}/${name}`, ...toJson(row) }, 200)
   })
