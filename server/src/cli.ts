@@ -8,6 +8,7 @@ import { createLogger, type Logger } from './log.js'
 const HELP = `Usage: floe <command>
 
   start                  run the server (default)
+  worker                 run only the job workers and outbox relay (no HTTP)
   migrate                apply the platform migrations and exit
   keys                   show this instance's API keys
   keys rotate <anon|service>
@@ -138,6 +139,18 @@ async function main() {
     }
     case 'keys':
       return keys(config, log, args)
+    case 'worker': {
+      const { startWorker } = await import('./worker.js')
+      const worker = await startWorker(config, log)
+      const stop = (signal: string) => {
+        log.info({ signal }, 'floe worker: stopping, letting active jobs finish')
+        worker.close().then(() => process.exit(0), () => process.exit(1))
+      }
+      process.once('SIGINT', () => stop('SIGINT'))
+      process.once('SIGTERM', () => stop('SIGTERM'))
+      process.stdout.write('floe worker running (jobs only)\n')
+      return
+    }
     default:
       fail(`floe: unknown command "${command}"\n\n${HELP}`)
   }

@@ -5,7 +5,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Redis } from 'ioredis'
 import type { Server } from 'node:http'
-import { createApiKeyVerifier, createAuthService, ensureInstanceSecrets, jwtKeysFrom, type JwtKeys } from './auth/index.js'
+import { createApiKeyVerifier, createAuthService, createMailer, ensureInstanceSecrets, jwtKeysFrom, type JwtKeys } from './auth/index.js'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import {
@@ -84,15 +84,19 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     cleanups.push(() => schemaCache.close())
     const secrets = await ensureInstanceSecrets(database.db, config)
     const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
-    const auth = await createAuthService({ config, database, jwtKeys, log }) // /auth/v1 (issue 5)
+    // Jobs (issue 7) before auth: auth emails go through the `email` queue, whose handler sends
+    // with this mailer. Cleanups run in reverse: the server stops, then the workers finish their
+    // active jobs, and only then does the mailer close.
+    const mailer = createMailer({ smtp: config.auth.smtp, from: config.auth.mailFrom, db: database.db, log })
+    cleanups.push(() => mailer.close())
+    const jobs = await createJobs({ config, database, databaseUrl, log, mailer, workers: config.jobs.workers })
+    cleanups.push(() => jobs.close())
+    const auth = await createAuthService({ config, database, jwtKeys, log, mailer: jobs.mailer }) // /auth/v1 (issue 5)
     cleanups.push(() => auth.close())
     const apiKeys = createApiKeyVerifier(database.db, config)
     cleanups.push(async () => apiKeys.stop())
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
-    // Jobs (issue 7): closed after the HTTP server (cleanups run in reverse), letting active jobs finish.
-    const jobs = await createJobs({ config, database, databaseUrl, log, mailer: auth.mailer, workers: config.jobs.workers })
-    cleanups.push(() => jobs.close())
 
     // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
     const objectStore = createObjectStore(config.storage, config.dataDir)

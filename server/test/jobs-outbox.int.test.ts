@@ -85,13 +85,16 @@ describe.skipIf(!redisUrl)('floe.enqueue: a job exists if and only if its transa
       await client.end()
     }
     await start(port)
-    await waitFor(async () => (await sql.query('select 1 from public.job_log')).rowCount! >= 200, 20_000, '200 deliveries')
-    await new Promise((r) => setTimeout(r, 1_000)) // a duplicate would land in this window
-    const { rows } = await sql.query<{ n: string; c: number }>(`select payload->>'n' as n, count(*)::int as c from public.job_log group by 1`)
+    // Jobs that were running when the first server died are handed on once their lock expires.
+    await waitFor(async () => (await sql.query('select distinct job_id from public.job_log')).rowCount! >= 200, 45_000, '200 jobs run')
+    await new Promise((r) => setTimeout(r, 1_000)) // a duplicate job would land in this window
+    // Exactly one job per committed enqueue (a job cut short by the kill may have run twice:
+    // execution is at-least-once, which is why jobs are counted by id, not by runs).
+    const { rows } = await sql.query<{ n: string; jobs: number }>(`select payload->>'n' as n, count(distinct job_id)::int as jobs from public.job_log group by 1`)
     expect(rows.find((r) => r.n === 'rolled-back')).toBeUndefined()
     expect(rows).toHaveLength(200)
-    expect(rows.every((r) => r.c === 1)).toBe(true)
+    expect(rows.every((r) => r.jobs === 1)).toBe(true)
     const unsent = await sql.query('select 1 from floe.outbox where sent_at is null')
     expect(unsent.rowCount).toBe(0)
-  }, 60_000)
+  }, 120_000)
 })

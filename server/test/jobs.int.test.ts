@@ -127,6 +127,10 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
     expect(put.status).toBe(200)
     expect(await put.json()).toMatchObject({ id: 'tick', cron: '* * * * * *', tz: 'Europe/Paris' })
     await waitFor(async () => (await sql.query(`select 1 from public.job_log where payload = '{"tick": true}'`)).rowCount! >= 2, 10_000, 'two cron runs')
+    const done = (await (await floe.app.request('/jobs/v1/admin/queues/record/jobs?state=completed', { headers: floe.service })).json()) as { id: string }[]
+    const cronRun = done.find((j) => j.id.startsWith('repeat:'))
+    expect(cronRun).toBeDefined()
+    expect((await status('record', cronRun!.id, floe.service)).status).toBe(200)
     const del = await floe.app.request('/jobs/v1/admin/queues/record/schedules/tick', { method: 'DELETE', headers: floe.service })
     expect(del.status).toBe(200)
 

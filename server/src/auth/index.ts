@@ -13,5 +13,5 @@ export { jwtKeyId, jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.j
 export { createAuthService, type AuthService, type AuthServiceDeps, type AuthUser, type TokenResponse } from './auth-service.js'
 export { authRouter, isPublicAuthPath, type AuthRouterDeps } from './router.js'
 export { AUTH_BASE_PATH } from './better-auth.js'
-export { createOutboxMailer, createSmtpMailer, type Mailer, type OutgoingEmail } from './mailer.js'
+export { createMailer, createOutboxMailer, createSmtpMailer, type Mailer, type OutgoingEmail } from './mailer.js'
 export type { AuthEmailKind } from './email-templates.js'

@@ -24,6 +24,8 @@ export class Bull {
   readonly producer: Redis | undefined
   private readonly queues = new Map<string, Queue>()
   private reported = false
+  /** Settles after the first connection attempt (either way), so boot can wait for it. */
+  readonly connected: Promise<void> = Promise.resolve()
 
   constructor(private readonly deps: BullDeps) {
     // BullMQ keys live under the instance's prefix so several Floe instances share one Redis.
@@ -43,7 +45,7 @@ export class Bull {
       this.queues.clear()
       for (const q of stale) void q.close().catch(() => undefined)
     })
-    this.producer.connect().catch(() => undefined)
+    this.connected = this.producer.connect().catch(() => undefined)
   }
 
   redisOptions(): RedisOptions {

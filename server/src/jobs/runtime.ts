@@ -14,6 +14,7 @@ import type { Handler } from './define-handler.js'
 import { emailHandler } from './handlers/email.js'
 import { loadFunctions } from './handlers/load-functions.js'
 import { webhookHandler } from './handlers/webhook.js'
+import { createQueuedMailer } from './queued-mailer.js'
 import { Relay } from './relay.js'
 import { createSchedules, type Schedules } from './schedules.js'
 import { createJobsService, type JobsService } from './service.js'
@@ -38,6 +39,8 @@ export interface Jobs {
   webhooks: Webhooks
   bull: Bull
   relay: Relay | undefined
+  /** The auth mailer behind the `email` queue (given `deps.mailer`); hand it to the auth service. */
+  mailer: Mailer | undefined
   check(): Promise<CheckResult>
   close(): Promise<void>
 }
@@ -45,6 +48,8 @@ export interface Jobs {
 export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   const { config, database, log } = deps
   const bull = new Bull({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, log })
+  // The first attempt only (ioredis' connect timeout bounds it): an unreachable Redis is not fatal.
+  await bull.connected
   const declarations = new Declarations(database.pool, deps.databaseUrl, log)
   await declarations.start()
   const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, retentionS: config.jobs.retentionS })
@@ -77,6 +82,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
     webhooks: createWebhooks(database.pool),
     bull,
     relay,
+    mailer: deps.mailer ? createQueuedMailer(deps.mailer, bull, database.pool) : undefined,
     async check() {
       const st = bull.status()
       if (st.status !== 'ok') return st

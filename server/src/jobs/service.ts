@@ -77,11 +77,14 @@ export function createJobsService(deps: JobsServiceDeps) {
     async getJob(identity: Identity, queue: string, id: string): Promise<JobView> {
       requireAvailable()
       getDeclaration(queue)
+      // State first, then the job: a job seen "completed" then carries its result (read the
+      // other way round, it can finish in between and show completed without one).
+      const state = await bull.queue(queue).getJobState(id)
       const job = await findJob(queue, id)
       const sub = identity.claims.sub
       const isOwner = typeof sub === 'string' && sub !== '' && job.data.by?.sub === sub
       if (identity.role !== 'service_role' && !isOwner) throw new ApiError('JOBS_JOB_NOT_FOUND', { details: `No job ${id} in queue "${queue}"` })
-      return toView(job, await job.getState())
+      return toView(job, state)
     },
 
     async listJobs(queue: string, state: string, offset: number, limit: number): Promise<JobView[]> {

@@ -1,0 +1,47 @@
+import pg from 'pg'
+import { afterAll, describe, expect, inject, it } from 'vitest'
+import { findFreePort } from '../src/db/index.js'
+import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+import { testPrefix, waitFor } from './jobs-helpers.js'
+import { startFloeProcess, type FloeProcess } from './process.js'
+
+const redisUrl = inject('redisUrl')
+
+describe.skipIf(!redisUrl)('auth emails go through the email queue', () => {
+  let t: TestDatabase | undefined
+  let server: FloeProcess | undefined
+  afterAll(async () => {
+    server?.signal('SIGTERM')
+    await server?.exited
+    await t?.drop()
+  })
+
+  it('a sign-up verification email is an `email` job, delivered to the (dev outbox) mailer', async () => {
+    t = await createTestDatabase()
+    server = await startFloeProcess({
+      DATABASE_URL: t.url,
+      REDIS_URL: redisUrl!,
+      REDIS_PREFIX: testPrefix(),
+      PORT: String(await findFreePort()),
+      FLOE_JWT_SECRET: TEST_JWT_SECRET,
+      FLOE_ANON_KEY: TEST_ANON_KEY,
+      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
+      LOG_LEVEL: 'warn',
+    })
+    const res = await fetch(`${server.url}/auth/v1/sign-up/email`, {
+      method: 'POST',
+      headers: { apikey: TEST_ANON_KEY, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'queued@floe.test', password: 'correct horse battery staple', name: 'queued' }),
+    })
+    expect(res.status).toBe(200)
+    const sql = new pg.Pool({ connectionString: t.url, max: 2 })
+    try {
+      await waitFor(async () => (await sql.query(`select 1 from auth.outbox where to_address = 'queued@floe.test'`)).rowCount === 1, 15_000, 'the email')
+      const { rows } = await sql.query(`select queue, payload->>'kind' as kind, sent_at is not null as sent from floe.outbox where queue = 'email'`)
+      expect(rows).toEqual([{ queue: 'email', kind: 'verify-email', sent: true }])
+    } finally {
+      await sql.end()
+    }
+  }, 60_000)
+})
