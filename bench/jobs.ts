@@ -124,11 +124,13 @@ async function main() {
       const res = await fetch(`${floe!.url}/jobs/v1/noop`, { method: 'POST', headers, body: '{"payload":{}}' })
       if (res.status !== 202) throw new Error(`enqueue answered ${res.status}: ${await res.text()}`)
     })
+    const httpEnqueued = performance.now() - started
     await waitCompleted(q1, N)
     const httpRate = N / ((performance.now() - started) / 1000)
 
     started = performance.now()
     await parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop2', '{}'::jsonb)`)))
+    const sqlEnqueued = performance.now() - started
     await waitCompleted(q2, N)
     const sqlRate = N / ((performance.now() - started) / 1000)
 
@@ -140,6 +142,7 @@ async function main() {
     await waitCompleted(qw, W)
     const hookRate = W / ((performance.now() - started) / 1000)
 
+    console.log(`enqueue phase only: HTTP ${Math.round(N / (httpEnqueued / 1000))}/s, floe.enqueue commits ${Math.round(N / (sqlEnqueued / 1000))}/s`)
     const row = (what: string, rate: number) => `| ${what} | ${Math.round(rate)} | ${Math.round((rate / bareRate) * 100)}% |`
     console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200\n`)
     console.log('| path | jobs/s | vs bare BullMQ |\n| --- | --- | --- |')
