@@ -5,7 +5,7 @@
 import { serve, type ServerType } from '@hono/node-server'
 import { Redis } from 'ioredis'
 import type { Server } from 'node:http'
-import { createApiKeyVerifier, createAuthService, createMailer, ensureInstanceSecrets, jwtKeysFrom, type JwtKeys } from './auth/index.js'
+import { createApiKeyVerifier, createAuthService, createMailer, ensureInstanceSecrets, jwtKeysFrom, RELOAD_KEYS_PAYLOAD, type JwtKeys } from './auth/index.js'
 import { createApp } from './app.js'
 import type { Config } from './config.js'
 import {
@@ -80,7 +80,18 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const { missing } = await ensureExposedSchemas(database.pool, config.dbSchemas)
     if (missing.length > 0) log.warn({ schemas: missing }, 'exposed schemas that do not exist yet')
 
-    const schemaCache = await createSchemaCacheHolder({ pool: database.pool, schemas: config.dbSchemas, log })
+    const apiKeys = createApiKeyVerifier(database.db, config)
+    cleanups.push(async () => apiKeys.stop())
+    // One LISTEN connection for platform notifications: schema reloads, and key rotations so a
+    // revoked key stops working on every replica at once (after a reconnect: reload anyway).
+    const schemaCache = await createSchemaCacheHolder({
+      pool: database.pool,
+      schemas: config.dbSchemas,
+      log,
+      onOtherNotification: (payload) => {
+        if (payload === RELOAD_KEYS_PAYLOAD || payload === '') void apiKeys.refresh().catch(() => undefined)
+      },
+    })
     cleanups.push(() => schemaCache.close())
     const secrets = await ensureInstanceSecrets(database.db, config)
     const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
@@ -93,8 +104,6 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     cleanups.push(() => jobs.close())
     const auth = await createAuthService({ config, database, jwtKeys, log, mailer: jobs.mailer }) // /auth/v1 (issue 5)
     cleanups.push(() => auth.close())
-    const apiKeys = createApiKeyVerifier(database.db, config)
-    cleanups.push(async () => apiKeys.stop())
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
