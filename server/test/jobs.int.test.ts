@@ -82,6 +82,14 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
     expect(rows).toEqual([{ payload: { n: 0 } }])
   })
 
+  it('floe.enqueue: an idempotency key in the options dedupes across transactions', async () => {
+    for (let i = 0; i < 2; i++) await sql.query(`select floe.enqueue('record', $1::jsonb, '{"idempotency_key": "sql-key"}')`, [JSON.stringify({ sqlkey: i })])
+    await waitFor(async () => (await sql.query(`select 1 from public.job_log where payload ? 'sqlkey'`)).rowCount! >= 1, 10_000, 'the job')
+    await new Promise((r) => setTimeout(r, 800)) // a second job would land in this window
+    const { rows } = await sql.query(`select payload from public.job_log where payload ? 'sqlkey'`)
+    expect(rows).toEqual([{ payload: { sqlkey: 0 } }])
+  })
+
   it('role checks: who may enqueue, and a user sees only their own jobs', async () => {
     const alice = await floe.asUser({ sub: 'alice' })
     const mallory = await floe.asUser({ sub: 'mallory' })
