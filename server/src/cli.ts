@@ -105,7 +105,7 @@ async function keys(config: Readonly<Config>, log: Logger, args: string[]) {
         fail(`floe keys rotate: the ${kind} key is set by FLOE_${kind.toUpperCase()}_KEY; change it there`)
       }
       const key = await rotateKey(database.db, kind, secrets.jwtSecret)
-      process.stdout.write(`new ${kind} key: ${key}\nthe previous ${kind} key stops working within 10 s on every server\n`)
+      process.stdout.write(`new ${kind} key: ${key}\nthe previous ${kind} key stops working at once on every server\n`)
       return
     }
     if (args.length > 0) fail(HELP)
