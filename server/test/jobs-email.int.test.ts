@@ -3,7 +3,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
 import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { testPrefix, waitFor } from './jobs-helpers.js'
+import { dropPrefix, testPrefix, waitFor } from './jobs-helpers.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
 
 const redisUrl = inject('redisUrl')
@@ -11,10 +11,12 @@ const redisUrl = inject('redisUrl')
 describe.skipIf(!redisUrl)('auth emails go through the email queue', () => {
   let t: TestDatabase | undefined
   let server: FloeProcess | undefined
+  const prefix = testPrefix()
   afterAll(async () => {
     server?.signal('SIGTERM')
     await server?.exited
     await t?.drop()
+    await dropPrefix(redisUrl!, prefix)
   })
 
   it('a sign-up verification email is an `email` job, delivered to the (dev outbox) mailer', async () => {
@@ -22,7 +24,7 @@ describe.skipIf(!redisUrl)('auth emails go through the email queue', () => {
     server = await startFloeProcess({
       DATABASE_URL: t.url,
       REDIS_URL: redisUrl!,
-      REDIS_PREFIX: testPrefix(),
+      REDIS_PREFIX: prefix,
       PORT: String(await findFreePort()),
       FLOE_JWT_SECRET: TEST_JWT_SECRET,
       FLOE_ANON_KEY: TEST_ANON_KEY,

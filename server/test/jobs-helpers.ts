@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
+import { Redis } from 'ioredis'
 import { createApp } from '../src/app.js'
 import { createJobs, type Jobs } from '../src/jobs/index.js'
 import { buildTestApp, type TestApp } from './app.js'
@@ -26,6 +27,7 @@ export async function buildJobsApp(t: TestDatabase, env: Record<string, string>,
     async close() {
       await jobs.close()
       await floe.close()
+      if (env.REDIS_URL && env.REDIS_PREFIX) await dropPrefix(env.REDIS_URL, env.REDIS_PREFIX)
     },
   }
 }
@@ -41,3 +43,21 @@ export async function waitFor<T>(fn: () => Promise<T | undefined | false>, timeo
 }
 
 export const json = (headers: Record<string, string>) => ({ ...headers, 'content-type': 'application/json' })
+
+/** Deletes this test's keys from the shared Redis (BullMQ keeps finished jobs for a day). */
+export async function dropPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 })
+  redis.on('error', () => undefined)
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+  } catch {
+    /* Redis gone (the fault test): nothing to clean */
+  } finally {
+    redis.disconnect()
+  }
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
 import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { FUNCTIONS_DIR, testPrefix, waitFor } from './jobs-helpers.js'
+import { dropPrefix, FUNCTIONS_DIR, testPrefix, waitFor } from './jobs-helpers.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
 
 const redisUrl = inject('redisUrl')
@@ -34,6 +34,7 @@ describe.skipIf(!redisUrl)('floe.enqueue: a job exists if and only if its transa
     }
     await sql?.end()
     await t?.drop()
+    await dropPrefix(redisUrl!, prefix)
   })
 
   const start = async (port: number) => {

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
 import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { FUNCTIONS_DIR, testPrefix, waitFor } from './jobs-helpers.js'
+import { dropPrefix, FUNCTIONS_DIR, testPrefix, waitFor } from './jobs-helpers.js'
 import { cleanEnv, FLOE_BIN, REPO_ROOT, startFloeProcess, type FloeProcess } from './process.js'
 
 const redisUrl = inject('redisUrl')
@@ -12,10 +12,12 @@ const redisUrl = inject('redisUrl')
 describe.skipIf(!redisUrl)('floe worker (scale-out) and graceful shutdown', () => {
   let t: TestDatabase | undefined
   let server: FloeProcess | undefined
+  const prefix = testPrefix()
   afterAll(async () => {
     server?.signal('SIGTERM')
     await server?.exited
     await t?.drop()
+    await dropPrefix(redisUrl!, prefix)
   })
 
   it('a server with FLOE_WORKERS=false enqueues, `floe worker` runs the job, and SIGTERM lets it finish', async () => {
@@ -26,7 +28,7 @@ describe.skipIf(!redisUrl)('floe worker (scale-out) and graceful shutdown', () =
     const env = {
       DATABASE_URL: t.url,
       REDIS_URL: redisUrl!,
-      REDIS_PREFIX: testPrefix(),
+      REDIS_PREFIX: prefix,
       FLOE_FUNCTIONS_DIR: FUNCTIONS_DIR,
       FLOE_JWT_SECRET: TEST_JWT_SECRET,
       FLOE_ANON_KEY: TEST_ANON_KEY,
