@@ -31,6 +31,8 @@ describe.skipIf(!redisUrl)('auth emails go through the email queue', () => {
       FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
       LOG_LEVEL: 'warn',
     })
+    const ready = (await (await fetch(`${server.url}/ready`)).json()) as { checks: Record<string, { status: string }> }
+    expect(ready.checks.jobs?.status).toBe('ok')
     const res = await fetch(`${server.url}/auth/v1/sign-up/email`, {
       method: 'POST',
       headers: { apikey: TEST_ANON_KEY, 'content-type': 'application/json' },
