@@ -58,10 +58,12 @@ const isPublic = (c: Context) =>
 export const CORS_ALLOW_HEADERS = [
   'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
   'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match', 'x-metadata',
+  'tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length', 'upload-concat',
 ]
 export const CORS_EXPOSE_HEADERS = [
   'content-range', 'content-location', 'location', 'preference-applied', 'x-request-id', 'retry-after',
   'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag', 'content-disposition', 'accept-ranges',
+  'tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size', 'upload-offset', 'upload-length', 'upload-metadata',
 ]
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -171,7 +173,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     config: config.storage,
     log,
   })
-  app.route('/storage/v1', storageRouter({ service: storage, publicUrl: config.publicUrl }))
+  app.route('/storage/v1', storageRouter({ service: storage, publicUrl: config.publicUrl, dataDir: config.dataDir }))
   if (deps.jobs) app.route('/jobs/v1', jobsRouter(deps.jobs))
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
 

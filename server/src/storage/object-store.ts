@@ -4,11 +4,11 @@
  * run). Keys are opaque (`<bucket_id>/<version>`): names, sizes, types and ETags are the
  * metadata's business, computed by the service while streaming, so both drivers stay dumb.
  */
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { PassThrough, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Client } from 'minio'
 import type { StorageConfig } from '../config.js'
@@ -33,7 +33,7 @@ export interface ObjectStore {
   check(): Promise<void>
 }
 
-/** 5 MiB parts (the S3 minimum): minio buffers a part or two at a time, so this bounds an upload's memory; max object 50 GB. */
+/** 5 MiB parts (the S3 minimum), so an upload holds about two parts in memory; max object 50 GB (10,000 parts). */
 const PART_SIZE = 5 * 1024 * 1024
 
 export function createObjectStore(config: StorageConfig, dataDir: string): ObjectStore {
@@ -63,24 +63,46 @@ export function s3Store(config: StorageConfig): ObjectStore {
       })
     },
     async put(key, source, contentType) {
-      // minio pipes the body into its part chunker without listening for the body's errors, so
-      // a failed source would leave its promise pending forever. Ending our own PassThrough
-      // instead lets the upload finish (truncated) and we delete it: nothing stays behind.
-      const body = new PassThrough()
-      let failure: unknown
-      source.on('error', (err) => {
-        failure ??= err
-        if (!body.writableEnded) body.end()
-      })
-      source.pipe(body)
-      try {
-        await client.putObject(bucket, full(key), body, undefined, { 'Content-Type': contentType })
-      } catch (err) {
-        failure ??= err
+      // Multipart by hand rather than putObject(stream): reading the source only between parts
+      // keeps one part (5 MiB) in memory plus the one being sent, an upload that fails or is cut
+      // is aborted (no object, no truncated copy), and no ListMultipartUploads call is needed.
+      const name = full(key)
+      const headers = { 'Content-Type': contentType }
+      let uploadId: string | undefined
+      const parts: { part: number; etag: string }[] = []
+      // One part buffer per upload, refilled after each part is sent (the loop awaits the send
+      // before reading on): no 5 MiB allocation per part for the allocator to hold on to.
+      const buffer = Buffer.allocUnsafe(PART_SIZE)
+      let filled = 0
+      const sendPart = async () => {
+        const body = buffer.subarray(0, filled)
+        uploadId ??= await client.initiateNewMultipartUpload(bucket, name, headers)
+        const part = parts.length + 1
+        const md5 = createHash('md5').update(body).digest('base64')
+        const r = await client.uploadPart({ bucketName: bucket, objectName: name, uploadID: uploadId, partNumber: part, headers: { 'Content-Length': body.length, 'Content-MD5': md5 } }, body)
+        parts.push({ part, etag: r.etag })
+        filled = 0
       }
-      if (failure !== undefined) {
-        await client.removeObject(bucket, full(key)).catch(() => undefined)
-        throw failure
+      try {
+        for await (const chunk of source) {
+          let from = 0
+          const bytes = chunk as Buffer
+          while (from < bytes.length) {
+            const n = bytes.copy(buffer, filled, from)
+            filled += n
+            from += n
+            if (filled === PART_SIZE) await sendPart()
+          }
+        }
+        if (uploadId === undefined) {
+          await client.putObject(bucket, name, Buffer.from(buffer.subarray(0, filled)), filled, headers)
+          return
+        }
+        if (filled > 0) await sendPart()
+        await client.completeMultipartUpload(bucket, name, uploadId, parts)
+      } catch (err) {
+        if (uploadId !== undefined) await client.abortMultipartUpload(bucket, name, uploadId).catch(() => undefined)
+        throw err
       }
     },
     async get(key, range) {

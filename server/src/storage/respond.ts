@@ -2,7 +2,7 @@
  * Download responses: streamed bytes with the headers browsers and caches expect, a single
  * `Range` (206, or 416 with `Content-Range: bytes *\/size`), and `If-None-Match` → 304.
  */
-import { Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { ApiError } from '../errors/index.js'
 import type { ByteRange } from './object-store.js'
 import type { ObjectRow } from './queries.js'
@@ -69,6 +69,27 @@ export async function downloadResponse(
   if (range) headers.set('Content-Range', `bytes ${range.start}-${range.end}/${row.size}`)
   const status = range ? 206 : 200
   if (req.method === 'HEAD' || length === 0) return new Response(null, { status, headers })
-  const stream = await read(range)
-  return new Response(Readable.toWeb(stream) as unknown as ReadableStream, { status, headers })
+  return new Response(pullStream(await read(range)), { status, headers })
+}
+
+/**
+ * A web stream that reads the store only when the client takes more (highWaterMark 0), so a
+ * slow client holds back S3 instead of the server buffering the object. Readable.toWeb reads
+ * ahead of its consumer, which for a fast store and a slow client means memory.
+ */
+function pullStream(stream: Readable): ReadableStream<Uint8Array> {
+  const chunks = stream[Symbol.asyncIterator]()
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { value, done } = await chunks.next()
+        if (done) controller.close()
+        else controller.enqueue(value as Uint8Array)
+      },
+      cancel(reason) {
+        stream.destroy(reason instanceof Error ? reason : undefined)
+      },
+    },
+    { highWaterMark: 0 },
+  )
 }

@@ -2,8 +2,10 @@
  * /storage/v1. Registration order matters for the object routes: the fixed words (public,
  * sign, info, list, upload) come before the `/object/:bucket/:name{.+}` catch-all.
  */
-import { createRouter } from '../http/index.js'
-import type { StorageRouteDeps } from './context.js'
+import type { Context } from 'hono'
+import { createRouter, type AppEnv } from '../http/index.js'
+import { identityOf, type StorageRouteDeps } from './context.js'
+import { createResumableUploads } from './resumable.js'
 import { registerCopyObject } from './routes/copy-object.js'
 import { registerCreateBucket } from './routes/create-bucket.js'
 import { registerDeleteBucket } from './routes/delete-bucket.js'
@@ -20,8 +22,17 @@ import { registerSignedUpload } from './routes/signed-upload.js'
 import { registerUpdateBucket } from './routes/update-bucket.js'
 import { registerUploadObject } from './routes/upload-object.js'
 
-export function storageRouter(deps: StorageRouteDeps) {
+export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }) {
   const router = createRouter()
+  if (deps.dataDir) {
+    const resumable = createResumableUploads({
+      service: deps.service, dataDir: deps.dataDir, maxUploadSize: deps.service.maxUploadSize, publicUrl: deps.publicUrl,
+    })
+    const tus = (c: Context<AppEnv>) => resumable(identityOf(c), c.req.raw)
+    // GET: Hono routes a HEAD request as GET (the Request tus sees still says HEAD).
+    router.on(['POST', 'GET', 'PATCH', 'DELETE'], '/upload/resumable', tus)
+    router.on(['POST', 'GET', 'PATCH', 'DELETE'], '/upload/resumable/:id', tus)
+  }
   for (const register of [
     registerCreateBucket, registerListBuckets, registerGetBucket, registerUpdateBucket, registerEmptyBucket, registerDeleteBucket,
     registerListObjects, registerMoveObject, registerCopyObject, registerSignObject, registerSignedUpload,
@@ -42,5 +53,7 @@ export function isPublicStoragePath(method: string, path: string): boolean {
 
 /** Upload routes stream their body and enforce the storage limits themselves (see upload-guard.ts). */
 export function isStorageUploadPath(method: string, path: string): boolean {
-  return (method === 'POST' || method === 'PUT') && path.startsWith('/storage/v1/object/')
+  if (method === 'PATCH') return path.startsWith('/storage/v1/upload/resumable')
+  if (method === 'POST') return path.startsWith('/storage/v1/object/') || path.startsWith('/storage/v1/upload/resumable')
+  return method === 'PUT' && path.startsWith('/storage/v1/object/')
 }

@@ -62,6 +62,7 @@ export function createStorageService(deps: StorageServiceDeps) {
   }
 
   return {
+    maxUploadSize: deps.config.maxUploadSize,
     getBucket,
     async listBuckets(who: RequestRole) {
       return asCaller(who, (trx) => q.listBuckets(trx), { readOnly: true })
@@ -135,6 +136,16 @@ export function createStorageService(deps: StorageServiceDeps) {
         input.body.resume() // drain what is left so the connection can answer the error
         throw err
       }
+    },
+
+    /** The checks an upload passes before its first byte (resumable uploads ask at creation). */
+    async checkUpload(who: RequestRole, bucketId: string, name: string, contentType: string, size: number | undefined, upsert: boolean) {
+      const bucket = await getBucket(bucketId)
+      const max = Math.min(bucket.file_size_limit ?? Infinity, deps.config.maxUploadSize)
+      if (!isMimeAllowed(contentType, bucket.allowed_mime_types)) throw new ApiError('STORAGE_MIME_TYPE_NOT_ALLOWED', { details: contentType })
+      if (size !== undefined && size > max) throw new ApiError('STORAGE_OBJECT_TOO_LARGE', { details: `The limit is ${max} bytes` })
+      const row = { bucket_id: bucket.id, name, mime_type: contentType, version: randomUUID(), user_metadata: {}, size: 0, etag: '' }
+      await asCaller(who, (trx) => q.insertObject(trx, row, upsert), { rollback: true }).catch(mapConflict)
     },
 
     async info(who: RequestRole, bucket: string, name: string) {
