@@ -280,6 +280,16 @@ export const CONFIG_VARIABLES = {
     doc: 'Largest object an upload may store, whatever the bucket allows (e.g. `50mb`, `5gb`).',
     default: '50mb',
   },
+  STORAGE_IMAGE_MAX_DIMENSION: {
+    schema: positiveInt('a number of pixels').default(2500),
+    doc: 'Largest width or height an image transform (`/storage/v1/render/image/...`) may ask for.',
+    default: '2500',
+  },
+  STORAGE_IMAGE_MAX_INPUT_SIZE: {
+    schema: byteSize.default(25 * 1024 ** 2),
+    doc: 'Largest stored image an image transform will read (bigger ones answer 413).',
+    default: '25mb',
+  },
   // Jobs (issue 7): BullMQ queues, workers, the outbox relay and handlers.
   FLOE_WORKERS: {
     schema: bool.default(true),
@@ -354,6 +364,7 @@ export interface StorageConfig {
   bucket: string
   keyPrefix: string
   maxUploadSize: number
+  image: { maxDimension: number; maxInputSize: number }
 }
 
 export interface JobsConfig {
@@ -484,6 +495,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       bucket: p.S3_BUCKET,
       keyPrefix: p.S3_KEY_PREFIX,
       maxUploadSize: p.STORAGE_MAX_UPLOAD_SIZE,
+      image: { maxDimension: p.STORAGE_IMAGE_MAX_DIMENSION, maxInputSize: p.STORAGE_IMAGE_MAX_INPUT_SIZE },
     },
   })
 }

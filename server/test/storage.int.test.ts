@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto'
 import pg from 'pg'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
@@ -208,5 +209,29 @@ describe.each(BACKENDS)('storage on %s', (kind) => {
     expect(await page({ prefix: 'f%' })).toEqual([])
     expect((await req('/object/list/listing', { method: 'POST', ...json({ limit: 0 }) })).status).toBe(400)
     expect((await req('/object/list/listing', { method: 'POST', ...json({ sortBy: { column: 'id; drop' } }) })).status).toBe(400)
+  })
+
+  it('transforms images on download (size, format), caches the result, and keeps the rules', async () => {
+    await req('/bucket', { method: 'POST', ...json({ name: 'images' }) })
+    const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3366ff' } }).png().toBuffer()
+    await req('/object/images/photo.png', { method: 'POST', body: png, headers: { 'content-type': 'image/png' } })
+    const keysBefore = (await backend.listKeys()).length
+    for (let i = 0; i < 2; i++) {
+      const res = await req('/render/image/authenticated/images/photo.png?width=100&format=webp&quality=70')
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toBe('image/webp')
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata()
+      expect([meta.format, meta.width, meta.height]).toEqual(['webp', 100, 75])
+    }
+    expect((await backend.listKeys()).length).toBe(keysBefore + 1) // rendered once, then served from the cache
+    const box = await req('/render/image/authenticated/images/photo.png?width=50&height=50&resize=contain')
+    expect(box.headers.get('content-type')).toBe('image/png')
+    expect((await sharp(Buffer.from(await box.arrayBuffer())).metadata()).width).toBe(50)
+    expect((await floe.app.request('/storage/v1/render/image/public/images/photo.png?width=10')).status).toBe(404) // private bucket
+    expect((await floe.app.request('/storage/v1/render/image/authenticated/images/photo.png?width=10', { headers: floe.anon })).status).toBe(404)
+    expect((await req('/render/image/authenticated/images/photo.png?width=99999')).status).toBe(400)
+    expect((await req('/render/image/authenticated/images/photo.png?format=gif')).status).toBe(400)
+    await req('/object/images/notes.txt', { method: 'POST', body: 'text', headers: { 'content-type': 'text/plain' } })
+    expect((await req('/render/image/authenticated/images/notes.txt?width=10')).status).toBe(400)
   })
 })

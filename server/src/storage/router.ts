@@ -17,6 +17,7 @@ import { registerGetBucket } from './routes/get-bucket.js'
 import { registerListBuckets } from './routes/list-buckets.js'
 import { registerListObjects } from './routes/list-objects.js'
 import { registerMoveObject } from './routes/move-object.js'
+import { registerRenderImage } from './routes/render-image.js'
 import { registerSignObject } from './routes/sign-object.js'
 import { registerSignedUpload } from './routes/signed-upload.js'
 import { registerUpdateBucket } from './routes/update-bucket.js'
@@ -36,7 +37,7 @@ export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }) {
   for (const register of [
     registerCreateBucket, registerListBuckets, registerGetBucket, registerUpdateBucket, registerEmptyBucket, registerDeleteBucket,
     registerListObjects, registerMoveObject, registerCopyObject, registerSignObject, registerSignedUpload,
-    registerDownloadObject, registerDeleteObjects, registerDeleteObject, registerUploadObject,
+    registerRenderImage, registerDownloadObject, registerDeleteObjects, registerDeleteObject, registerUploadObject,
   ]) {
     register(router, deps)
   }
@@ -45,6 +46,7 @@ export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }) {
 
 /** Paths that work without an API key: public objects and signed URLs (the token is the credential). */
 export function isPublicStoragePath(method: string, path: string): boolean {
+  if (path.startsWith('/storage/v1/render/image/public/')) return method === 'GET' || method === 'HEAD'
   if (!path.startsWith('/storage/v1/object/')) return false
   const rest = path.slice('/storage/v1/object/'.length)
   if (method === 'GET' || method === 'HEAD') return rest.startsWith('public/') || rest.startsWith('sign/')

@@ -14,6 +14,7 @@ import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { ByteRange, ObjectStore } from './object-store.js'
 import * as q from './queries.js'
+import { renderImage, type RenderOptions } from './render.js'
 import type { Signer } from './signing.js'
 import { isMimeAllowed, UploadGuard } from './upload-guard.js'
 
@@ -206,6 +207,10 @@ export function createStorageService(deps: StorageServiceDeps) {
       await getBucket(bucket)
       // The upload will run as the signer, under the signer's rules, when it happens.
       return deps.signer.sign({ k: 'w', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn, role: who.role, claims: who.claims, upsert })
+    },
+    /** The row was read through open()/openPublic(): access is already decided. */
+    render(row: q.ObjectRow, options: RenderOptions) {
+      return renderImage(store, row, options, deps.config.image)
     },
     verify: deps.signer.verify,
   }
