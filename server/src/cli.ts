@@ -39,6 +39,11 @@ async function start(config: Readonly<Config>, log: Logger) {
     if (closing) return
     closing = true
     log.info({ signal }, 'shutting down: draining in-flight requests')
+    // While pools and clients close (and on Ctrl-C the embedded Postgres may already be gone), a
+    // connection's late error must not turn an orderly stop into a crash with exit code 1.
+    const late = (err: unknown) => log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, 'error while shutting down')
+    process.on('unhandledRejection', late)
+    process.on('uncaughtException', late)
     floe.close().then(
       () => {
         log.info('stopped')

@@ -68,7 +68,13 @@ describe('zero-config start (no DATABASE_URL), as the README runs it', () => {
       const oldService = /^service\s+(\S+)$/m.exec(keys.stdout)![1]!
       const rotated = await runFloe(['keys', 'rotate', 'service'], { FLOE_DATA_DIR: dataDir, LOG_LEVEL: 'warn' })
       const newService = /new service key: (\S+)/.exec(rotated.stdout)![1]!
-      expect((await fetch(`${floe.url}/nope`, { headers: { apikey: newService } })).status).toBe(404)
+      // The new key works as soon as the server has heard of it (NOTIFY, or its next key load).
+      let fresh = 0
+      for (let i = 0; i < 60 && fresh !== 404; i++) {
+        fresh = (await fetch(`${floe.url}/nope`, { headers: { apikey: newService } })).status
+        if (fresh !== 404) await new Promise((r) => setTimeout(r, 50))
+      }
+      expect(fresh).toBe(404)
       // The rotation's NOTIFY reaches the running server: the old key is refused at once.
       let status = 0
       for (let i = 0; i < 40 && status !== 401; i++) {
