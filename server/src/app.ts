@@ -185,7 +185,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 /** The only place an error becomes a response. A 500 is logged with its cause, never sent. */
 function errorResponse(c: Context<AppEnv>, err: unknown, log: Logger): Response {
   const e = toApiError(err, c.var.identity?.role ?? 'anon')
-  if (e.status >= 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
+  // A 500 is a bug: logged with its cause. 503/504 are states (jobs off, a timeout): one warn line.
+  if (e.status === 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
+  else if (e.status > 500) (c.var.log ?? log).warn({ code: e.code, status: e.status }, e.message)
   for (const [name, value] of Object.entries(e.headers)) c.header(name, value)
   return c.body(JSON.stringify(e.toBody()), e.status, { 'Content-Type': 'application/json; charset=utf-8' })
 }
