@@ -22,7 +22,8 @@ export function requestContext(log: Logger): MiddlewareHandler<AppEnv> {
     const ms = Math.round((performance.now() - started) * 10) / 10
     const status = c.res.status
     const line = { method: c.req.method, path: c.req.path, status, ms, role: c.var.identity?.role }
-    if (status >= 500) child.error(line, 'request failed')
+    if (status === 500) child.error(line, 'request failed')
+    else if (status > 500) child.warn(line, 'request unavailable')
     else child.info(line, 'request')
   }
 }
