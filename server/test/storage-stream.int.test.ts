@@ -114,14 +114,14 @@ function rssOf(pid: number): number {
   return m ? Number(m[1]) * 1024 : 0
 }
 
-describe.runIf(process.platform === 'linux')('200 MB through a real server process', () => {
+describe.runIf(process.platform === 'linux').each(BACKENDS)('200 MB through a real server process on %s', (kind) => {
   let t: TestDatabase
   let backend: TestBackend
   let floe: FloeProcess
 
   beforeAll(async () => {
     t = await createTestDatabase()
-    backend = await startBackend('s3')
+    backend = await startBackend(kind)
     floe = await startFloeProcess({
       ...backend.env,
       DATABASE_URL: t.url,
@@ -151,6 +151,8 @@ describe.runIf(process.platform === 'linux')('200 MB through a real server proce
         if (body) body(req)
         else req.end()
       })
+    const ready = (await (await fetch(`${floe.url}/ready`)).json()) as { checks: Record<string, { status: string; message?: string }> }
+    expect(ready.checks.storage).toMatchObject({ status: 'ok', message: kind })
     const created = await call('POST', '/storage/v1/bucket', (r) => r.end('{"name":"big"}'), { 'content-type': 'application/json' })
     expect(created.statusCode).toBe(201)
     created.resume()
@@ -196,7 +198,7 @@ describe.runIf(process.platform === 'linux')('200 MB through a real server proce
     expect(got).toBe(size)
     expect(gotHash.digest('hex')).toBe(sentHash.digest('hex'))
     const growth = (peak - baseline) / MB
-    console.log(`storage 200 MB upload+download: server RSS baseline ${(baseline / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB, growth ${growth.toFixed(1)} MB (upload phase ${((uploadPeak - baseline) / MB).toFixed(1)} MB)`)
+    console.log(`storage (${kind}) 200 MB upload+download: server RSS baseline ${(baseline / MB).toFixed(1)} MB, peak ${(peak / MB).toFixed(1)} MB, growth ${growth.toFixed(1)} MB (upload phase ${((uploadPeak - baseline) / MB).toFixed(1)} MB)`)
     expect(growth).toBeLessThan(64)
   })
 })
