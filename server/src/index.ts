@@ -10,8 +10,7 @@ import { createApp } from './app.js'
 import type { Config } from './config.js'
 import {
   createDatabase,
-  createRunStatement,
-  createWithRequestRole,
+  createRequestTransactions,
   ensureExposedSchemas,
   migrate,
   startEmbeddedPostgres,
@@ -151,8 +150,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
       config,
       log,
       database,
-      withRequestRole: createWithRequestRole(database.db, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
-    runStatement: createRunStatement(database.pool, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
+      ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
       apiKeys,
       jwtKeys,
       allowedRoles: REQUEST_ROLES,

@@ -2,7 +2,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createApp, type AppDeps } from '../src/app.js'
 import { createApiKeyVerifier, createAuthService, ensureInstanceSecrets, jwtKeysFrom, signJwt, type AuthService, type JwtKeys, type Mailer } from '../src/auth/index.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { createDatabase, createRunStatement, createWithRequestRole, type Database } from '../src/db/index.js'
+import { createDatabase, createRequestTransactions, type Database } from '../src/db/index.js'
 import type { AppEnv } from '../src/http/index.js'
 import { REQUEST_ROLES } from '../src/index.js'
 import { createLogger } from '../src/log.js'
@@ -59,8 +59,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
     config,
     log,
     database,
-    withRequestRole: createWithRequestRole(database.db, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
-    runStatement: createRunStatement(database.pool, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
+    ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
     apiKeys,
     jwtKeys,
     allowedRoles: REQUEST_ROLES,

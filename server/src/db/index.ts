@@ -8,6 +8,7 @@ export {
   createWithRequestRole,
   createWithServiceRole,
   createRunStatement,
+  createRequestTransactions,
   type RunStatement,
   type RequestTxOptions,
   type WithRequestRole,

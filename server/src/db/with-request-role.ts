@@ -129,3 +129,11 @@ export function createRunStatement(
     }
   }
 }
+
+/** Both forms of the per-request transaction over one database, with the same role allowlist. */
+export function createRequestTransactions(
+  database: { db: Kysely<DB>; pool: pg.Pool },
+  options: { allowedRoles: ReadonlySet<string>; statementTimeoutMs: number },
+): { withRequestRole: WithRequestRole; runStatement: RunStatement } {
+  return { withRequestRole: createWithRequestRole(database.db, options), runStatement: createRunStatement(database.pool, options) }
+}
