@@ -9,7 +9,7 @@
  */
 import pg from 'pg'
 import { sql } from 'kysely'
-import { createDatabase, createWithRequestRole, migrate } from '../server/src/db/index.js'
+import { createDatabase, createRequestTransactions, migrate } from '../server/src/db/index.js'
 import { createLogger } from '../server/src/log.js'
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -65,7 +65,7 @@ async function main() {
       alter table items enable row level security;
       create policy read_all on items for select using (true);
       analyze items;`)
-    const withRequestRole = createWithRequestRole(database.db, { allowedRoles: new Set(['anon', 'authenticated']), statementTimeoutMs: 30_000 })
+    const { withRequestRole, runStatement } = createRequestTransactions(database, { allowedRoles: new Set(['anon', 'authenticated']), statementTimeoutMs: 30_000 })
     const identity = { role: 'authenticated', claims: { role: 'authenticated', sub: '6f1d3f4e-4a50-4a39-9d3b-0d9b3e5d1a11', email: 'a@b.c' } }
     const id = (i: number) => (i * 7919) % 10000 + 1
 
@@ -74,6 +74,11 @@ async function main() {
     results.push(
       await run('withRequestRole + query', 3, (i) =>
         withRequestRole(identity, (trx) => sql`select * from items where id = ${id(i)}`.execute(trx)),
+      ),
+    )
+    results.push(
+      await run('runStatement (pipelined, what /rest/v1 uses)', 1, (i) =>
+        runStatement(identity, { text: 'select * from items where id = $1', values: [id(i)] }),
       ),
     )
     results.push(
