@@ -130,7 +130,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
         run: async () => {
           const st = schemaCache.stats()
           return st.listening
-            ? { status: 'ok', latency_ms: st.lastLoadMs, message: `loaded ${st.loadedAt.toISOString()}` }
+            ? { status: 'ok', latency_ms: Math.round(st.lastLoadMs * 100) / 100, message: `loaded ${st.loadedAt.toISOString()}` }
             : { status: 'error', message: 'not listening for schema changes (reconnecting); serving the last loaded cache' }
         },
       },
