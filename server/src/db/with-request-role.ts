@@ -16,6 +16,29 @@ export interface RequestTxOptions {
   settings?: Record<string, string>
 }
 
+interface RoleOptions {
+  allowedRoles: ReadonlySet<string>
+  statementTimeoutMs: number
+}
+
+/**
+ * The settings every request transaction makes, as (name, value) pairs, after checking the role
+ * against the allowlist: role, verified claims, statement timeout, then the caller's extras.
+ */
+function requestSettings(identity: RequestRole, options: RoleOptions, txOptions: RequestTxOptions): [string, string][] {
+  if (!ROLE_NAME.test(identity.role) || !options.allowedRoles.has(identity.role)) {
+    throw new Error(`role ${JSON.stringify(identity.role)} is not in the allowed set`)
+  }
+  return [
+    ['role', identity.role],
+    ['request.jwt.claims', JSON.stringify(identity.claims)],
+    ['statement_timeout', String(options.statementTimeoutMs)],
+    ...Object.entries(txOptions.settings ?? {}),
+  ]
+}
+
+const beginText = (readOnly: boolean | undefined) => `begin isolation level read committed${readOnly ? ' read only' : ''}`
+
 export type WithRequestRole = <T>(
   identity: RequestRole,
   fn: (trx: Kysely<DB>) => Promise<T>,
@@ -32,24 +55,16 @@ export type WithRequestRole = <T>(
  */
 export function createWithRequestRole(
   db: Kysely<DB>,
-  options: { allowedRoles: ReadonlySet<string>; statementTimeoutMs: number },
+  options: RoleOptions,
 ): WithRequestRole {
   return async function withRequestRole<T>(
     identity: RequestRole,
     fn: (trx: Kysely<DB>) => Promise<T>,
     txOptions: RequestTxOptions = {},
   ): Promise<T> {
-    if (!ROLE_NAME.test(identity.role) || !options.allowedRoles.has(identity.role)) {
-      throw new Error(`role ${JSON.stringify(identity.role)} is not in the allowed set`)
-    }
-    const settings: [string, string][] = [
-      ['role', identity.role],
-      ['request.jwt.claims', JSON.stringify(identity.claims)],
-      ['statement_timeout', String(options.statementTimeoutMs)],
-      ...Object.entries(txOptions.settings ?? {}),
-    ]
+    const settings = requestSettings(identity, options, txOptions)
     const preamble =
-      `begin isolation level read committed${txOptions.readOnly ? ' read only' : ''};` +
+      `${beginText(txOptions.readOnly)};` +
       `select ${settings.map(([k, v]) => `set_config(${quoteLiteral(k)}, ${quoteLiteral(v)}, true)`).join(', ')}`
 
     return db.connection().execute(async (conn) => {
@@ -95,25 +110,17 @@ export type RunStatement = (
  */
 export function createRunStatement(
   pool: pg.Pool,
-  options: { allowedRoles: ReadonlySet<string>; statementTimeoutMs: number },
+  options: RoleOptions,
 ): RunStatement {
   return async (identity, statement, txOptions = {}) => {
-    if (!ROLE_NAME.test(identity.role) || !options.allowedRoles.has(identity.role)) {
-      throw new Error(`role ${JSON.stringify(identity.role)} is not in the allowed set`)
-    }
-    const settings: string[] = [
-      'role', identity.role,
-      'request.jwt.claims', JSON.stringify(identity.claims),
-      'statement_timeout', String(options.statementTimeoutMs),
-      ...Object.entries(txOptions.settings ?? {}).flat(),
-    ]
+    const settings = requestSettings(identity, options, txOptions).flat()
     const pairs = settings.length / 2
     const setConfig = `select ${Array.from({ length: pairs }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`
     const client = await pool.connect()
     let broken = false
     try {
       const rows = await runPipeline(client, [
-        { text: `begin isolation level read committed${txOptions.readOnly ? ' read only' : ''}`, values: [], name: txOptions.readOnly ? 'floe_begin_ro' : 'floe_begin' },
+        { text: beginText(txOptions.readOnly), values: [], name: txOptions.readOnly ? 'floe_begin_ro' : 'floe_begin' },
         { text: setConfig, values: settings, name: `floe_set_config_${pairs}` },
         { text: statement.text, values: statement.values, wantRows: true },
         { text: txOptions.rollback ? 'rollback' : 'commit', values: [], name: txOptions.rollback ? 'floe_rollback' : 'floe_commit' },
@@ -133,7 +140,7 @@ export function createRunStatement(
 /** Both forms of the per-request transaction over one database, with the same role allowlist. */
 export function createRequestTransactions(
   database: { db: Kysely<DB>; pool: pg.Pool },
-  options: { allowedRoles: ReadonlySet<string>; statementTimeoutMs: number },
+  options: RoleOptions,
 ): { withRequestRole: WithRequestRole; runStatement: RunStatement } {
   return { withRequestRole: createWithRequestRole(database.db, options), runStatement: createRunStatement(database.pool, options) }
 }
