@@ -5,6 +5,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { secureHeaders } from 'hono/secure-headers'
@@ -12,16 +13,16 @@ import { timeout } from 'hono/timeout'
 import { HTTPException } from 'hono/http-exception'
 import type { Redis } from 'ioredis'
 import { adminRouter, createRulesService } from './admin/index.js'
-import { authRouter, identityMiddleware, isPublicAuthPath, type ApiKeyVerifier, type AuthService, type JwtKeys } from './auth/index.js'
+import { authRouter, createIdentityResolver, identityMiddleware, isPublicAuthPath, type ApiKeyVerifier, type AuthService, type Identity, type JwtKeys } from './auth/index.js'
 import type { Config } from './config.js'
 import type { Database, RunStatement, WithRequestRole } from './db/index.js'
-import { ApiError, toApiError } from './errors/index.js'
+import { ApiError } from './errors/index.js'
 import { healthRouter, type ReadinessCheck } from './health/index.js'
 import { jobsRouter, type Jobs } from './jobs/index.js'
-import { clientIp, preparedResponseHeaders, rateLimit, requestContext, type AppEnv } from './http/index.js'
+import { clientIp, createRateLimiter, errorOutcome, preparedResponseHeaders, rateLimitWith, requestContext, simpleResponseHeaders, type AppEnv } from './http/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi } from './openapi/index.js'
-import { restRouter, type SchemaCacheHolder } from './rest/index.js'
+import { createNodeRestHandler, createRestHandler, restRouter, type NodeRestHandler, type SchemaCacheHolder } from './rest/index.js'
 import { createStorageService, createObjectStore, createSigner, isPublicStoragePath, isStorageUploadPath, storageRouter, type ObjectStore } from './storage/index.js'
 import { createWithServiceRole } from './db/index.js'
 import { FLOE_VERSION } from './version.js'
@@ -66,7 +67,18 @@ export const CORS_EXPOSE_HEADERS = [
   'tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size', 'upload-offset', 'upload-length', 'upload-metadata',
 ]
 
+export interface ServerApp {
+  app: OpenAPIHono<AppEnv>
+  /** The data API's fast path for the Node server, in front of `app` (see rest/node-handler.ts). */
+  nodeHandler: NodeRestHandler
+}
+
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  return createServerApp(deps).app
+}
+
+/** The Hono app and, sharing its limiters, identity and data API handler, the Node fast path. */
+export function createServerApp(deps: AppDeps): ServerApp {
   const { config, log } = deps
   // Not strict: `/rest/v1/` (where PostgREST serves its OpenAPI) and `/rest/v1` are one route.
   const app = new OpenAPIHono<AppEnv>({ strict: false })
@@ -93,19 +105,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           if (preflight) c.res = preflight
         }),
   )
-  if (config.rateLimit.perIp > 0) {
-    app.use(
-      rateLimit({
-        name: 'ip',
-        windowMs: config.rateLimit.windowMs,
-        limit: config.rateLimit.perIp,
-        key: (c) => (isPublic(c) ? undefined : clientIp(c, config.trustProxy)),
-        redis: deps.redis,
-        redisPrefix: config.redisPrefix,
-        log,
-      }),
-    )
+  const limiter = (name: string, limit: number) =>
+    limit > 0 ? createRateLimiter({ name, windowMs: config.rateLimit.windowMs, limit, redis: deps.redis, redisPrefix: config.redisPrefix, log }) : undefined
+  const ipLimiter = limiter('ip', config.rateLimit.perIp)
+  const userLimiter = limiter('user', config.rateLimit.perUser)
+  const userKey = (identity: Identity | undefined) => {
+    const sub = identity?.claims.sub
+    return typeof sub === 'string' && sub !== '' ? sub : undefined
   }
+  if (ipLimiter) app.use(rateLimitWith(ipLimiter, (c) => (isPublic(c) ? undefined : clientIp(c, config.trustProxy))))
   const limitBody = bodyLimit({
     maxSize: config.bodyLimit,
     onError: () => {
@@ -124,24 +132,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const limitTime = timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' }))
   app.use((c, next) => (isUpload(c) ? next() : limitTime(c, next)))
 
-  const identity = identityMiddleware({ apiKeys: deps.apiKeys, jwtKeys: deps.jwtKeys, allowedRoles: deps.allowedRoles })
+  const resolveIdentity = createIdentityResolver({ apiKeys: deps.apiKeys, jwtKeys: deps.jwtKeys, allowedRoles: deps.allowedRoles })
+  const identity = identityMiddleware(resolveIdentity)
   app.use(async (c, next) => (isPublic(c) ? next() : identity(c, next)))
-  if (config.rateLimit.perUser > 0) {
-    app.use(
-      rateLimit({
-        name: 'user',
-        windowMs: config.rateLimit.windowMs,
-        limit: config.rateLimit.perUser,
-        key: (c) => {
-          const sub = c.var.identity?.claims.sub
-          return typeof sub === 'string' && sub !== '' ? sub : undefined
-        },
-        redis: deps.redis,
-        redisPrefix: config.redisPrefix,
-        log,
-      }),
-    )
-  }
+  if (userLimiter) app.use(rateLimitWith(userLimiter, (c) => userKey(c.var.identity)))
 
   app.route('/', healthRouter(deps.readiness))
   if (deps.auth) app.route('/auth/v1', authRouter({ auth: deps.auth, config, log, redis: deps.redis }))
@@ -153,18 +147,15 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     log,
   })
   app.route('/admin/v1', adminRouter({ pool: deps.database.pool, rules }))
-  app.route(
-    '/rest/v1',
-    restRouter({
-      schemaCache: deps.schemaCache,
-      withRequestRole: deps.withRequestRole,
-      runStatement: deps.runStatement,
-      publicUrl: config.publicUrl,
-      version: FLOE_VERSION,
-      bodyLimit: config.bodyLimit,
-      limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },
-    }),
-  )
+  const rest = createRestHandler({
+    schemaCache: deps.schemaCache,
+    withRequestRole: deps.withRequestRole,
+    runStatement: deps.runStatement,
+    publicUrl: config.publicUrl,
+    version: FLOE_VERSION,
+    limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },
+  })
+  app.route('/rest/v1', restRouter(rest, config.bodyLimit))
   const storage = createStorageService({
     withRequestRole: deps.withRequestRole,
     withServiceRole: createWithServiceRole(deps.database.db),
@@ -179,15 +170,23 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
 
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), log))
   app.onError((err, c) => errorResponse(c, err, log))
-  return app
+
+  const nodeHandler = createNodeRestHandler({
+    rest,
+    resolveIdentity,
+    ipLimiter,
+    userLimiter,
+    userKey,
+    responseHeaders: simpleResponseHeaders(config.corsOrigins, CORS_EXPOSE_HEADERS),
+    log,
+    trustProxy: config.trustProxy,
+    requestTimeoutMs: config.requestTimeoutMs,
+    bodyLimit: config.bodyLimit,
+  })
+  return { app, nodeHandler }
 }
 
-/** The only place an error becomes a response. A 500 is logged with its cause, never sent. */
 function errorResponse(c: Context<AppEnv>, err: unknown, log: Logger): Response {
-  const e = toApiError(err, c.var.identity?.role ?? 'anon')
-  // A 500 is a bug: logged with its cause. 503/504 are states (jobs off, a timeout): one warn line.
-  if (e.status === 500) (c.var.log ?? log).error({ err, code: e.code }, e.message)
-  else if (e.status > 500) (c.var.log ?? log).warn({ code: e.code, status: e.status }, e.message)
-  for (const [name, value] of Object.entries(e.headers)) c.header(name, value)
-  return c.body(JSON.stringify(e.toBody()), e.status, { 'Content-Type': 'application/json; charset=utf-8' })
+  const e = errorOutcome(err, c.var.identity?.role ?? 'anon', c.var.log ?? log)
+  return c.body(e.body, e.status as ContentfulStatusCode, e.headers)
 }

@@ -2,11 +2,10 @@
  * Boot: read config, connect (or start the embedded PostgreSQL), migrate, ensure the instance's
  * secrets, build the app, listen; and the graceful shutdown that undoes it in reverse order.
  */
-import { serve, type ServerType } from '@hono/node-server'
 import { Redis } from 'ioredis'
 import type { Server } from 'node:http'
 import { createApiKeyVerifier, createAuthService, createMailer, ensureInstanceSecrets, jwtKeysFrom, RELOAD_KEYS_PAYLOAD, type JwtKeys } from './auth/index.js'
-import { createApp } from './app.js'
+import { createServerApp } from './app.js'
 import type { Config } from './config.js'
 import {
   createDatabase,
@@ -20,6 +19,7 @@ import {
 import type { ReadinessCheck } from './health/index.js'
 import { createJobs } from './jobs/index.js'
 import { createSchemaCacheHolder } from './rest/index.js'
+import { createNodeServer, type FrontHandler } from './http/index.js'
 import type { Logger } from './log.js'
 import { createObjectStore } from './storage/index.js'
 
@@ -146,7 +146,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
         },
       },
     ]
-    const app = createApp({
+    const { app, nodeHandler } = createServerApp({
       config,
       log,
       database,
@@ -162,10 +162,10 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
       objectStore,
     })
 
-    const server = await listen(app.fetch, config)
+    const server = await listen(app.fetch, nodeHandler, config)
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
-    cleanups.push(() => closeServer(server as Server, config.shutdownTimeoutMs, log))
+    cleanups.push(() => closeServer(server, config.shutdownTimeoutMs, log))
 
     const anonKey = config.anonKey ?? secrets.createdKeys.anon ?? (await readAnonKey(database, secrets.jwtSecret))
     return {
@@ -189,9 +189,11 @@ async function readAnonKey(database: Database, jwtSecret: string): Promise<strin
   return keys.find((k) => k.kind === 'anon')?.key
 }
 
-function listen(fetch: (req: Request) => Response | Promise<Response>, config: Readonly<Config>): Promise<ServerType> {
+/** The Hono app behind the data API's Node fast path (which serves `/rest/v1` itself). */
+function listen(fetch: (req: Request) => Response | Promise<Response>, nodeHandler: FrontHandler, config: Readonly<Config>): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port: config.port, hostname: config.host }, () => resolve(server))
+    const server = createNodeServer(fetch, nodeHandler, config.host)
+    server.listen(config.port, config.host, () => resolve(server))
     server.once('error', reject)
   })
 }

@@ -1,13 +1,15 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { createApp, type AppDeps } from '../src/app.js'
+import { createServerApp, type AppDeps } from '../src/app.js'
 import { createApiKeyVerifier, createAuthService, ensureInstanceSecrets, jwtKeysFrom, signJwt, type AuthService, type JwtKeys, type Mailer } from '../src/auth/index.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createDatabase, createRequestTransactions, type Database } from '../src/db/index.js'
-import type { AppEnv } from '../src/http/index.js'
+import { createNodeServer, type AppEnv, type FrontHandler } from '../src/http/index.js'
 import { REQUEST_ROLES } from '../src/index.js'
 import { createLogger } from '../src/log.js'
 import { createSchemaCacheHolder } from '../src/rest/index.js'
 import type { Redis } from 'ioredis'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
 import type { DestinationStream } from 'pino'
 import type { TestDatabase } from './db.js'
 
@@ -17,6 +19,13 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789'
 
 export interface TestApp {
   app: OpenAPIHono<AppEnv>
+  /** The data API's Node fast path that the real server puts in front of `app`. */
+  nodeHandler: FrontHandler
+  /**
+   * `fetch` against the real Node server (fast path in front of the Hono app, as `floe start`
+   * serves), started on a free port on first use; `http://floe.test` in a URL means that server.
+   */
+  http: typeof fetch
   deps: AppDeps
   config: Readonly<Config>
   database: Database
@@ -68,9 +77,12 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
     auth,
     redis: options.redis,
   }
-  const app = createApp(deps)
+  const { app, nodeHandler } = createServerApp(deps)
+  const served = serveOverHttp(app.fetch, nodeHandler)
   return {
     app,
+    nodeHandler,
+    http: served.fetch,
     deps,
     config,
     database,
@@ -83,10 +95,38 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
       return { apikey: TEST_ANON_KEY, authorization: `Bearer ${token}` }
     },
     async close() {
+      await served.close()
       apiKeys.stop()
       await auth.close()
       await schemaCache.close()
       await database.close()
+    },
+  }
+}
+
+/** `fetch` through a real Node server on a free port (started lazily), for `http://floe.test` URLs. */
+export function serveOverHttp(fetchApp: (req: Request) => Response | Promise<Response>, front: FrontHandler): { fetch: typeof fetch; close(): Promise<void> } {
+  let started: Promise<{ origin: string; server: Server }> | undefined
+  const start = () =>
+    (started ??= new Promise((resolve, reject) => {
+      const server = createNodeServer(fetchApp, front, '127.0.0.1')
+      server.once('error', reject)
+      server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }))
+    }))
+  return {
+    fetch: async (input, init) => {
+      const { origin } = await start()
+      if (typeof input === 'object' && 'url' in input) {
+        const url = input.url.replace(/^http:\/\/floe\.test/, origin)
+        return fetch(new Request(url, input), init)
+      }
+      return fetch(String(input).replace(/^http:\/\/floe\.test/, origin), init)
+    },
+    async close() {
+      if (!started) return
+      const { server } = await started
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
 }

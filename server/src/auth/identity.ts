@@ -26,18 +26,24 @@ function bearerOf(header: string | undefined): string | undefined {
   return m[1]
 }
 
+export interface Credentials {
+  /** The `apikey` header, or the `apikey` query parameter. */
+  apikey: string | undefined
+  authorization: string | undefined
+}
+
+export type IdentityResolver = (credentials: Credentials) => Promise<Identity>
+
 /**
  * Resolves the caller: `apikey` header (or a key as the bearer) → anon or service_role;
  * `Authorization: Bearer <JWT>` → the token's `role` claim with its claims (PostgREST: a token
  * without `role` runs as anon). When both are sent the JWT decides the role, as in Supabase,
  * but a wrong apikey is still refused. No credentials at all → 401.
+ * Every refusal is a 401 ApiError saying what was wrong.
  */
-export function identityMiddleware(options: IdentityOptions): MiddlewareHandler<AppEnv> {
-  return async (c, next) => {
-    // A query-string key is accepted as Supabase's gateway does, for clients that cannot set
-    // headers (EventSource, WebSocket, a docs page); it is never logged (logs carry the path only).
-    const apikey = c.req.header('apikey') ?? c.req.query('apikey')
-    const bearer = bearerOf(c.req.header('authorization'))
+export function createIdentityResolver(options: IdentityOptions): IdentityResolver {
+  return async ({ apikey, authorization }) => {
+    const bearer = bearerOf(authorization)
     const jwt = bearer !== undefined && JWT_SHAPE.test(bearer) ? bearer : undefined
     const key = apikey ?? (jwt === undefined ? bearer : undefined)
 
@@ -53,12 +59,18 @@ export function identityMiddleware(options: IdentityOptions): MiddlewareHandler<
       if (!options.allowedRoles.has(role)) {
         throw new ApiError('JWT_ROLE_NOT_ALLOWED', { details: `Role "${role}" is not one this instance serves` })
       }
-      c.set('identity', { role, claims: { ...payload, role }, via: 'jwt' })
-    } else if (keyIdentity) {
-      c.set('identity', keyIdentity)
-    } else {
-      throw new ApiError('API_KEY_MISSING', { hint: 'Send the anon key in the apikey header (or a user access token as Authorization: Bearer)' })
+      return { role, claims: { ...payload, role }, via: 'jwt' }
     }
+    if (keyIdentity) return keyIdentity
+    throw new ApiError('API_KEY_MISSING', { hint: 'Send the anon key in the apikey header (or a user access token as Authorization: Bearer)' })
+  }
+}
+
+export function identityMiddleware(resolve: IdentityResolver): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    // A query-string key is accepted as Supabase's gateway does, for clients that cannot set
+    // headers (EventSource, WebSocket, a docs page); it is never logged (logs carry the path only).
+    c.set('identity', await resolve({ apikey: c.req.header('apikey') ?? c.req.query('apikey'), authorization: c.req.header('authorization') }))
     await next()
   }
 }

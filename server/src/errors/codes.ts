@@ -18,6 +18,8 @@ export const ERROR_CODES = {
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   RATE_LIMITED: { status: 429, message: 'Too many requests' },
+  HEADERS_TOO_LARGE: { status: 431, message: 'The request line and headers are too large' },
+  MALFORMED_REQUEST: { status: 400, message: 'The request is not valid HTTP' },
   // Admin API: row-level rules (/admin/v1, issue 5)
   RULES_TABLE_NOT_FOUND: { status: 404, message: 'No such table in an exposed schema' },
   RULES_RULE_NOT_FOUND: { status: 404, message: 'No such rule on this table' },

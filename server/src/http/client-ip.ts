@@ -6,14 +6,20 @@ import type { Context } from 'hono'
  * Requests made in-process (app.request in tests) have no socket and count as 'local'.
  */
 export function clientIp(c: Context, trustProxy: boolean): string {
+  return clientIpFrom(c.req.header('x-forwarded-for'), trustProxy, () => {
+    try {
+      return getConnInfo(c).remote.address
+    } catch {
+      return undefined
+    }
+  })
+}
+
+/** The same from the raw parts: the X-Forwarded-For header and the socket's peer address. */
+export function clientIpFrom(forwardedFor: string | undefined, trustProxy: boolean, peer: () => string | undefined): string {
   if (trustProxy) {
-    const xff = c.req.header('x-forwarded-for')
-    const first = xff?.split(',')[0]?.trim()
+    const first = forwardedFor?.split(',')[0]?.trim()
     if (first) return first
   }
-  try {
-    return getConnInfo(c).remote.address ?? 'local'
-  } catch {
-    return 'local'
-  }
+  return peer() ?? 'local'
 }

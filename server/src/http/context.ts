@@ -1,4 +1,3 @@
-import type { RateLimitInfo } from 'hono-rate-limiter'
 import type { Identity } from '../auth/identity.js'
 import type { Logger } from '../log.js'
 
@@ -8,7 +7,5 @@ export interface AppEnv {
     requestId: string
     log: Logger
     identity?: Identity
-    rateLimit?: RateLimitInfo
-    rateLimitStore?: unknown
   }
 }

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis'
 import type { MiddlewareHandler } from 'hono'
-import { MemoryStore, RedisStore, rateLimiter, type ClientRateLimitInfo, type RedisClient, type Store } from 'hono-rate-limiter'
+import { MemoryStore, RedisStore, type ClientRateLimitInfo, type RedisClient, type Store } from 'hono-rate-limiter'
 import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { AppEnv } from './context.js'
@@ -72,36 +72,81 @@ class FailoverStore implements Store<AppEnv> {
   }
 }
 
-export interface RateLimitOptions {
+export interface RateLimiterOptions {
   name: string
   windowMs: number
   limit: number
-  key: (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => string | undefined
   redis?: Redis | undefined
   /** Prefix of the Redis keys (REDIS_PREFIX). */
   redisPrefix?: string
   log: Logger
 }
 
-/** A limiter answering 429 with Retry-After and the shared error body. `key` undefined → not counted. */
-export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+type KeyOf = (c: Parameters<MiddlewareHandler<AppEnv>>[0]) => string | undefined
+
+export interface RateLimitOptions extends RateLimiterOptions {
+  key: KeyOf
+}
+
+/** The outcome of counting one request: the draft-6 headers to send, and the 429 if over the limit. */
+export interface RateLimitHit {
+  headers: [string, string][]
+  error?: ApiError
+}
+
+/** Counts requests per key; shared by the Hono middleware and the data API's Node fast path. */
+export interface RateLimiter {
+  hit(key: string): Promise<RateLimitHit>
+}
+
+/**
+ * hono-rate-limiter's stores (memory, or Redis with a per-process fallback) with its draft-6
+ * headers (RateLimit-Policy/-Limit/-Remaining/-Reset, Retry-After on a 429), usable without a
+ * Hono context.
+ */
+export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   const store: Store<AppEnv> = options.redis
     ? new FailoverStore(options.redis, `${options.redisPrefix ?? 'floe:'}rl:${options.name}:`, options.log)
     : new MemoryStore<AppEnv>()
-  return rateLimiter<AppEnv>({
-    windowMs: options.windowMs,
-    limit: options.limit,
-    standardHeaders: 'draft-6',
-    keyGenerator: (c) => options.key(c) ?? '',
-    skip: (c) => options.key(c) === undefined,
-    store,
-    handler: (c) => {
-      const retryAfter = c.res.headers.get('Retry-After') ?? String(Math.ceil(options.windowMs / 1000))
-      throw new ApiError('RATE_LIMITED', {
+  store.init?.({ windowMs: options.windowMs, limit: options.limit } as Parameters<NonNullable<Store<AppEnv>['init']>>[0])
+  const windowSeconds = Math.ceil(options.windowMs / 1000)
+  const policy = `${options.limit};w=${windowSeconds}`
+  return {
+    async hit(key) {
+      const { totalHits, resetTime } = await store.increment(key)
+      const resetSeconds = resetTime ? Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000)) : undefined
+      const headers: [string, string][] = [
+        ['RateLimit-Policy', policy],
+        ['RateLimit-Limit', String(options.limit)],
+        ['RateLimit-Remaining', String(Math.max(options.limit - totalHits, 0))],
+      ]
+      if (resetSeconds) headers.push(['RateLimit-Reset', String(resetSeconds)])
+      if (totalHits <= options.limit) return { headers }
+      const retryAfter = String(resetSeconds ?? windowSeconds)
+      headers.push(['Retry-After', retryAfter])
+      const error = new ApiError('RATE_LIMITED', {
         details: `More than ${options.limit} requests in ${Math.round(options.windowMs / 1000)} s`,
         hint: `Retry after ${retryAfter} s`,
         headers: { 'Retry-After': retryAfter },
       })
+      return { headers, error }
     },
-  })
+  }
+}
+
+/** A limiter answering 429 with Retry-After and the shared error body. `key` undefined → not counted. */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  return rateLimitWith(createRateLimiter(options), options.key)
+}
+
+/** The same over a limiter built elsewhere (shared with the data API's Node fast path). */
+export function rateLimitWith(limiter: RateLimiter, key: KeyOf): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const k = key(c)
+    if (k === undefined) return next()
+    const { headers, error } = await limiter.hit(k)
+    for (const [name, value] of headers) c.header(name, value)
+    if (error) throw error
+    await next()
+  }
 }

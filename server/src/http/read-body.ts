@@ -14,6 +14,11 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
     if (Buffer.byteLength(text) > limit) throw tooLarge(limit)
     return text
   }
+  return readIncomingText(incoming, limit)
+}
+
+/** A Node request's body as text, at most `limit` bytes (413 beyond). */
+export async function readIncomingText(incoming: IncomingMessage, limit: number): Promise<string> {
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of incoming as AsyncIterable<Buffer>) {

@@ -22,18 +22,21 @@ const SECURE_HEADERS: readonly [string, string][] = [
   ['X-XSS-Protection', '0'],
 ]
 
+/** The secure and CORS headers of a simple (non-preflight) request from `origin`. */
+export function simpleResponseHeaders(corsOrigins: '*' | string[], exposeHeaders: string[]): (origin: string | undefined) => [string, string][] {
+  const expose: [string, string] = ['Access-Control-Expose-Headers', exposeHeaders.join(',')]
+  if (corsOrigins === '*') {
+    const all: [string, string][] = [...SECURE_HEADERS, ['Access-Control-Allow-Origin', '*'], expose]
+    return () => all
+  }
+  const vary: [string, string][] = [...SECURE_HEADERS, ['Vary', 'Origin'], expose]
+  return (origin) => (origin && corsOrigins.includes(origin) ? [...vary, ['Access-Control-Allow-Origin', origin]] : vary)
+}
+
 export function preparedResponseHeaders(corsOrigins: '*' | string[], exposeHeaders: string[]): MiddlewareHandler<AppEnv> {
-  const expose = exposeHeaders.join(',')
+  const headersFor = simpleResponseHeaders(corsOrigins, exposeHeaders)
   return async (c, next) => {
-    for (const [name, value] of SECURE_HEADERS) c.header(name, value)
-    if (corsOrigins === '*') {
-      c.header('Access-Control-Allow-Origin', '*')
-    } else {
-      const origin = c.req.header('origin')
-      if (origin && corsOrigins.includes(origin)) c.header('Access-Control-Allow-Origin', origin)
-      c.header('Vary', 'Origin')
-    }
-    c.header('Access-Control-Expose-Headers', expose)
+    for (const [name, value] of headersFor(c.req.header('origin'))) c.header(name, value)
     await next()
   }
 }

@@ -4,6 +4,7 @@
  * pure parse → plan → build pipeline and the HTTP layer around it; it does not authenticate
  * (it is handed an Identity) and does not open connections (it is handed withRequestRole).
  */
-export { restRouter, type RestDeps } from './router.js'
+export { createRestHandler, restRouter, type RestDeps, type RestHandler, type RestInput } from './router.js'
+export { createNodeRestHandler, type NodeRestHandler, type NodeRestOptions } from './node-handler.js'
 export { createSchemaCacheHolder, loadSchemaCache, type SchemaCache, type SchemaCacheHolder } from './schema-cache/index.js'
 export type { Limits } from './compile.js'

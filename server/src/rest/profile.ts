@@ -5,7 +5,7 @@ import { ApiError } from '../errors/index.js'
  * POST rpc, else the first exposed schema, as PostgREST. `negotiated` says a profile header was
  * sent, which makes the response carry `Content-Profile`.
  */
-export function negotiateSchema(method: string, headers: Headers, schemas: string[]): { schema: string; negotiated: boolean } {
+export function negotiateSchema(method: string, headers: { get(name: string): string | null }, schemas: string[]): { schema: string; negotiated: boolean } {
   const header = method === 'GET' || method === 'HEAD' ? 'accept-profile' : 'content-profile'
   const asked = headers.get(header)
   if (asked === null) return { schema: schemas[0]!, negotiated: false }

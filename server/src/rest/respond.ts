@@ -65,6 +65,15 @@ function shapedBody(media: MediaType, result: StatementResult): string {
   return result.body ?? (media.kind === 'csv' ? '' : '[]')
 }
 
+/**
+ * Location and Content-Location echo the query (or key values), as PostgREST does. Past this
+ * length they are left out: a header that size breaks HTTP clients (undici refuses responses
+ * whose headers exceed 16 KiB), and a URL this long is not one to follow.
+ */
+const MAX_LOCATION_LENGTH = 4096
+
+const bounded = (location: string): string | undefined => (location.length <= MAX_LOCATION_LENGTH ? location : undefined)
+
 function locationOf(resource: string, pairs: string[] | null | undefined): string | undefined {
   if (!pairs || pairs.length === 0) return undefined
   // As PostgREST's renderSimpleQuery: each `key=value` pair URL-encoded on both sides.
@@ -74,7 +83,7 @@ function locationOf(resource: string, pairs: string[] | null | undefined): strin
       return `${encodeURIComponent(pair.slice(0, at))}=${encodeURIComponent(pair.slice(at + 1))}`
     })
     .join('&')
-  return `/${resource}?${query}`
+  return bounded(`/${resource}?${query}`)
 }
 
 export function respond(ctx: RespondContext, result: StatementResult): RestResponse {
@@ -96,7 +105,8 @@ export function respond(ctx: RespondContext, result: StatementResult): RestRespo
       const offset = request.range.offset
       const { status, contentRange: cr } = readStatus(offset, result.page_total, result.total_count)
       headers['Content-Range'] = cr
-      if (request.action === 'read') headers['Content-Location'] = `/${ctx.resource}${request.query.canonical ? `?${request.query.canonical}` : ''}`
+      const contentLocation = request.action === 'read' ? bounded(`/${ctx.resource}${request.query.canonical ? `?${request.query.canonical}` : ''}`) : undefined
+      if (contentLocation) headers['Content-Location'] = contentLocation
       if (status === 416) {
         throw ApiError.raw('PGRST103', 416, {
           message: 'Requested range not satisfiable',

@@ -1,12 +1,18 @@
 /**
  * `/rest/v1`: the PostgREST-compatible data API. A request goes through the pipeline
  * parse → plan → build (pure, compile.ts) → execute (one statement inside withRequestRole, so
- * RLS decides) → respond (status, headers, the body Postgres produced). Routes are dynamic (one
- * per table and function of the schema cache), so they are plain Hono routes, not zod-openapi
- * ones; their description is the live OpenAPI document at `GET /rest/v1/`.
+ * RLS decides) → respond (status, headers, the body Postgres produced).
+ *
+ * The handler works on plain inputs (method, path, query, headers, a body reader, the caller),
+ * so two front ends share it: the Hono routes below (every runtime, app.request in tests), and
+ * the Node fast path (node-handler.ts) that serves `/rest/v1` in the Node server without going
+ * through Hono. Routes are dynamic (one per table and function of the schema cache), so they
+ * are plain Hono routes, not zod-openapi ones; their description is the live OpenAPI document
+ * at `GET /rest/v1/`.
  */
-import { Hono, type Context } from 'hono'
+import { Hono } from 'hono'
 import type { StatusCode } from 'hono/utils/http-status'
+import type { Identity } from '../auth/index.js'
 import type { RunStatement, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { readBodyText, type AppEnv } from '../http/index.js'
@@ -15,7 +21,7 @@ import { canPipeline, checkBeforeCommit, executeCompiled } from './execute.js'
 import { buildRestOpenApi } from './openapi.js'
 import { parseRequest, type ApiRequest } from './parse/index.js'
 import { negotiateSchema } from './profile.js'
-import { respond } from './respond.js'
+import { respond, type RestResponse } from './respond.js'
 import { normaliseResult } from './result.js'
 import type { SchemaCache, SchemaCacheHolder } from './schema-cache/index.js'
 
@@ -26,8 +32,6 @@ export interface RestDeps {
   runStatement: RunStatement
   publicUrl: string
   version: string
-  /** BODY_LIMIT, enforced while reading. */
-  bodyLimit: number
   limits: Limits
 }
 
@@ -64,48 +68,86 @@ function createPlanCache() {
 
 type PlanCache = ReturnType<typeof createPlanCache>
 
-async function handle(c: Context<AppEnv>, deps: RestDeps, plans: PlanCache, kind: 'table' | 'rpc', name: string): Promise<Response> {
-  const method = c.req.method
-  const cache = deps.schemaCache.get()
-  const headers = c.req.raw.headers
-  const { schema, negotiated } = negotiateSchema(method, headers, cache.schemas)
-  const url = new URL(c.req.url)
-  const prepare = (body?: string): Prepared => {
-    const request = parseRequest({ method, target: kind, query: url.search, headers, ...(body !== undefined && { body }) })
-    return { request, compiled: compileRequest(request, cache, { schema, name, kind }, deps.limits) }
-  }
-  const { request, compiled: { compiled, respond: extra } } = WRITE_METHODS.has(method)
-    ? prepare(method === 'DELETE' ? undefined : await readBodyText(c, deps.bodyLimit))
-    : plans(cache, [method, kind, schema, name, url.search, headers.get('range'), headers.get('prefer'), headers.get('accept')].join('\n'), prepare)
-  const identity = c.var.identity
-  if (!identity) throw new ApiError('UNAUTHENTICATED')
-  const tx = {
-    readOnly: compiled.readOnly,
-    rollback: request.preferences.tx === 'rollback',
-    settings: { 'request.method': method, 'request.path': url.pathname },
-  }
-  const result = canPipeline(compiled, request)
-    ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, compiled.statement, tx))[0]), request)
-    : await deps.withRequestRole(identity, (trx) => executeCompiled(trx, compiled, request), tx)
-  const resource = schema === cache.schemas[0] ? name : `${schema}.${name}`
-  const out = respond({ request, resource, ...(negotiated ? { profile: schema } : {}), ...extra }, result)
-  return c.newResponse(out.body, out.status as StatusCode, out.headers)
+/** One data API request, as either front end sees it. */
+export interface RestInput {
+  method: string
+  kind: 'table' | 'rpc'
+  /** The table, view or function name (percent-decoded). */
+  name: string
+  /** The request path, for `request.path` in the transaction. */
+  pathname: string
+  /** The query string with its `?`, or ''. */
+  search: string
+  headers: { get(name: string): string | null }
+  /** The body as text, within BODY_LIMIT (413 beyond). Only called for writes. */
+  readBody: () => Promise<string>
+  identity: Identity | undefined
 }
 
-export function restRouter(deps: RestDeps): Hono<AppEnv> {
-  const router = new Hono<AppEnv>()
+export interface RestHandler {
+  handle(input: RestInput): Promise<RestResponse>
+  /** The live OpenAPI document of the exposed schemas (`GET /rest/v1/`), cached per schema cache. */
+  openApi(): string
+}
+
+export function createRestHandler(deps: RestDeps): RestHandler {
   const plans = createPlanCache()
   const openApiByCache = new WeakMap<SchemaCache, string>()
-  router.get('/', (c) => {
-    const cache = deps.schemaCache.get()
-    let doc = openApiByCache.get(cache)
-    if (!doc) {
-      doc = JSON.stringify(buildRestOpenApi(cache, `${deps.publicUrl}/rest/v1`, deps.version))
-      openApiByCache.set(cache, doc)
-    }
-    return c.body(doc, 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' })
-  })
-  router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/rpc/:fn', (c) => handle(c, deps, plans, 'rpc', c.req.param('fn')))
-  router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], '/:resource', (c) => handle(c, deps, plans, 'table', c.req.param('resource')))
+  return {
+    openApi() {
+      const cache = deps.schemaCache.get()
+      let doc = openApiByCache.get(cache)
+      if (!doc) {
+        doc = JSON.stringify(buildRestOpenApi(cache, `${deps.publicUrl}/rest/v1`, deps.version))
+        openApiByCache.set(cache, doc)
+      }
+      return doc
+    },
+    async handle({ method, kind, name, pathname, search, headers, readBody, identity }) {
+      const cache = deps.schemaCache.get()
+      const { schema, negotiated } = negotiateSchema(method, headers, cache.schemas)
+      const prepare = (body?: string): Prepared => {
+        const request = parseRequest({ method, target: kind, query: search, headers, ...(body !== undefined && { body }) })
+        return { request, compiled: compileRequest(request, cache, { schema, name, kind }, deps.limits) }
+      }
+      const { request, compiled: { compiled, respond: extra } } = WRITE_METHODS.has(method)
+        ? prepare(method === 'DELETE' ? undefined : await readBody())
+        : plans(cache, [method, kind, schema, name, search, headers.get('range'), headers.get('prefer'), headers.get('accept')].join('\n'), prepare)
+      if (!identity) throw new ApiError('UNAUTHENTICATED')
+      const tx = {
+        readOnly: compiled.readOnly,
+        rollback: request.preferences.tx === 'rollback',
+        settings: { 'request.method': method, 'request.path': pathname },
+      }
+      const result = canPipeline(compiled, request)
+        ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, compiled.statement, tx))[0]), request)
+        : await deps.withRequestRole(identity, (trx) => executeCompiled(trx, compiled, request), tx)
+      const resource = schema === cache.schemas[0] ? name : `${schema}.${name}`
+      return respond({ request, resource, ...(negotiated ? { profile: schema } : {}), ...extra }, result)
+    },
+  }
+}
+
+/** The Hono front end. `bodyLimit` (BODY_LIMIT) is enforced while reading a write's body. */
+export function restRouter(rest: RestHandler, bodyLimit: number): Hono<AppEnv> {
+  const router = new Hono<AppEnv>()
+  router.get('/', (c) => c.body(rest.openApi(), 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' }))
+  const serve = (kind: 'table' | 'rpc') =>
+    router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], kind === 'rpc' ? '/rpc/:name' : '/:name', async (c) => {
+      const url = new URL(c.req.url)
+      const out = await rest.handle({
+        method: c.req.method,
+        kind,
+        name: c.req.param('name'),
+        pathname: url.pathname,
+        search: url.search,
+        headers: c.req.raw.headers,
+        readBody: () => readBodyText(c, bodyLimit),
+        identity: c.var.identity,
+      })
+      return c.newResponse(out.body, out.status as StatusCode, out.headers)
+    })
+  serve('rpc')
+  serve('table')
   return router
 }

@@ -17,10 +17,10 @@ import fc from 'fast-check'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import { createApp } from '../../src/app.js'
+import { createServerApp } from '../../src/app.js'
 import type { AppEnv } from '../../src/http/index.js'
 import { createLogger } from '../../src/log.js'
-import { buildTestApp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from '../app.js'
+import { buildTestApp, serveOverHttp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from '../app.js'
 import {
   BODY_CORPUS, FIXTURE_TABLES, FUNCTIONS, ODD_METHODS, READ_CORPUS, RPC_BODY_CORPUS, RPC_GET_CORPUS, RPC_QUERY_FOR_POST,
   TABLES, WRITE_QUERY_CORPUS, bodyArb, describeRequest, functionNameArb, queryArb, randomHeadersArb, tableNameArb,
@@ -40,6 +40,11 @@ let h: RestHarness
 let fuzz: TestApp
 /** The app under fuzz: `fuzz`'s dependencies, with a logger that captures what a 5xx logs as its cause. */
 let app: OpenAPIHono<AppEnv>
+/**
+ * The same app behind a real Node server, where `/rest/v1` takes the data API's Node fast path:
+ * requests alternate between the two front ends, so both face every kind of input.
+ */
+let served: ReturnType<typeof serveOverHttp>
 /** Error log lines by request id (X-Request-Id), so concurrent requests keep their own causes. */
 const logged = new Map<string, string[]>()
 function capture(line: string): void {
@@ -92,7 +97,8 @@ async function send(r: FuzzRequest): Promise<Response> {
     timer = setTimeout(() => reject(new Error(`no response within ${REQUEST_TIMEOUT_MS} ms`)), REQUEST_TIMEOUT_MS)
   })
   try {
-    return await Promise.race([Promise.resolve(app.request(request)), timeout])
+    const answer = sent % 2 === 0 ? served.fetch(request) : Promise.resolve(app.request(request))
+    return await Promise.race([answer, timeout])
   } finally {
     clearTimeout(timer)
   }
@@ -179,7 +185,8 @@ async function check(r: FuzzRequest, options: { concurrent?: boolean } = {}): Pr
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err)
     if (message.startsWith('no response within')) hung ??= r
-    problems.push(`no response: ${message}`)
+    const cause = (err as { cause?: { message?: string; code?: string } } | undefined)?.cause
+    problems.push(`no response: ${message}${cause ? ` (${cause.code ?? ''} ${cause.message ?? ''})` : ''}`)
   }
   if (problems.length === 0) {
     if (requestId !== null) logged.delete(requestId)
@@ -401,7 +408,9 @@ async function fixtureState(): Promise<Record<string, { count: number; digest: s
 beforeAll(async () => {
   h = await setupRest()
   fuzz = await buildTestApp(h.db, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' })
-  app = createApp({ ...fuzz.deps, log: createLogger('error', { write: capture }) })
+  const underFuzz = createServerApp({ ...fuzz.deps, log: createLogger('error', { write: capture }) })
+  app = underFuzz.app
+  served = serveOverHttp(app.fetch, underFuzz.nodeHandler)
   sql = new pg.Client({ connectionString: h.db.url })
   await sql.connect()
   await sql.query(`
@@ -463,6 +472,7 @@ afterAll(async () => {
   const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([st, n]) => `${st}: ${n}`).join(', ')
   console.info(`Data API fuzz: ${sent} requests sent (${byStatus})`)
   await sql?.end()
+  await served?.close()
   await fuzz?.close()
   await h?.close()
 })

@@ -1,7 +1,7 @@
 /**
  * Shared harness for the data API conformance suite: a database of the file's own with
- * fixture.sql loaded, the in-process app on it, and `@supabase/postgrest-js` clients whose fetch
- * is routed to `app.request()`. The suite drives `/rest/v1` only through the real client, except
+ * fixture.sql loaded, the app on it served by a real Node server (the data API's fast path in front
+ * of the Hono app, as `floe start` serves), and `@supabase/postgrest-js` clients fetching from it. The suite drives `/rest/v1` only through the real client, except
  * for the few headers and verbs (PUT, raw bodies) postgrest-js does not expose.
  *
  * Expected values follow PostgREST 12 (tag v12.2.12): its spec tests under test/spec/Feature and
@@ -51,9 +51,8 @@ export async function setupRest(): Promise<RestHarness> {
   const db = await createTestDatabase()
   await loadFixture(db.url)
   const testApp = await buildTestApp(db)
-  const routedFetch: typeof fetch = (input, init) => Promise.resolve(testApp.app.request(input, init))
   const client = (headers: Record<string, string>): Client =>
-    new PostgrestClient(BASE_URL, { headers, fetch: routedFetch, retry: false })
+    new PostgrestClient(BASE_URL, { headers, fetch: testApp.http, retry: false })
   return {
     db,
     testApp,
@@ -64,7 +63,7 @@ export async function setupRest(): Promise<RestHarness> {
     },
     raw(pathAndQuery, init = {}) {
       const headers = { ...testApp.anon, ...(init.headers ?? {}) }
-      return Promise.resolve(testApp.app.request(`${BASE_URL}${pathAndQuery}`, { ...init, headers }))
+      return testApp.http(`${BASE_URL}${pathAndQuery}`, { ...init, headers })
     },
     async close() {
       await testApp.close()

@@ -1,0 +1,36 @@
+import { getRequestListener } from '@hono/node-server'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { ApiError } from '../errors/index.js'
+
+/** Serves a request and returns true, or returns false (without touching it) to pass it on. */
+export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean
+
+/**
+ * The Node HTTP server: `front` (the data API's fast path) first, then the Hono app through its
+ * Node adapter for everything `front` passes on. A request Node itself refuses before any handler
+ * sees it (request line and headers over 16 KiB, malformed HTTP) gets the shared JSON error body
+ * too, instead of Node's bare status line.
+ */
+export function createNodeServer(fetch: (req: Request) => Response | Promise<Response>, front: FrontHandler, hostname?: string): Server {
+  const hono = getRequestListener(fetch, hostname === undefined ? {} : { hostname })
+  const server = createServer((req, res) => {
+    if (!front(req, res)) void hono(req, res)
+  })
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket))
+  return server
+}
+
+function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  // Only parse errors are answered; a reset or a timeout has nobody left to answer.
+  if (!err.code?.startsWith('HPE_') || !socket.writable) return void socket.destroy()
+  const e =
+    err.code === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('HEADERS_TOO_LARGE', { details: 'Node accepts at most 16 KiB of request line and headers', hint: 'Send long filters in a POST to an RPC function' })
+      : new ApiError('MALFORMED_REQUEST', { details: err.code })
+  const body = JSON.stringify(e.toBody())
+  const reason = e.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'
+  socket.end(
+    `HTTP/1.1 ${e.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
+}
