@@ -20,10 +20,16 @@ export interface PipelineStep {
   text: string
   values: unknown[]
   /**
-   * A server-side prepared statement name, for fixed texts only (BEGIN, set_config, COMMIT):
-   * parsed once per connection, then only bound, saving Postgres a parse per request.
+   * A server-side prepared statement name: parsed (and planned) once per connection, then only
+   * bound. For fixed texts (BEGIN, set_config, COMMIT) and the data API's cached reads; the same
+   * name must always mean the same text.
    */
   name?: string
+  /**
+   * The name is one of many (a cached read, not a fixed text): each connection keeps at most
+   * MAX_CACHED_STATEMENTS of these, closing the least recently used.
+   */
+  cached?: boolean
   /** Collect this step's rows (adds a Describe so the row description arrives). */
   wantRows?: boolean
 }
@@ -36,6 +42,10 @@ interface PgConnection extends NodeJS.EventEmitter {
 
 /** Statement names already parsed on each connection (a connection's prepared statements live as long as it does). */
 const preparedByConnection = new WeakMap<object, Set<string>>()
+/** Of those, the cached-read names, least recently used first. */
+const cachedByConnection = new WeakMap<object, Set<string>>()
+/** Per connection: enough for a working set of reads, bounded so a backend's memory is too. */
+export const MAX_CACHED_STATEMENTS = 200
 
 /** One pipelined batch as a node-postgres submittable. Resolves with the rows of each step. */
 class PipelinedBatch {
@@ -64,6 +74,7 @@ class PipelinedBatch {
     connection.on('parseComplete', this.onParseComplete)
     const prepared = preparedOf(connection)
     const buffers: Buffer[] = []
+    for (const s of this.steps) if (s.name && s.cached) this.closeOldest(connection, prepared, s.name, buffers)
     for (const s of this.steps) {
       if (!s.name || !prepared.has(s.name)) {
         buffers.push(serialize.parse({ text: s.text, name: s.name ?? '', types: [] }))
@@ -76,6 +87,25 @@ class PipelinedBatch {
     }
     buffers.push(serialize.sync())
     connection.stream.write(Buffer.concat(buffers))
+  }
+
+  /**
+   * Marks `name` as just used and, when this connection would hold too many cached statements,
+   * closes the least recently used. The Close messages lead the batch, so they take effect even
+   * if a later step fails (a statement still prepared but forgotten here would make the next
+   * Parse of its name fail).
+   */
+  private closeOldest(connection: object, prepared: Set<string>, name: string, buffers: Buffer[]): void {
+    let cached = cachedByConnection.get(connection)
+    if (!cached) cachedByConnection.set(connection, (cached = new Set()))
+    cached.delete(name)
+    cached.add(name)
+    while (cached.size > MAX_CACHED_STATEMENTS) {
+      const oldest = cached.values().next().value!
+      cached.delete(oldest)
+      prepared.delete(oldest)
+      buffers.push(serialize.close({ type: 'S', name: oldest }))
+    }
   }
 
   handleRowDescription(msg: RowDescriptionMessage): void {

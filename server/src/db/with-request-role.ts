@@ -97,7 +97,8 @@ export function createWithServiceRole(db: Kysely<DB>) {
 
 export type RunStatement = (
   identity: RequestRole,
-  statement: { text: string; values: unknown[] },
+  /** `name`: prepare it under this name on each connection (same name, same text, always). */
+  statement: { text: string; values: unknown[]; name?: string | undefined },
   options?: RequestTxOptions,
 ) => Promise<Record<string, unknown>[]>
 
@@ -122,7 +123,7 @@ export function createRunStatement(
       const rows = await runPipeline(client, [
         { text: beginText(txOptions.readOnly), values: [], name: txOptions.readOnly ? 'floe_begin_ro' : 'floe_begin' },
         { text: setConfig, values: settings, name: `floe_set_config_${pairs}` },
-        { text: statement.text, values: statement.values, wantRows: true },
+        { text: statement.text, values: statement.values, wantRows: true, ...(statement.name !== undefined && { name: statement.name, cached: true }) },
         { text: txOptions.rollback ? 'rollback' : 'commit', values: [], name: txOptions.rollback ? 'floe_rollback' : 'floe_commit' },
       ])
       return rows[2] ?? []

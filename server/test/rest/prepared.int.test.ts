@@ -1,0 +1,68 @@
+/**
+ * Cached reads run as server-side prepared statements (one name per distinct read, parsed once per
+ * connection). On one pooled connection: the same read under different roles still gets each
+ * role's rows (RLS is checked per execution), and a connection never holds more than
+ * MAX_CACHED_STATEMENTS of them — the least recently used are closed, and reading one of those
+ * again prepares it afresh.
+ */
+import pg from 'pg'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { MAX_CACHED_STATEMENTS } from '../../src/db/pipeline.js'
+import { buildTestApp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from '../app.js'
+import { ALICE, BASE_URL, BOB, setupRest, type RestHarness } from './setup.js'
+
+let h: RestHarness
+let one: TestApp
+
+beforeAll(async () => {
+  h = await setupRest()
+  const c = new pg.Client({ connectionString: h.db.url })
+  await c.connect()
+  await c.query(`
+    create function cached_reads() returns int language sql stable
+      as $$ select count(*)::int from pg_prepared_statements where name like 'floe_read_%' $$;
+    grant execute on function cached_reads() to anon, authenticated, service_role;`)
+  await c.end()
+  // One connection, so every request below meets the statements the ones before it prepared.
+  one = await buildTestApp(h.db, { DATABASE_POOL_MAX: '1', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' })
+})
+afterAll(async () => {
+  await one?.close()
+  await h?.close()
+})
+
+const get = async (path: string, headers: Record<string, string> = { apikey: TEST_ANON_KEY }) => {
+  const res = await one.http(`${BASE_URL}${path}`, { headers })
+  return { status: res.status, body: (await res.json()) as unknown }
+}
+/** POST: not a cached read, so counting does not add a statement of its own. */
+const cachedReads = async () => {
+  const res = await one.http(`${BASE_URL}/rpc/cached_reads`, { method: 'POST', headers: { apikey: TEST_SERVICE_KEY } })
+  return (await res.json()) as number
+}
+
+describe('prepared statements for cached reads', () => {
+  it('run one prepared read under each caller\'s role and rules', async () => {
+    const path = '/notes?select=owner_id&order=id'
+    const alice = await get(path, await one.asUser({ sub: ALICE }))
+    const bob = await get(path, await one.asUser({ sub: BOB }))
+    const anon = await get(path)
+    expect(alice.status).toBe(200)
+    expect(new Set((alice.body as { owner_id: string }[]).map((r) => r.owner_id))).toEqual(new Set([ALICE]))
+    expect(new Set((bob.body as { owner_id: string }[]).map((r) => r.owner_id))).toEqual(new Set([BOB]))
+    expect(anon.body).toEqual([])
+    expect(await cachedReads()).toBe(1)
+  })
+
+  it(`keep at most ${MAX_CACHED_STATEMENTS} per connection, closing the least recently used`, async () => {
+    const distinct = MAX_CACHED_STATEMENTS + 50
+    for (let i = 0; i < distinct; i++) {
+      const r = await get(`/films?select=id&id=eq.${(i % 8) + 1}&limit=${i + 1}`)
+      expect(r).toEqual({ status: 200, body: [{ id: (i % 8) + 1 }] })
+    }
+    expect(await cachedReads()).toBe(MAX_CACHED_STATEMENTS)
+    // The first of them was closed long ago: asked again, it is prepared afresh and answers alike.
+    expect(await get('/films?select=id&id=eq.1&limit=1')).toEqual({ status: 200, body: [{ id: 1 }] })
+    expect(await cachedReads()).toBe(MAX_CACHED_STATEMENTS)
+  })
+})
