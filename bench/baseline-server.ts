@@ -3,7 +3,11 @@
  * three operations with the same shape of SQL (Postgres builds the JSON), no framework, no
  * transaction, no role switch, no RLS. Run as its own process by rest.ts.
  *
- *   DATABASE_URL=... PORT=... tsx baseline-server.ts
+ * By default its queries are plain `pool.query(text, values)` (unnamed statements, parsed and
+ * planned every time: what most hand-written servers do). PREPARED=1 names them, so each
+ * connection prepares them once, as Floe does for its cached reads: a stricter ceiling.
+ *
+ *   DATABASE_URL=... PORT=... [PREPARED=1] tsx baseline-server.ts
  */
 import http from 'node:http'
 import pg from 'pg'
@@ -19,6 +23,10 @@ const INSERT = `with ins as (insert into items (title, body, is_public, author_i
   select title, body, is_public, author_id from json_populate_recordset(null::items, $1::json) returning id, title)
   select coalesce(json_agg(ins), '[]')::text as body from ins`
 
+const prepared = process.env.PREPARED === '1'
+const query = (name: string, text: string, values: unknown[]) =>
+  pool.query<{ body: string }>(prepared ? { name, text, values } : { text, values })
+
 function send(res: http.ServerResponse, status: number, body: string) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) })
   res.end(body)
@@ -29,16 +37,16 @@ const server = http.createServer((req, res) => {
   const run = async () => {
     if (req.method === 'GET' && url.pathname === '/items') {
       const id = url.searchParams.get('id')?.replace(/^eq\./, '')
-      if (id) return send(res, 200, (await pool.query(BY_ID, [id])).rows[0].body)
+      if (id) return send(res, 200, (await query('by_id', BY_ID, [id])).rows[0]!.body)
       const author = url.searchParams.get('author_id')?.replace(/^eq\./, '')
-      return send(res, 200, (await pool.query(LIST, [author])).rows[0].body)
+      return send(res, 200, (await query('list', LIST, [author])).rows[0]!.body)
     }
     if (req.method === 'POST' && url.pathname === '/items') {
       const chunks: Buffer[] = []
       for await (const c of req) chunks.push(c as Buffer)
       const raw = Buffer.concat(chunks).toString()
       const body = raw.startsWith('[') ? raw : `[${raw}]`
-      return send(res, 201, (await pool.query(INSERT, [body])).rows[0].body)
+      return send(res, 201, (await query('insert', INSERT, [body])).rows[0]!.body)
     }
     send(res, 404, '{"message":"not found"}')
   }

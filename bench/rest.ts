@@ -4,7 +4,8 @@
  * database, loaded by autocannon in a third process, one operation at a time.
  *
  *   pnpm --filter @floe/bench bench:rest
- *   (BENCH_DATABASE_URL, BENCH_CONNECTIONS=50, BENCH_SECONDS=10)
+ *   (BENCH_DATABASE_URL, BENCH_CONNECTIONS=50, BENCH_SECONDS=5, BENCH_ROUNDS=3,
+ *    BENCH_BASELINE_PREPARED=1 to let the bare server prepare its statements too)
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +16,8 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 /** Bare and Floe runs alternate this many times per operation; the median run is reported. */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+/** BENCH_BASELINE_PREPARED=1: the bare server prepares its statements too (a stricter ceiling). */
+const BASELINE_PREPARED = process.env.BENCH_BASELINE_PREPARED === '1'
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
 
@@ -101,7 +104,7 @@ async function main() {
     await c.query(`notify floe, 'reload schema'`)
     await c.end()
     await new Promise((r) => setTimeout(r, 1000))
-    procs.push(await start(process.execPath, ['--import', 'tsx', here('baseline-server.ts')], { DATABASE_URL: url, PORT: String(basePort) }, /listening/))
+    procs.push(await start(process.execPath, ['--import', 'tsx', here('baseline-server.ts')], { DATABASE_URL: url, PORT: String(basePort), PREPARED: BASELINE_PREPARED ? '1' : '0' }, /listening/))
 
     const h = { apikey: ANON }
     const ops: [string, (base: string, isFloe: boolean) => Promise<Load>][] = [
@@ -109,7 +112,7 @@ async function main() {
       ['list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
       ['insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
     ]
-    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} alternating runs of ${SECONDS} s per side (median shown), autocannon in its own process\n`)
+    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} alternating runs of ${SECONDS} s per side (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}\n`)
     console.log('| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare |')
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
     const median = (runs: Load[]) => runs.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
