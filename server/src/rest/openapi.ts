@@ -141,12 +141,20 @@ function functionPath(fns: DbFunction[]): Json {
 }
 
 /** Builds the document; names are shown unqualified for the first exposed schema, as PostgREST. */
-export function buildRestOpenApi(cache: SchemaCache, serverUrl: string, version: string): Json {
+/** What the caller's role may use (PostgREST's `openapi-mode = follow-privileges`, its default). */
+export interface Visible {
+  tables: ReadonlySet<string>
+  /** Function oids the role may execute. */
+  functions: ReadonlySet<number>
+}
+
+export function buildRestOpenApi(cache: SchemaCache, serverUrl: string, version: string, visible?: Visible): Json {
   const primary = cache.schemas[0]
   const display = (schema: string, name: string) => (schema === primary ? name : `${schema}.${name}`)
   const paths: Record<string, Json> = {}
   const schemas: Record<string, Json> = {}
-  for (const table of [...cache.tables.values()].sort((a, b) => display(a.schema, a.name).localeCompare(display(b.schema, b.name)))) {
+  const tables = [...cache.tables.values()].filter((t) => !visible || visible.tables.has(`${t.schema}.${t.name}`))
+  for (const table of tables.sort((a, b) => display(a.schema, a.name).localeCompare(display(b.schema, b.name)))) {
     const key = display(table.schema, table.name)
     schemas[key] = {
       type: 'object',
@@ -156,7 +164,8 @@ export function buildRestOpenApi(cache: SchemaCache, serverUrl: string, version:
     }
     paths[`/${key}`] = tablePath(key, table)
   }
-  for (const [, fns] of [...cache.functions.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [, all] of [...cache.functions.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const fns = visible ? all.filter((f) => visible.functions.has(f.oid)) : all
     const fn = fns[0]
     if (!fn) continue
     paths[`/rpc/${display(fn.schema, fn.name)}`] = functionPath(fns)

@@ -11,6 +11,7 @@
  * at `GET /rest/v1/`.
  */
 import { Hono } from 'hono'
+import { CompiledQuery } from 'kysely'
 import type { StatusCode } from 'hono/utils/http-status'
 import type { Identity } from '../auth/index.js'
 import type { RunStatement, WithRequestRole } from '../db/index.js'
@@ -94,20 +95,44 @@ export interface RestInput {
 
 export interface RestHandler {
   handle(input: RestInput): Promise<RestResponse>
-  /** The live OpenAPI document of the exposed schemas (`GET /rest/v1/`), cached per schema cache. */
-  openApi(): string
+  /**
+   * The live OpenAPI document (`GET /rest/v1/`): the tables and functions of the exposed schemas
+   * the caller's role may use, as PostgREST's default `openapi-mode = follow-privileges`. Cached
+   * per schema cache and role (a GRANT or REVOKE reloads the schema cache).
+   */
+  openApi(identity: Identity): Promise<string>
 }
+
+/** Run as the caller's role: what it may use, by the same tests PostgREST's OpenAPI makes. */
+const VISIBLE_SQL = `
+  select
+    coalesce((select array_agg(n.nspname || '.' || c.relname)
+      from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = any($1) and has_schema_privilege(n.oid, 'USAGE') and c.relkind in ('r', 'v', 'm', 'f', 'p')
+        and (pg_has_role(c.relowner, 'USAGE') or has_table_privilege(c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+             or has_any_column_privilege(c.oid, 'SELECT, INSERT, UPDATE'))), '{}') as tables,
+    coalesce((select array_agg(p.oid::text)
+      from pg_catalog.pg_proc p join pg_catalog.pg_namespace n on n.oid = p.pronamespace
+      where n.nspname = any($1) and has_schema_privilege(n.oid, 'USAGE') and has_function_privilege(p.oid, 'EXECUTE')), '{}') as functions`
 
 export function createRestHandler(deps: RestDeps): RestHandler {
   const plans = createPlanCache()
-  const openApiByCache = new WeakMap<SchemaCache, string>()
+  const openApiByCache = new WeakMap<SchemaCache, Map<string, Promise<string>>>()
   return {
-    openApi() {
+    openApi(identity) {
       const cache = deps.schemaCache.get()
-      let doc = openApiByCache.get(cache)
+      let byRole = openApiByCache.get(cache)
+      if (!byRole) openApiByCache.set(cache, (byRole = new Map()))
+      let doc = byRole.get(identity.role)
       if (!doc) {
-        doc = JSON.stringify(buildRestOpenApi(cache, `${deps.publicUrl}/rest/v1`, deps.version))
-        openApiByCache.set(cache, doc)
+        doc = deps.withRequestRole(identity, (trx) => trx.executeQuery(CompiledQuery.raw(VISIBLE_SQL, [cache.schemas])), { readOnly: true }).then((r) => {
+          const row = r.rows[0] as { tables: string[]; functions: string[] }
+          const visible = { tables: new Set(row.tables), functions: new Set(row.functions.map(Number)) }
+          return JSON.stringify(buildRestOpenApi(cache, `${deps.publicUrl}/rest/v1`, deps.version, visible))
+        })
+        byRole.set(identity.role, doc)
+        // A failure is not cached: the next request asks again.
+        doc.catch(() => byRole.delete(identity.role))
       }
       return doc
     },
@@ -139,7 +164,11 @@ export function createRestHandler(deps: RestDeps): RestHandler {
 /** The Hono front end. `bodyLimit` (BODY_LIMIT) is enforced while reading a write's body. */
 export function restRouter(rest: RestHandler, bodyLimit: number): Hono<AppEnv> {
   const router = new Hono<AppEnv>()
-  router.get('/', (c) => c.body(rest.openApi(), 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' }))
+  router.get('/', async (c) => {
+    const identity = c.var.identity
+    if (!identity) throw new ApiError('UNAUTHENTICATED')
+    return c.body(await rest.openApi(identity), 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' })
+  })
   const serve = (kind: 'table' | 'rpc') =>
     router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], kind === 'rpc' ? '/rpc/:name' : '/:name', async (c) => {
       const url = new URL(c.req.url)

@@ -1,3 +1,4 @@
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { setupRest, type RestHarness } from './setup.js'
 
@@ -27,6 +28,24 @@ describe('OpenAPI of the live schema (GET /rest/v1/)', () => {
     expect(doc.components.schemas.films!.properties).toHaveProperty('title')
     const filterNames = doc.paths['/films']!.get!.parameters!.map((p) => p.name ?? p.$ref)
     expect(filterNames).toEqual(expect.arrayContaining(['title', '#/components/parameters/select', '#/components/parameters/order']))
+  })
+
+  it('shows each role only what it may use, and follows a REVOKE without a restart', async () => {
+    const pathsFor = async (headers: Record<string, string>) => Object.keys(((await (await h.testApp.http('http://floe.test/rest/v1/', { headers })).json()) as Doc).paths)
+    const anonPaths = await pathsFor(h.testApp.anon)
+    expect(anonPaths).toContain('/films')
+    expect(anonPaths).not.toContain('/secrets')
+    expect(await pathsFor(h.testApp.service)).toContain('/secrets')
+
+    const before = h.testApp.deps.schemaCache.get()
+    const c = new pg.Client({ connectionString: h.db.url })
+    await c.connect()
+    await c.query('revoke execute on function add(int, int) from public, anon')
+    await c.end()
+    const deadline = Date.now() + 5_000
+    while (h.testApp.deps.schemaCache.get() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    expect(await pathsFor(h.testApp.anon)).not.toContain('/rpc/add')
+    expect(await pathsFor(await h.testApp.asUser({ sub: 'someone' }))).toContain('/rpc/add')
   })
 
   it('needs a key, given as a header or in the query string, and the docs page adds it as a second document', async () => {
