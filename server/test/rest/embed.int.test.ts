@@ -4,18 +4,14 @@
  * EmbedDisambiguationSpec.hs, RelatedQueriesSpec.hs and SpreadQueriesSpec.hs. Embedded arrays are
  * ordered explicitly (`order` with `referencedTable`) since PostgREST promises no order otherwise.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ids, setupRest, type Client, type RestHarness } from './setup.js'
+import { describe, expect, it } from 'vitest'
+import { ids, useRest, type Client, type RestHarness } from './setup.js'
 
 let h: RestHarness
 let db: Client
-
-beforeAll(async () => {
-  h = await setupRest()
-  db = h.anon
-})
-afterAll(async () => {
-  await h?.close()
+useRest((harness) => {
+  h = harness
+  db = harness.anon
 })
 
 describe('relationship kinds', () => {

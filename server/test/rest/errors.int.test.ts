@@ -5,18 +5,14 @@
  * AndOrParamsSpec.hs, EmbedDisambiguationSpec.hs, InsertSpec.hs, RpcSpec.hs. SQLSTATE errors carry
  * PostgreSQL's own message and detail (checked against PostgreSQL 15).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { setupRest, type Client, type RestHarness } from './setup.js'
+import { describe, expect, it } from 'vitest'
+import { useRest, type Client, type RestHarness } from './setup.js'
 
 let h: RestHarness
 let db: Client
-
-beforeAll(async () => {
-  h = await setupRest()
-  db = h.anon
-})
-afterAll(async () => {
-  await h?.close()
+useRest((harness) => {
+  h = harness
+  db = harness.anon
 })
 
 const json = { 'Content-Type': 'application/json' }

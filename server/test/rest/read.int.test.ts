@@ -4,18 +4,14 @@
  * JsonOperatorSpec.hs, RangeSpec.hs, SingularSpec.hs and src/PostgREST/RangeQuery.hs.
  * PostgREST adds no implicit ORDER BY, so every multi-row request here orders explicitly.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ids, setupRest, type Client, type RestHarness } from './setup.js'
+import { describe, expect, it } from 'vitest'
+import { ids, useRest, type Client, type RestHarness } from './setup.js'
 
 let h: RestHarness
 let db: Client
-
-beforeAll(async () => {
-  h = await setupRest()
-  db = h.anon
-})
-afterAll(async () => {
-  await h?.close()
+useRest((harness) => {
+  h = harness
+  db = harness.anon
 })
 
 describe('select', () => {

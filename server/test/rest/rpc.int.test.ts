@@ -4,18 +4,14 @@
  * src/PostgREST/Response.hs (void -> 204; a non-SETOF composite -> one object; Content-Range on
  * set-returning results), src/PostgREST/Error.hs (P0001 -> 400, 25006 -> 405).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ids, setupRest, type Client, type RestHarness } from './setup.js'
+import { describe, expect, it } from 'vitest'
+import { ids, useRest, type Client, type RestHarness } from './setup.js'
 
 let h: RestHarness
 let db: Client
-
-beforeAll(async () => {
-  h = await setupRest()
-  db = h.anon
-})
-afterAll(async () => {
-  await h?.close()
+useRest((harness) => {
+  h = harness
+  db = harness.anon
 })
 
 describe('scalar results', () => {

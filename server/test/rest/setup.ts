@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import pg from 'pg'
 import { PostgrestClient } from '@supabase/postgrest-js'
+import { afterAll, beforeAll } from 'vitest'
 import { buildTestApp, type TestApp } from '../app.js'
 import { createTestDatabase, type TestDatabase } from '../db.js'
 
@@ -70,6 +71,18 @@ export async function setupRest(): Promise<RestHarness> {
       await db.drop()
     },
   }
+}
+
+/** For a test file: the harness is set up before its tests (handed to `ready`) and closed after them. */
+export function useRest(ready: (harness: RestHarness) => void): void {
+  let harness: RestHarness | undefined
+  beforeAll(async () => {
+    harness = await setupRest()
+    ready(harness)
+  })
+  afterAll(async () => {
+    await harness?.close()
+  })
 }
 
 /** The ids of a result, in order: most filter tests only need to know which rows matched. */

@@ -6,18 +6,14 @@
  * src/PostgREST/Response.hs. Tests in this file share one database and run in order; each touches
  * rows of its own (tag ids 10+, film ids 20+, ...).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ids, setupRest, type Client, type RestHarness } from './setup.js'
+import { describe, expect, it } from 'vitest'
+import { ids, useRest, type Client, type RestHarness } from './setup.js'
 
 let h: RestHarness
 let db: Client
-
-beforeAll(async () => {
-  h = await setupRest()
-  db = h.anon
-})
-afterAll(async () => {
-  await h?.close()
+useRest((harness) => {
+  h = harness
+  db = harness.anon
 })
 
 const json = { 'Content-Type': 'application/json' }
