@@ -8,12 +8,15 @@ import type pg from 'pg'
 import type { ZodType } from 'zod'
 import type { DB } from '../db/index.js'
 import type { Logger } from '../log.js'
+import type { HandlerStorage } from './handler-storage.js'
 
 export interface HandlerContext {
   job: { id: string; queue: string; attempt: number }
   /** Service-role database access: the server's own connection, outside any caller's rules. */
   db: Kysely<DB>
   pool: pg.Pool
+  /** Storage as the service role: the same buckets, objects and limits as /storage/v1. */
+  storage: HandlerStorage
   log: Logger
   /** Visible to the enqueuer through GET /jobs/v1/:queue/:id while the job runs. */
   progress(value: number | Record<string, unknown>): Promise<void>

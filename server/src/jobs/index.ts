@@ -8,5 +8,6 @@
 export { jobsRouter } from './router.js'
 export { createJobs, type Jobs, type JobsDeps } from './runtime.js'
 export { defineHandler, type Handler, type HandlerContext } from './define-handler.js'
+export type { HandlerStorage } from './handler-storage.js'
 export { signWebhook } from './handlers/webhook.js'
 export { JOBS_OFF_UNREACHABLE, JOBS_OFF_UNSET } from './bull.js'

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js'
 import { Bull } from './bull.js'
 import { Declarations } from './declarations.js'
 import type { Handler } from './define-handler.js'
+import { createHandlerStorage } from './handler-storage.js'
 import { emailHandler } from './handlers/email.js'
 import { loadFunctions } from './handlers/load-functions.js'
 import { webhookHandler } from './handlers/webhook.js'
@@ -72,7 +73,8 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
     const handlers = new Map<string, Handler>(await loadFunctions(config.jobs.functionsDir, log))
     handlers.set('webhook', webhookHandler(config.jobs.webhookTimeoutMs) as Handler)
     if (deps.mailer) handlers.set('email', emailHandler(deps.mailer) as Handler)
-    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, log })
+    const storage = await createHandlerStorage(config, database, log)
+    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, storage, log })
     workers.start()
   }
 

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js'
 import type { Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
 import type { Handler } from './define-handler.js'
+import type { HandlerStorage } from './handler-storage.js'
 import type { JobData, QueueDeclaration } from './types.js'
 
 export interface WorkerPoolDeps {
@@ -19,6 +20,7 @@ export interface WorkerPoolDeps {
   handlers: Map<string, Handler>
   db: Kysely<DB>
   pool: pg.Pool
+  storage: HandlerStorage
   log: Logger
 }
 
@@ -104,6 +106,7 @@ export class WorkerPool {
           job: { id: job.id!, queue, attempt: job.attemptsMade + 1 },
           db: this.deps.db,
           pool: this.deps.pool,
+          storage: this.deps.storage,
           log: this.deps.log.child({ queue, job: job.id }),
           progress: (value) => job.updateProgress(value),
           signal: controller.signal,
