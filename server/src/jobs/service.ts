@@ -143,9 +143,15 @@ export function createJobsService(deps: JobsServiceDeps) {
       return result
     },
 
+    /** Removes the declaration and the queue's jobs (waiting, active, finished, schedules) from Redis. */
     async deleteQueue(name: string): Promise<void> {
+      // With Redis configured but away, refuse rather than leave jobs no declaration owns; with
+      // jobs off altogether there is nothing in Redis to remove.
+      if (bull.producer) requireAvailable()
       if (!(await deleteQueue(deps.pool, name))) throw new ApiError('JOBS_QUEUE_NOT_FOUND', { details: `No queue named "${name}"` })
-      await declarations.reload()
+      await declarations.reload() // this process's worker stops; the others' through NOTIFY
+      // force: active jobs too; a worker elsewhere still finishing one finds it gone and drops it.
+      if (bull.producer) await bull.queue(name).obliterate({ force: true })
     },
 
     getDeclaration,

@@ -7,7 +7,7 @@ export const deleteQueueRoute = createRoute({
   path: '/admin/queues/{queue}',
   operationId: 'jobs.deleteQueue',
   tags: ['Jobs admin'],
-  summary: 'Remove a declaration (its worker stops; jobs already in Redis stay inspectable)',
+  summary: 'Remove a declaration and its jobs (waiting, running, finished and schedules); its worker stops',
   request: { params: QueueParams },
   responses: { 200: { description: 'Removed', content: { 'application/json': { schema: Ok } } }, ...errorResponses(400, 401, 403, 404, 409) },
 })
