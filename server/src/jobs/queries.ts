@@ -99,6 +99,12 @@ export async function claimOutboxBatch(client: pg.PoolClient, limit: number): Pr
   return rows
 }
 
+/** Whether any row waits (a busy relay's poll: an index probe, no transaction, no lock). */
+export async function hasUnsentOutbox(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from floe.outbox where sent_at is null) as any')
+  return rows[0]?.any === true
+}
+
 export async function markOutboxSent(client: pg.PoolClient, ids: string[]): Promise<void> {
   await client.query('update floe.outbox set sent_at = now() where id = any($1::bigint[])', [ids])
 }

@@ -4,15 +4,26 @@
  * with the job id `o-<outbox id>` (or the idempotency key's id), and stamped sent in the same
  * transaction only after BullMQ accepted it. A crash between the add and the COMMIT leaves the
  * rows unsent; the next relay adds them again and BullMQ ignores a job id it already has, so the
- * job still exists exactly once. Woken by NOTIFY floe_outbox and by a periodic sweep.
+ * job still exists exactly once.
+ *
+ * When it wakes: an idle relay LISTENs (NOTIFY floe_outbox, sent by the outbox's statement
+ * trigger) and sweeps every `sweepMs`. Once it finds work it turns busy: it takes the advisory
+ * lock BUSY_LOCK on its LISTEN connection, which tells the trigger to skip the NOTIFY (a NOTIFY
+ * serializes the commits of every notifying transaction, see migrations/0008), and polls every
+ * `busyPollMs` instead. After `busyIdlePolls` empty polls it lets the lock go and looks once
+ * more. A producer that saw the lock held but commits after that last look is picked up by the
+ * next NOTIFY or sweep: later, never lost.
  */
 import pg from 'pg'
 import type { Logger } from '../log.js'
 import { jobOptions, type Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
 import { idempotentJobId } from './job-id.js'
-import { claimOutboxBatch, deleteSentOutbox, markOutboxSent, type OutboxRow } from './queries.js'
+import { claimOutboxBatch, deleteSentOutbox, hasUnsentOutbox, markOutboxSent, type OutboxRow } from './queries.js'
 import type { JobData } from './types.js'
+
+/** The session advisory lock of a busy relay (migrations/0008_outbox_notify_gate.sql). */
+export const BUSY_LOCK = 7_261_992_003
 
 export interface RelayDeps {
   pool: pg.Pool
@@ -23,6 +34,10 @@ export interface RelayDeps {
   batchSize: number
   sweepMs: number
   retentionS: number
+  /** While busy, how often the relay polls instead of waiting for NOTIFY. */
+  busyPollMs?: number
+  /** Empty polls in a row after which a busy relay goes back to LISTEN. */
+  busyIdlePolls?: number
 }
 
 export class Relay {
@@ -32,6 +47,10 @@ export class Relay {
   private again = false
   private closed = false
   private lastCleanup = 0
+  /** Holding BUSY_LOCK on `listener`: producers skip NOTIFY, this relay polls. */
+  private busy = false
+  private emptyPolls = 0
+  private poll: NodeJS.Timeout | undefined
   /** Rows moved since start, for tests and the bench. */
   moved = 0
 
@@ -49,6 +68,12 @@ export class Relay {
     const client = new pg.Client({ connectionString: this.deps.connectionString })
     client.on('error', () => undefined)
     client.on('end', () => {
+      // The lock went with the connection: producers notify again; until the new LISTEN is up,
+      // the sweep finds their rows.
+      if (this.listener === client) {
+        this.listener = undefined
+        this.busy = false
+      }
       if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref()
     })
     client.on('notification', () => this.wake())
@@ -80,15 +105,47 @@ export class Relay {
   private async drain(): Promise<void> {
     if (!this.deps.bull.isAvailable()) return // rows wait in Postgres; the sweep retries
     try {
-      while (!this.closed && (await this.moveBatch()) === this.deps.batchSize) {
-        /* a full batch: there may be more */
+      let moved = 0
+      // A busy relay first asks whether there is anything at all: one cheap query per empty poll.
+      if (!this.busy || (await hasUnsentOutbox(this.deps.pool))) {
+        let n: number
+        do {
+          n = await this.moveBatch()
+          moved += n
+        } while (!this.closed && n === this.deps.batchSize)
       }
+      await this.pace(moved)
       if (Date.now() - this.lastCleanup > 60_000) {
         this.lastCleanup = Date.now()
         await deleteSentOutbox(this.deps.pool, this.deps.retentionS)
       }
     } catch (err) {
       this.deps.log.debug({ err }, 'jobs relay: batch not moved, will retry')
+    }
+  }
+
+  /** Turns busy when work keeps coming, idle after enough empty polls; schedules the next poll. */
+  private async pace(moved: number): Promise<void> {
+    const listener = this.listener
+    if (this.closed || !listener) return
+    if (moved > 0) {
+      this.emptyPolls = 0
+      // Another relay may be busy already (or a producer is testing the lock this instant): then
+      // this one stays idle and is woken by NOTIFY or the sweep as before.
+      if (!this.busy) this.busy = (await listener.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [BUSY_LOCK])).rows[0]?.ok === true
+    } else if (this.busy && ++this.emptyPolls >= (this.deps.busyIdlePolls ?? 50)) {
+      this.busy = false
+      this.emptyPolls = 0
+      await listener.query('select pg_advisory_unlock($1)', [BUSY_LOCK])
+      // A row whose trigger saw the lock held but committed just now: look once more.
+      this.again = true
+      return
+    }
+    if (this.busy && !this.poll) {
+      this.poll = setTimeout(() => {
+        this.poll = undefined
+        this.wake()
+      }, this.deps.busyPollMs ?? 10)
     }
   }
 
@@ -114,7 +171,11 @@ export class Relay {
 
   private async addToBull(rows: OutboxRow[]): Promise<void> {
     const byQueue = new Map<string, OutboxRow[]>()
-    for (const r of rows) byQueue.set(r.queue, [...(byQueue.get(r.queue) ?? []), r])
+    for (const r of rows) {
+      const list = byQueue.get(r.queue)
+      if (list) list.push(r)
+      else byQueue.set(r.queue, [r])
+    }
     await Promise.all(
       [...byQueue].map(async ([queue, list]) => {
         const decl = this.deps.declarations.get(queue)
@@ -145,6 +206,7 @@ export class Relay {
   async close(): Promise<void> {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
+    if (this.poll) clearTimeout(this.poll)
     await this.running
     await this.listener?.end().catch(() => undefined)
   }
