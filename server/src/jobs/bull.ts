@@ -34,7 +34,9 @@ export class Bull {
       deps.log.warn(JOBS_OFF_UNSET)
       return
     }
-    this.producer = new Redis(deps.redisUrl, { ...this.redisOptions(), enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true })
+    // Auto-pipelining: the adds of concurrent requests made in one tick leave in one write (one
+    // syscall, one Redis read) instead of one each; the commands and their order are unchanged.
+    this.producer = new Redis(deps.redisUrl, { ...this.redisOptions(), enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true, enableAutoPipelining: true })
     this.producer.on('error', (err) => this.reportDown(err))
     this.producer.on('ready', () => {
       if (this.reported) deps.log.info('Redis reachable again: jobs are on')
@@ -54,7 +56,10 @@ export class Bull {
 
   /** A new connection for a BullMQ Worker: blocking commands need maxRetriesPerRequest null. */
   workerConnection(): Redis {
-    const r = new Redis(this.deps.redisUrl!, { ...this.redisOptions(), maxRetriesPerRequest: null })
+    // Auto-pipelined like the producer: a worker at concurrency N finishes jobs (one script call
+    // each, which also fetches the next job) in bursts; they leave in one write. The blocking
+    // wait for new jobs (BullMQ's own duplicate of this connection) stays a plain command.
+    const r = new Redis(this.deps.redisUrl!, { ...this.redisOptions(), maxRetriesPerRequest: null, enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['bzpopmin'] })
     r.on('error', (err) => this.reportDown(err))
     return r
   }

@@ -24,7 +24,7 @@ export function signWebhook(secret: string, timestamp: number, body: string): st
 }
 
 /** The webhook's own secret, or the instance-wide one for webhook jobs enqueued directly. */
-async function signingSecret(pool: pg.Pool, webhookId: string | undefined): Promise<string> {
+async function loadSigningSecret(pool: pg.Pool, webhookId: string | undefined): Promise<string> {
   if (webhookId) {
     const { rows } = await pool.query<{ secret: string }>('select secret from floe.webhooks where id = $1', [webhookId])
     if (rows[0]) return rows[0].secret
@@ -38,7 +38,22 @@ async function signingSecret(pool: pg.Pool, webhookId: string | undefined): Prom
   return rows[0]!.value
 }
 
+/** Secrets never change once made (a webhook gets a new id, not a new secret), so a delivery
+ *  need not ask Postgres each time; SECRET_TTL_MS bounds how long a deleted webhook's is kept. */
+const SECRET_TTL_MS = 10_000
+
 export function webhookHandler(timeoutMs: number) {
+  const secrets = new Map<string, { value: Promise<string>; until: number }>()
+  const signingSecret = (pool: pg.Pool, webhookId: string | undefined): Promise<string> => {
+    const key = webhookId ?? ''
+    const hit = secrets.get(key)
+    if (hit && hit.until > Date.now()) return hit.value
+    if (secrets.size > 10_000) secrets.clear()
+    const value = loadSigningSecret(pool, webhookId)
+    secrets.set(key, { value, until: Date.now() + SECRET_TTL_MS })
+    value.catch(() => secrets.delete(key))
+    return value
+  }
   return defineHandler({
     payload: WebhookPayload,
     async run(p, ctx) {
@@ -67,8 +82,9 @@ export function webhookHandler(timeoutMs: number) {
         throw new Error(`webhook delivery to ${new URL(p.url).origin} failed: ${err instanceof Error ? err.message : String(err)}`)
       }
       const result = { status: res.status, duration_ms: Math.round(performance.now() - started) }
-      await ctx.progress(result)
+      // A success records its status as the job's result; a failed attempt as its progress.
       if (res.ok) return result
+      await ctx.progress(result)
       const message = `webhook answered HTTP ${res.status}`
       if (res.status >= 500 || res.status === 408 || res.status === 429) throw new Error(message)
       throw new UnrecoverableError(message)
