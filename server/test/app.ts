@@ -47,16 +47,14 @@ export interface TestAppOptions {
   logDestination?: DestinationStream
 }
 
+/** The environment of a Floe on the test database with the known keys and JWT secret, plus `extra`. */
+export function testEnv(t: { url: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return { DATABASE_URL: t.url, FLOE_JWT_SECRET: TEST_JWT_SECRET, FLOE_ANON_KEY: TEST_ANON_KEY, FLOE_SERVICE_KEY: TEST_SERVICE_KEY, ...extra }
+}
+
 /** An in-process app on the given test database, with known keys and JWT secret, and /auth/v1. */
 export async function buildTestApp(t: TestDatabase, env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const config = loadConfig({
-    DATABASE_URL: t.url,
-    FLOE_JWT_SECRET: TEST_JWT_SECRET,
-    FLOE_ANON_KEY: TEST_ANON_KEY,
-    FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
-    LOG_LEVEL: 'silent',
-    ...env,
-  })
+  const config = loadConfig(testEnv(t, { LOG_LEVEL: 'silent', ...env }))
   const log = createLogger(config.logLevel, options.logDestination)
   const database = createDatabase(t.url, { max: config.databasePoolMax, log })
   const secrets = await ensureInstanceSecrets(database.db, config)

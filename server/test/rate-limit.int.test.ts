@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { buildTestApp, TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
+import { buildTestApp, TEST_ANON_KEY, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { startFloeProcess } from './process.js'
 
@@ -57,17 +57,13 @@ describe('rate limits', () => {
   it.skipIf(!redisUrl)('shares the limit between two server processes through Redis', async () => {
     const t = await createTestDatabase()
     dbs.push(t)
-    const env = {
-      DATABASE_URL: t.url,
+    const env = testEnv(t, {
       REDIS_URL: redisUrl!,
       REDIS_PREFIX: `floe-test-${randomBytes(4).toString('hex')}:`,
       RATE_LIMIT_PER_IP: '6',
       RATE_LIMIT_WINDOW_MS: '60000',
-      FLOE_JWT_SECRET: TEST_JWT_SECRET,
-      FLOE_ANON_KEY: TEST_ANON_KEY,
-      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
       LOG_LEVEL: 'warn',
-    }
+    })
     const [a, b] = await Promise.all([
       startFloeProcess({ ...env, PORT: String(await findFreePort()) }),
       startFloeProcess({ ...env, PORT: String(await findFreePort()) }),

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
+import { TEST_ANON_KEY, TEST_SERVICE_KEY, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
 
@@ -27,14 +27,7 @@ describe('live schema', () => {
   it('serves a table created by SQL within 1 s on two server processes, without a restart', async () => {
     const t = await createTestDatabase()
     dbs.push(t)
-    const env = {
-      DATABASE_URL: t.url,
-      FLOE_JWT_SECRET: TEST_JWT_SECRET,
-      FLOE_ANON_KEY: TEST_ANON_KEY,
-      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
-      RATE_LIMIT_PER_IP: '0',
-      LOG_LEVEL: 'warn',
-    }
+    const env = testEnv(t, { RATE_LIMIT_PER_IP: '0', LOG_LEVEL: 'warn' })
     const [a, b] = await Promise.all([
       startFloeProcess({ ...env, PORT: String(await findFreePort()) }),
       startFloeProcess({ ...env, PORT: String(await findFreePort()) }),

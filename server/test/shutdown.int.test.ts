@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY } from './app.js'
+import { TEST_ANON_KEY, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { startFloeProcess } from './process.js'
 
@@ -17,14 +17,7 @@ describe('graceful shutdown', () => {
     await c.connect()
     await c.query(`create function slow(ms int) returns int language sql as $$ select ms from (select pg_sleep(ms / 1000.0)) s $$`)
     await c.end()
-    const floe = await startFloeProcess({
-      DATABASE_URL: t.url,
-      PORT: String(await findFreePort()),
-      FLOE_JWT_SECRET: TEST_JWT_SECRET,
-      FLOE_ANON_KEY: TEST_ANON_KEY,
-      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
-      LOG_LEVEL: 'info',
-    })
+    const floe = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), LOG_LEVEL: 'info' }))
     const inFlight = fetch(`${floe.url}/rest/v1/rpc/slow`, {
       method: 'POST',
       headers: { apikey: TEST_ANON_KEY, 'content-type': 'application/json', connection: 'close' },

@@ -10,7 +10,7 @@ import http from 'node:http'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { buildTestApp, TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY, type TestApp } from './app.js'
+import { buildTestApp, TEST_SERVICE_KEY, type TestApp, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
 import { BACKENDS, startBackend, type TestBackend } from './storage-helpers.js'
@@ -122,17 +122,9 @@ describe.runIf(process.platform === 'linux').each(BACKENDS)('200 MB through a re
   beforeAll(async () => {
     t = await createTestDatabase()
     backend = await startBackend(kind)
-    floe = await startFloeProcess({
-      ...backend.env,
-      DATABASE_URL: t.url,
-      PORT: String(await findFreePort()),
-      FLOE_JWT_SECRET: TEST_JWT_SECRET,
-      FLOE_ANON_KEY: TEST_ANON_KEY,
-      FLOE_SERVICE_KEY: TEST_SERVICE_KEY,
-      STORAGE_MAX_UPLOAD_SIZE: '300mb',
-      RATE_LIMIT_PER_IP: '0',
-      LOG_LEVEL: 'warn',
-    })
+    floe = await startFloeProcess(
+      testEnv(t, { ...backend.env, PORT: String(await findFreePort()), STORAGE_MAX_UPLOAD_SIZE: '300mb', RATE_LIMIT_PER_IP: '0', LOG_LEVEL: 'warn' }),
+    )
   }, 60_000)
   afterAll(async () => {
     floe?.signal('SIGTERM')
