@@ -182,6 +182,25 @@ describe('fail closed', () => {
     expect(await call(floe, 'GET', '/rest/v1/from_sql', floe.service)).toEqual({ status: 200, body: [{ id: 1, body: 'hidden' }] })
   })
 
+  it('a table moved into an exposed schema gets RLS on; turning it off later stays an admin\'s choice', async () => {
+    await sqlOn(t.url, `create schema staging; create table staging.moved (id int primary key); insert into staging.moved values (1); grant select on staging.moved to anon;
+                        create table staging.stays (id int)`)
+    const rlsOf = async (name: string) =>
+      (await sqlOn(t.url, `select relrowsecurity as rls from pg_class where oid = '${name}'::regclass`))[0]
+    expect(await rlsOf('staging.moved')).toEqual({ rls: false })
+    await sqlOn(t.url, 'alter table staging.moved set schema public; alter table staging.stays rename to stays_renamed')
+    expect(await rlsOf('public.moved')).toEqual({ rls: true })
+    expect(await rlsOf('staging.stays_renamed')).toEqual({ rls: false })
+    await waitServed(floe, 'moved')
+    expect(await call(floe, 'GET', '/rest/v1/moved', floe.anon)).toEqual({ status: 200, body: [] })
+    // An explicit DISABLE, and any later ALTER of the table, are left alone.
+    await sqlOn(t.url, 'alter table public.moved disable row level security; alter table public.moved add column note text')
+    expect(await rlsOf('public.moved')).toEqual({ rls: false })
+    // Moved out and back in again: closed again.
+    await sqlOn(t.url, 'alter table public.moved set schema staging; alter table staging.moved set schema public')
+    expect(await rlsOf('public.moved')).toEqual({ rls: true })
+  })
+
   it('follows the configured exposed schemas (FLOE_DB_SCHEMAS, written at boot)', async () => {
     await sqlOn(t.url, 'create schema api')
     await ensureExposedSchemas(floe.database.pool, ['public', 'api'])
