@@ -219,6 +219,11 @@ export const CONFIG_VARIABLES = {
     doc: 'Lifetime of a session (the refresh token) in seconds, extended while it is used.',
     default: '604800',
   },
+  AUTH_REFRESH_TOKEN_REUSE_INTERVAL_S: {
+    schema: nonNegativeInt('a duration in seconds').default(10),
+    doc: 'A refresh token is replaced at each refresh; the replaced one still answers (with the same new token) for this many seconds, for concurrent refreshes. Presented later, it ends the session.',
+    default: '10',
+  },
   AUTH_TRUSTED_ORIGINS: {
     schema: z.string().default('').transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
     doc: 'Comma-separated origins auth may redirect to after an email link or OAuth (besides `PUBLIC_URL`).',
@@ -384,6 +389,7 @@ export interface AuthConfig {
   anonymousEnabled: boolean
   accessTokenTtlS: number
   sessionTtlS: number
+  refreshTokenReuseIntervalS: number
   trustedOrigins: string[]
   rateLimit: { windowMs: number; perIp: number; perEmail: number }
   oauth: { github?: OAuthClient; google?: OAuthClient }
@@ -455,6 +461,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       anonymousEnabled: p.AUTH_ANONYMOUS_ENABLED,
       accessTokenTtlS: p.AUTH_ACCESS_TOKEN_TTL_S,
       sessionTtlS: p.AUTH_SESSION_TTL_S,
+      refreshTokenReuseIntervalS: p.AUTH_REFRESH_TOKEN_REUSE_INTERVAL_S,
       trustedOrigins: p.AUTH_TRUSTED_ORIGINS,
       rateLimit: { windowMs: p.AUTH_RATE_LIMIT_WINDOW_MS, perIp: p.AUTH_RATE_LIMIT_PER_IP, perEmail: p.AUTH_RATE_LIMIT_PER_EMAIL },
       oauth: {

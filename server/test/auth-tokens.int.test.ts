@@ -1,7 +1,8 @@
 /**
  * Access tokens: their claims and lifetime, and signing-key rotation by key id — a new
  * FLOE_JWT_SECRET with the old one in FLOE_JWT_PREVIOUS_SECRETS keeps issued tokens working,
- * and dropping the old secret retires them.
+ * and dropping the old secret retires them. Refresh tokens rotate: each refresh answers a new one;
+ * the replaced one answers the same new token within the reuse interval and ends the session after.
  */
 import { decodeJwt, decodeProtectedHeader } from 'jose'
 import { sql } from 'kysely'
@@ -86,4 +87,44 @@ describe('access tokens', () => {
     })
     expect(res.status).toBe(200)
   }, 15_000)
+})
+
+describe('refresh token rotation', () => {
+  const refresh = (floe: TestApp, token: string) =>
+    floe.app.request('/auth/v1/token?grant_type=refresh_token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: token }),
+    })
+  const grant = async (res: Response) => {
+    expect(res.status).toBe(200)
+    return (await res.json()) as { access_token: string; refresh_token: string }
+  }
+
+  it('answers a new refresh token each time; concurrent refreshes with the old one get the same new one', async () => {
+    const floe = await app({ FLOE_JWT_SECRET: OLD, AUTH_REFRESH_TOKEN_REUSE_INTERVAL_S: '10' })
+    const s = await signIn(floe, EMAIL, PASSWORD)
+    const [a, b] = await Promise.all([refresh(floe, s.refresh_token).then(grant), refresh(floe, s.refresh_token).then(grant)])
+    expect(a.refresh_token).not.toBe(s.refresh_token)
+    expect(a.refresh_token).toMatch(/^[A-Za-z0-9]{32}$/)
+    expect(b.refresh_token).toBe(a.refresh_token)
+    expect(await (await uid(floe, b.access_token)).json()).toEqual({ uid: s.user.id })
+    const next = await grant(await refresh(floe, a.refresh_token))
+    expect(next.refresh_token).not.toBe(a.refresh_token)
+    // Two generations back: not the previous token any more, so simply invalid.
+    await expectError(await refresh(floe, s.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    expect((await refresh(floe, next.refresh_token)).status).toBe(200)
+  })
+
+  it('ends the session when a replaced token comes back after the reuse interval', async () => {
+    const floe = await app({ FLOE_JWT_SECRET: OLD, AUTH_REFRESH_TOKEN_REUSE_INTERVAL_S: '1' })
+    const s = await signIn(floe, EMAIL, PASSWORD)
+    const fresh = await grant(await refresh(floe, s.refresh_token))
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    await expectError(await refresh(floe, s.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    // The thief and the owner are both out: the new token was the same session's.
+    await expectError(await refresh(floe, fresh.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    const left = await sql<{ n: number }>`select count(*)::int as n from auth.sessions where token = ${fresh.refresh_token}`.execute(floe.database.db)
+    expect(left.rows[0]!.n).toBe(0)
+  })
 })

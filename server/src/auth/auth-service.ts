@@ -2,6 +2,7 @@
  * The auth module's service: the better-auth instance with its mailer and secret, token refresh
  * from a session, and the session lookup that lets an access token act at better-auth's routes.
  */
+import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/index.js'
@@ -47,6 +48,47 @@ export interface AuthServiceDeps {
   mailer?: Mailer
 }
 
+/** Session tokens as better-auth makes them: 32 letters and digits. */
+function newSessionToken(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+  // 248 = 62 * 4: bytes at or above it are dropped, so every character is equally likely.
+  let out = ''
+  while (out.length < 32) for (const b of randomBytes(48)) if (b < 248 && out.length < 32) out += alphabet[b % 62]
+  return out
+}
+
+/**
+ * Refresh token rotation, as Supabase's: the presented token is replaced by a new one in the
+ * session row (under a row lock, so concurrent refreshes serialize). The replaced token is kept
+ * for `reuseIntervalS`: presented again within it (another tab refreshing at the same moment) it
+ * answers the current token; presented later, someone replayed a spent token, and the session is
+ * ended. Returns the session's current token.
+ */
+async function rotateRefreshToken(database: Database, presented: string, reuseIntervalS: number, log: Logger): Promise<string> {
+  const outcome = await database.db.transaction().execute(async (trx) => {
+    const current = await sql<{ id: string }>`
+      select id from auth.sessions where token = ${presented} and expires_at > now() for update`.execute(trx)
+    const session = current.rows[0]
+    if (session) {
+      const next = newSessionToken()
+      await sql`update auth.sessions set token = ${next}, previous_token = ${presented}, rotated_at = now(), updated_at = now()
+                where id = ${session.id}`.execute(trx)
+      return { token: next }
+    }
+    const replaced = await sql<{ id: string; token: string; recent: boolean }>`
+      select id, token, rotated_at > now() - make_interval(secs => ${reuseIntervalS}) as recent
+        from auth.sessions where previous_token = ${presented} and expires_at > now() for update`.execute(trx)
+    const rotated = replaced.rows[0]
+    if (!rotated) return { token: undefined }
+    if (rotated.recent) return { token: rotated.token }
+    await sql`delete from auth.sessions where id = ${rotated.id}`.execute(trx)
+    return { token: undefined, revoked: rotated.id }
+  })
+  if (outcome.revoked) log.warn({ sessionId: outcome.revoked }, 'a replaced refresh token was presented again after the reuse interval: session ended')
+  if (outcome.token === undefined) throw authError('AUTH_REFRESH_TOKEN_INVALID')
+  return outcome.token
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export async function createAuthService(deps: AuthServiceDeps): Promise<AuthService> {
@@ -60,8 +102,13 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
     betterAuth,
     mailer,
     async refresh(from) {
+      // A browser session (cookie) keeps its token: the cookie holds it. A refresh token rotates.
+      const headers: Record<string, string> =
+        'refreshToken' in from
+          ? { authorization: `Bearer ${await rotateRefreshToken(database, from.refreshToken, config.auth.refreshTokenReuseIntervalS, log)}` }
+          : { cookie: from.cookie }
       const found = await betterAuth.api.getSession({
-        headers: new Headers('refreshToken' in from ? { authorization: `Bearer ${from.refreshToken}` } : { cookie: from.cookie }),
+        headers: new Headers(headers),
         query: { disableCookieCache: true },
       })
       if (!found || isBanned(found.user)) throw authError('AUTH_REFRESH_TOKEN_INVALID')
