@@ -24,6 +24,9 @@ import type { JobData } from './types.js'
 
 /** The session advisory lock of a busy relay (migrations/0008_outbox_notify_gate.sql). */
 export const BUSY_LOCK = 7_261_992_003
+/** 20,000 queued rows moved by one relay with its workers in the same process (2 cores): 1 lane
+ *  ~2,600-4,300 jobs/s end to end, 3 lanes ~3,100-5,200 (paired runs on a 20,000-row backlog). */
+const RELAY_LANES = 3
 
 export interface RelayDeps {
   pool: pg.Pool
@@ -54,7 +57,12 @@ export class Relay {
   /** Rows moved since start, for tests and the bench. */
   moved = 0
 
-  constructor(private readonly deps: RelayDeps) {}
+  /** Batches moved at once: RELAY_LANES, leaving the handlers two pool connections. */
+  private readonly lanes: number
+
+  constructor(private readonly deps: RelayDeps) {
+    this.lanes = Math.max(1, Math.min(RELAY_LANES, (deps.pool.options.max ?? 10) - 2))
+  }
 
   async start(): Promise<void> {
     await this.listen()
@@ -105,15 +113,8 @@ export class Relay {
   private async drain(): Promise<void> {
     if (!this.deps.bull.isAvailable()) return // rows wait in Postgres; the sweep retries
     try {
-      let moved = 0
       // A busy relay first asks whether there is anything at all: one cheap query per empty poll.
-      if (!this.busy || (await hasUnsentOutbox(this.deps.pool))) {
-        let n: number
-        do {
-          n = await this.moveBatch()
-          moved += n
-        } while (!this.closed && n === this.deps.batchSize)
-      }
+      const moved = !this.busy || (await hasUnsentOutbox(this.deps.pool)) ? await this.moveAll() : 0
       await this.pace(moved)
       if (Date.now() - this.lastCleanup > 60_000) {
         this.lastCleanup = Date.now()
@@ -122,6 +123,25 @@ export class Relay {
     } catch (err) {
       this.deps.log.debug({ err }, 'jobs relay: batch not moved, will retry')
     }
+  }
+
+  /**
+   * Moves batches until one comes back short, in parallel lanes (SKIP LOCKED gives each its own
+   * rows): a batch spends most of its time waiting on Redis and Postgres, not on this CPU.
+   */
+  private async moveAll(): Promise<number> {
+    let moved = 0
+    const lane = async () => {
+      let n: number
+      do {
+        n = await this.moveBatch()
+        moved += n
+      } while (!this.closed && n === this.deps.batchSize)
+    }
+    // Settled, not raced: a failing lane must not leave the others running past this drain.
+    const failed = (await Promise.allSettled(Array.from({ length: this.lanes }, lane))).find((r) => r.status === 'rejected')
+    if (failed) throw failed.reason
+    return moved
   }
 
   /** Turns busy when work keeps coming, idle after enough empty polls; schedules the next poll. */
