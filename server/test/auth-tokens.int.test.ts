@@ -90,8 +90,8 @@ describe('access tokens', () => {
 })
 
 describe('refresh token rotation', () => {
-  const refresh = (floe: TestApp, token: string) =>
-    floe.app.request('/auth/v1/token?grant_type=refresh_token', {
+  const refresh = async (floe: TestApp, token: string) =>
+    await floe.app.request('/auth/v1/token?grant_type=refresh_token', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refresh_token: token }),
