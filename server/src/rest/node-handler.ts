@@ -64,12 +64,17 @@ export function createNodeRestHandler(o: NodeRestOptions): NodeRestHandler {
     const requestId = incomingRequestId(headerOf(req, 'x-request-id'))
     let requestLog: Logger | undefined
     const logFor = () => (requestLog ??= o.log.child({ reqId: requestId }))
-    const headers: Record<string, string | number> = { 'X-Request-Id': requestId }
-    for (const [k, v] of o.responseHeaders(headerOf(req, 'origin'))) headers[k] = v
+    // Lower-case names, as the Hono adapter sends them: a later value replaces an earlier one
+    // whatever case each source spelled it in.
+    const headers: Record<string, string | number> = { 'x-request-id': requestId }
+    const set = (entries: Iterable<[string, string]>) => {
+      for (const [k, v] of entries) headers[k.toLowerCase()] = v
+    }
+    set(o.responseHeaders(headerOf(req, 'origin')))
     const limit = async (limiter: RateLimiter | undefined, key: string | undefined) => {
       if (!limiter || key === undefined) return
       const hit = await limiter.hit(key)
-      for (const [k, v] of hit.headers) headers[k] = v
+      set(hit.headers)
       if (hit.error) throw hit.error
     }
     let identity: Identity | undefined
@@ -102,17 +107,17 @@ export function createNodeRestHandler(o: NodeRestOptions): NodeRestHandler {
         }),
       ])
       status = out.status
-      Object.assign(headers, out.headers)
+      set(Object.entries(out.headers))
       body = out.body
     } catch (err) {
       const e = errorOutcome(err, identity?.role ?? 'anon', logFor())
       status = e.status
-      Object.assign(headers, e.headers)
+      set(Object.entries(e.headers))
       body = e.body
     } finally {
       clearTimeout(timer)
     }
-    if (body !== null) headers['Content-Length'] = Buffer.byteLength(body)
+    if (body !== null) headers['content-length'] = Buffer.byteLength(body)
     res.writeHead(status, headers)
     res.end(body ?? undefined)
     if (status >= 500 || o.log.isLevelEnabled('info')) logRequest(logFor(), { method, path: decoded(pathname, decodeURI) ?? pathname, status, started, role: identity?.role })
