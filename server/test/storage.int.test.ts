@@ -233,5 +233,16 @@ describe.each(BACKENDS)('storage on %s', (kind) => {
     expect((await req('/render/image/authenticated/images/photo.png?format=gif')).status).toBe(400)
     await req('/object/images/notes.txt', { method: 'POST', body: 'text', headers: { 'content-type': 'text/plain' } })
     expect((await req('/render/image/authenticated/images/notes.txt?width=10')).status).toBe(400)
+
+    // Overwritten or deleted, an object takes its cached renders with it.
+    const renders = async () => (await backend.listKeys()).filter((k) => k.includes('.render.')).length
+    expect(await renders()).toBe(2)
+    const png2 = await sharp({ create: { width: 40, height: 30, channels: 3, background: '#ff6633' } }).png().toBuffer()
+    expect((await req('/object/images/photo.png', { method: 'PUT', body: png2, headers: { 'content-type': 'image/png', 'x-upsert': 'true' } })).status).toBe(200)
+    expect(await renders()).toBe(0)
+    expect((await req('/render/image/authenticated/images/photo.png?width=20')).status).toBe(200)
+    expect(await renders()).toBe(1)
+    expect((await req('/object/images', { method: 'DELETE', ...json({ prefixes: ['photo.png'] }) })).status).toBe(200)
+    expect(await renders()).toBe(0)
   })
 })

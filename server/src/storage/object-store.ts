@@ -6,7 +6,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { copyFile, mkdir, rename, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -29,6 +29,8 @@ export interface ObjectStore {
   copy(fromKey: string, toKey: string): Promise<void>
   /** Missing keys are not an error: deletes are retried after failures. */
   remove(keys: string[]): Promise<void>
+  /** Removes every object whose key starts with `prefix` (an object's cached renders). */
+  removePrefixed(prefix: string): Promise<void>
   /** For /ready: throws when the store cannot be reached. */
   check(): Promise<void>
 }
@@ -115,6 +117,13 @@ export function s3Store(config: StorageConfig): ObjectStore {
     async remove(keys) {
       if (keys.length > 0) await client.removeObjects(bucket, keys.map(full))
     },
+    async removePrefixed(prefix) {
+      const names: string[] = []
+      for await (const item of client.listObjectsV2(bucket, full(prefix), true) as AsyncIterable<{ name?: string }>) {
+        if (item.name) names.push(item.name)
+      }
+      if (names.length > 0) await client.removeObjects(bucket, names)
+    },
     async check() {
       if (!(await client.bucketExists(bucket))) throw new Error(`S3 bucket ${bucket} does not exist`)
     },
@@ -159,6 +168,13 @@ export function filesystemStore(root: string, keyPrefix = ''): ObjectStore {
     },
     async remove(keys) {
       await Promise.all(keys.map((k) => rm(file(k), { force: true })))
+    },
+    async removePrefixed(prefix) {
+      const p = file(prefix)
+      const dir = path.dirname(p)
+      const start = path.basename(p)
+      const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)))
+      await Promise.all(names.filter((n) => n.startsWith(start) && !n.endsWith('.part')).map((n) => rm(path.join(dir, n), { force: true })))
     },
     async check() {
       await stat(root)

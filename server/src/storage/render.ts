@@ -11,6 +11,9 @@ import sharp from 'sharp'
 import { z } from 'zod'
 import { ApiError } from '../errors/index.js'
 import type { ObjectStore } from './object-store.js'
+
+/** A render of an object's version is stored at `<version key>` + this + a hash of its options. */
+export const RENDER_SUFFIX = '.render.'
 import type { ObjectRow } from './queries.js'
 
 export const RenderQuery = z.object({
@@ -44,7 +47,7 @@ export async function renderImage(
   }
   const format = options.format === 'origin' ? (FROM_TYPE[row.mime_type] ?? 'png') : options.format
   const hash = createHash('sha256').update(JSON.stringify({ ...options, format })).digest('hex').slice(0, 24)
-  const key = `${row.bucket_id}/${row.version}.render.${hash}`
+  const key = `${row.bucket_id}/${row.version}${RENDER_SUFFIX}${hash}`
   let output = await store.get(key).then(collect, () => undefined)
   if (!output) {
     const input = await collect(await store.get(`${row.bucket_id}/${row.version}`))

@@ -14,7 +14,7 @@ import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { ByteRange, ObjectStore } from './object-store.js'
 import * as q from './queries.js'
-import { renderImage, type RenderOptions } from './render.js'
+import { RENDER_SUFFIX, renderImage, type RenderOptions } from './render.js'
 import type { Signer } from './signing.js'
 import { isMimeAllowed, UploadGuard } from './upload-guard.js'
 
@@ -50,6 +50,13 @@ export function createStorageService(deps: StorageServiceDeps) {
   const removeBytes = async (keys: string[]) => {
     // After COMMIT: a failure here leaves unreachable bytes, never a row without bytes.
     await store.remove(keys).catch((err: unknown) => log.warn({ err, keys: keys.length }, 'storage: could not delete object bytes'))
+    // And the version's cached image renders (render.ts keys them `<version key>.render.<hash>`),
+    // a few listings at a time.
+    for (let i = 0; i < keys.length; i += 8) {
+      await Promise.all(
+        keys.slice(i, i + 8).map((k) => store.removePrefixed(`${k}${RENDER_SUFFIX}`).catch((err: unknown) => log.warn({ err }, 'storage: could not delete cached renders'))),
+      )
+    }
   }
   const getBucket = async (id: string) => {
     const b = await withServiceRole('storage: bucket settings', (trx) => q.findBucket(trx, id))
