@@ -18,7 +18,7 @@ import type { Config } from './config.js'
 import type { Database, RunStatement, WithRequestRole } from './db/index.js'
 import { ApiError } from './errors/index.js'
 import { healthRouter, type ReadinessCheck } from './health/index.js'
-import { jobsRouter, type Jobs } from './jobs/index.js'
+import { isJobsEnqueuePath, jobsRouter, type Jobs } from './jobs/index.js'
 import { clientIp, createRateLimiter, errorOutcome, preparedResponseHeaders, rateLimitWith, requestContext, simpleResponseHeaders, type AppEnv } from './http/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi } from './openapi/index.js'
@@ -125,9 +125,10 @@ export function createServerApp(deps: AppDeps): ServerApp {
   // Storage uploads stream and enforce the storage limits while streaming (storage/upload-guard.ts);
   // they also outlive the request timeout, which is sized for API calls, not for large files.
   const isUpload = (c: Context) => isStorageUploadPath(c.req.method, c.req.path)
-  // The data API enforces BODY_LIMIT itself while reading the raw body (rest/router.ts); letting
-  // bodyLimit look at the body first would start the adapter's web stream and steal the bytes.
-  const readsOwnBody = (c: Context) => isUpload(c) || c.req.path.startsWith('/rest/v1')
+  // The data API and the jobs enqueue route enforce BODY_LIMIT themselves while reading the raw body
+  // (rest/router.ts, jobs/routes/enqueue-job.ts); letting bodyLimit look at the body first would
+  // start the adapter's web stream and steal the bytes.
+  const readsOwnBody = (c: Context) => isUpload(c) || c.req.path.startsWith('/rest/v1') || isJobsEnqueuePath(c.req.method, c.req.path)
   app.use((c, next) => (BODYLESS_METHODS.has(c.req.method) || readsOwnBody(c) ? next() : limitBody(c, next)))
   const limitTime = timeout(config.requestTimeoutMs, () => new HTTPException(504, { message: 'The request took too long' }))
   app.use((c, next) => (isUpload(c) ? next() : limitTime(c, next)))

@@ -112,6 +112,10 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
       ['/jobs/v1/echo', { method: 'POST', headers: json(floe.service), body: '{"payload":1,"extra":true}' }, 400],
       ['/jobs/v1/echo', { method: 'POST', headers: json(floe.service), body: JSON.stringify({ payload: 'x'.repeat(70_000) }) }, 413],
       ['/jobs/v1/Bad:Name', { method: 'POST', headers: json(floe.service), body: '{"payload":1}' }, 400],
+      // The enqueue route reads its own body: the same answers as the validator middleware's.
+      ['/jobs/v1/echo', { method: 'POST', headers: json(floe.service), body: '{"payload":' }, 400],
+      ['/jobs/v1/echo', { method: 'POST', headers: { ...floe.service, 'content-type': 'text/plain' }, body: '{"payload":1}' }, 415],
+      ['/jobs/v1/echo', { method: 'POST', headers: json(floe.service), body: JSON.stringify({ payload: 'x'.repeat(2_000_000) }) }, 413],
       ['/jobs/v1/echo/no-such-job', { headers: floe.service }, 404],
       ['/jobs/v1/admin/queues/echo', { method: 'PUT', headers: json(floe.service), body: '{"concurrency":0}' }, 400],
       ['/jobs/v1/admin/queues/echo/schedules/s1', { method: 'PUT', headers: json(floe.service), body: '{"cron":"not a cron"}' }, 400],

@@ -53,7 +53,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   await bull.connected
   const declarations = new Declarations(database.pool, deps.databaseUrl, log)
   await declarations.start()
-  const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, retentionS: config.jobs.retentionS })
+  const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, maxBodyBytes: config.bodyLimit, retentionS: config.jobs.retentionS })
 
   let relay: Relay | undefined
   let workers: WorkerPool | undefined

@@ -18,6 +18,8 @@ export interface JobsServiceDeps {
   declarations: Declarations
   pool: pg.Pool
   maxPayloadBytes: number
+  /** BODY_LIMIT: the enqueue route reads its own body (the payload has its own limit). */
+  maxBodyBytes: number
   retentionS: number
 }
 
@@ -50,6 +52,7 @@ export function createJobsService(deps: JobsServiceDeps) {
   return {
     requireAvailable,
     requireService,
+    maxBodyBytes: deps.maxBodyBytes,
 
     async enqueue(identity: Identity, queue: string, payload: unknown, options: EnqueueOptions): Promise<{ id: string; queue: string }> {
       requireAvailable()

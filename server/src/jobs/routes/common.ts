@@ -16,6 +16,15 @@ export const JobParams = z.object({ queue: QueueName, id: JobId })
 export const ScheduleParams = z.object({ queue: QueueName, id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected a schedule id') })
 export const Ok = z.object({ ok: z.literal(true) }).openapi('JobsOk')
 
+/** The shared router's defaultHook answer (http/create-router.ts), for a route that validates by hand. */
+export function invalidInput(target: string, error: z.ZodError): ApiError {
+  const where = (i: z.core.$ZodIssue) => `${target}${i.path.length ? '.' + i.path.join('.') : ''}`
+  return new ApiError('INVALID_INPUT', {
+    message: `Invalid ${target}: ${error.issues.map((i) => `${where(i)} ${i.message}`).join('; ')}`,
+    details: JSON.stringify(error.issues.map((i) => ({ path: [target, ...i.path.map(String)], message: i.message }))),
+  })
+}
+
 export function identityOf(c: Context<AppEnv>): Identity {
   const identity = c.var.identity
   if (!identity) throw new ApiError('UNAUTHENTICATED')
