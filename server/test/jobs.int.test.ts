@@ -22,6 +22,7 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
     await declare('echo', { enqueue_roles: ['authenticated'] })
     await declare('fail', { attempts: 3, backoff_type: 'exponential', backoff_ms: 200 })
     await declare('record', { enqueue_roles: ['anon', 'authenticated'] })
+    await declare('slow', { attempts: 1, timeout_ms: 300 })
   })
   afterAll(async () => {
     await floe?.close()
@@ -103,6 +104,22 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
     expect((await status('echo', id, floe.service)).status).toBe(200)
     // Admin routes need the service key.
     expect((await floe.app.request('/jobs/v1/admin/queues', { headers: alice })).status).toBe(403)
+  })
+
+  it('a handler past its timeout fails, and its abort signal fires (read before or after the timeout)', async () => {
+    const ids = await Promise.all(
+      [{ late: false }, { late: true }].map(async (payload) => ((await (await enqueue('slow', floe.service, { payload })).json()) as { id: string }).id),
+    )
+    for (const id of ids) {
+      const job = await waitFor(async () => {
+        const body = (await (await status('slow', id, floe.service)).json()) as { state: string }
+        return body.state === 'failed' ? body : undefined
+      })
+      expect(job).toMatchObject({ failed_reason: 'timed out after 300 ms' })
+    }
+    await waitFor(async () => (await sql.query('select 1 from public.job_log where job_id = any($1)', [ids])).rowCount === 2, 5_000, 'both handlers aborted')
+    const { rows } = await sql.query<{ payload: { aborted: boolean } }>('select payload from public.job_log where job_id = any($1)', [ids])
+    expect(rows.map((r) => r.payload.aborted)).toEqual([true, true])
   })
 
   it('bad input is a 4xx in the shared shape, never a 500', async () => {

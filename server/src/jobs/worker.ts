@@ -10,7 +10,7 @@ import type { DB } from '../db/index.js'
 import type { Logger } from '../log.js'
 import type { Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
-import type { Handler } from './define-handler.js'
+import type { Handler, HandlerContext } from './define-handler.js'
 import type { HandlerStorage } from './handler-storage.js'
 import type { JobData, QueueDeclaration } from './types.js'
 
@@ -92,30 +92,53 @@ export class WorkerPool {
       if (!parsed.success) throw new UnrecoverableError(`invalid payload: ${parsed.error.issues.map((i) => `${i.path.join('.')} ${i.message}`).join('; ')}`)
       payload = parsed.data
     }
-    const controller = new AbortController()
+    const { ctx, abort } = this.context(queue, job)
     let timer: NodeJS.Timeout | undefined
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        controller.abort()
+        abort()
         reject(new Error(`timed out after ${decl.timeout_ms} ms`))
       }, decl.timeout_ms)
     })
     try {
-      const run = Promise.resolve(
-        handler.run(payload, {
-          job: { id: job.id!, queue, attempt: job.attemptsMade + 1 },
-          db: this.deps.db,
-          pool: this.deps.pool,
-          storage: this.deps.storage,
-          log: this.deps.log.child({ queue, job: job.id }),
-          progress: (value) => job.updateProgress(value),
-          signal: controller.signal,
-        }),
-      )
+      const run = Promise.resolve(handler.run(payload, ctx))
       return (await Promise.race([run, timeout])) ?? null
     } finally {
       clearTimeout(timer)
     }
+  }
+
+  /**
+   * A handler's context. Its abort signal and logger are made on first use: most handlers read
+   * neither, and making both cost more than a no-op job's own work in this process.
+   */
+  private context(queue: string, job: Job<JobData>): { ctx: HandlerContext; abort: () => void } {
+    let controller: AbortController | undefined
+    let aborted = false
+    let log: Logger | undefined
+    const parentLog = this.deps.log
+    const ctx: HandlerContext = {
+      job: { id: job.id!, queue, attempt: job.attemptsMade + 1 },
+      db: this.deps.db,
+      pool: this.deps.pool,
+      storage: this.deps.storage,
+      get log() {
+        return (log ??= parentLog.child({ queue, job: job.id }))
+      },
+      progress: (value) => job.updateProgress(value),
+      get signal() {
+        if (!controller) {
+          controller = new AbortController()
+          if (aborted) controller.abort()
+        }
+        return controller.signal
+      },
+    }
+    const abort = () => {
+      aborted = true
+      controller?.abort()
+    }
+    return { ctx, abort }
   }
 
   /** Stops taking jobs and waits for the active ones to finish. */
