@@ -3,9 +3,13 @@
  * run, on the same Redis.
  *
  *   bare BullMQ     one process: 50 producers calling queue.add, a Worker at concurrency 200
- *   POST /jobs/v1   a real `floe start` process (workers in-process), 50 HTTP clients
- *   floe.enqueue    50 pg clients each committing `select floe.enqueue(...)`; the outbox relay
- *                   moves rows to BullMQ, the server's workers run them
+ *   POST /jobs/v1   a real `floe start` process, 50 HTTP connections (autocannon, in this
+ *                   process), workers in the server process; then again with the server at
+ *                   FLOE_WORKERS=false and the workers in a `floe worker` process of their own
+ *   floe.enqueue    50 pg clients each committing `select floe.enqueue(...)`, one job per
+ *                   transaction; and 50 clients committing 10 enqueues per transaction (an RPC
+ *                   that writes several rows, each enqueuing). The outbox relay moves the rows to
+ *                   BullMQ, the workers run them
  *   webhooks        deliveries/s of `webhook` jobs to a local HTTP receiver (concurrency 200)
  *
  * Each figure is jobs completed / time from the first enqueue to the last completion.
@@ -17,6 +21,7 @@ import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import autocannon from 'autocannon'
 import pg from 'pg'
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -73,19 +78,52 @@ async function bare(): Promise<number> {
   return rate
 }
 
-function startFloe(env: Record<string, string>): Promise<{ proc: ChildProcess; url: string }> {
+function startFloe(env: Record<string, string>, command: 'start' | 'worker' = 'start'): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [here('../server/bin/floe.mjs'), 'start'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const proc = spawn(process.execPath, [here('../server/bin/floe.mjs'), command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const on = (d: Buffer) => {
       out += d.toString()
       const m = /API:\s+(http:\/\/\S+)/.exec(out)
       if (m) resolve({ proc, url: m[1]! })
+      else if (command === 'worker' && out.includes('floe worker running')) resolve({ proc, url: '' })
     }
     proc.stdout!.on('data', on)
     proc.stderr!.on('data', on)
     proc.on('exit', (code) => reject(new Error(`floe exited ${code}: ${out}`)))
   })
+}
+
+/** Enqueues N jobs with 50 HTTP connections; throws unless every answer is 202. */
+async function postJobs(url: string, queue: string) {
+  const r = await autocannon({
+    url: `${url}/jobs/v1/${queue}`,
+    method: 'POST',
+    connections: CLIENTS,
+    amount: N,
+    headers: { apikey: SERVICE, 'content-type': 'application/json' },
+    body: '{"payload":{}}',
+  })
+  if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`enqueue: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`)
+}
+
+interface Phase {
+  what: string
+  jobs: number
+  /** Enqueue phase alone, jobs/s. */
+  enqueued: number
+  rate: number
+}
+
+/** Runs `enqueue`, then waits until `queue` has completed `jobs`; both rates from the same start. */
+async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<void>): Promise<Phase> {
+  const started = performance.now()
+  await enqueue()
+  const enqueued = jobs / ((performance.now() - started) / 1000)
+  await waitCompleted(queue, jobs)
+  const p = { what, jobs, enqueued, rate: jobs / ((performance.now() - started) / 1000) }
+  console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s)`)
+  return p
 }
 
 async function main() {
@@ -97,67 +135,86 @@ async function main() {
   u.pathname = '/' + name
   const dbUrl = u.toString()
   const prefix = `bench-floe-${randomBytes(4).toString('hex')}:`
-  let floe: { proc: ChildProcess; url: string } | undefined
+  const procs: ChildProcess[] = []
   const receiver = createServer((req, res) => {
     req.resume()
     req.on('end', () => res.writeHead(200).end())
   })
+  const env = {
+    DATABASE_URL: dbUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn',
+    FLOE_SERVICE_KEY: SERVICE, FLOE_FUNCTIONS_DIR: here('functions'), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0',
+    DATABASE_POOL_MAX: '20',
+  }
+  const stop = async () => {
+    for (const p of procs.splice(0)) {
+      const exited = new Promise((r) => p.once('exit', r))
+      p.kill('SIGTERM')
+      await exited
+    }
+  }
   try {
     const bareRate = await bare()
-    floe = await startFloe({
-      DATABASE_URL: dbUrl, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, PORT: String(await freePort()), LOG_LEVEL: 'warn',
-      FLOE_SERVICE_KEY: SERVICE, FLOE_FUNCTIONS_DIR: here('functions'), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0',
-      DATABASE_POOL_MAX: '20',
-    })
+    console.error(`bare BullMQ: ${Math.round(bareRate)} jobs/s`)
+    const bprefix = `${prefix}bull`
+    const queues = ['noop', 'noop2', 'noop3', 'noop4', 'noop5']
+    const q = Object.fromEntries(queues.map((n) => [n, new Queue(n, { connection: conn(), prefix: bprefix })]))
+    const qw = new Queue('webhook', { connection: conn(), prefix: bprefix })
+    const phases: Phase[] = []
+
+    // 1. Workers in the server process (the default).
+    let floe = await startFloe({ ...env, PORT: String(await freePort()) })
+    procs.push(floe.proc)
     const sql = new pg.Pool({ connectionString: dbUrl, max: CLIENTS })
-    await sql.query(`insert into floe.queues (name, handler, concurrency, attempts) values ('noop', 'noop', 200, 1), ('noop2', 'noop', 200, 1)`)
+    await sql.query(`insert into floe.queues (name, handler, concurrency, attempts) select n, 'noop', 200, 1 from unnest($1::text[]) n`, [queues])
     await sql.query(`update floe.queues set concurrency = 200 where name = 'webhook'`)
     await sleep(1500) // workers pick the declarations up
-    const bprefix = `${prefix}bull`
-    const q1 = new Queue('noop', { connection: conn(), prefix: bprefix })
-    const q2 = new Queue('noop2', { connection: conn(), prefix: bprefix })
-    const qw = new Queue('webhook', { connection: conn(), prefix: bprefix })
-
-    let started = performance.now()
-    const headers = { apikey: SERVICE, 'content-type': 'application/json' }
-    await parallel(CLIENTS, N, async () => {
-      const res = await fetch(`${floe!.url}/jobs/v1/noop`, { method: 'POST', headers, body: '{"payload":{}}' })
-      if (res.status !== 202) throw new Error(`enqueue answered ${res.status}: ${await res.text()}`)
-    })
-    const httpEnqueued = performance.now() - started
-    await waitCompleted(q1, N)
-    const httpRate = N / ((performance.now() - started) / 1000)
-
-    started = performance.now()
-    await parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop2', '{}'::jsonb)`)))
-    const sqlEnqueued = performance.now() - started
-    await waitCompleted(q2, N)
-    const sqlRate = N / ((performance.now() - started) / 1000)
-
+    phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → worker in the server process', q.noop!, N, () => postJobs(floe.url, 'noop')))
+    phases.push(
+      await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → worker in the server process', q.noop2!, N, () =>
+        parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop2', '{}'::jsonb)`))),
+      ),
+    )
+    const PER_TX = 10
+    phases.push(
+      await phase(`floe.enqueue, ${PER_TX} jobs per commit (50 pg clients) → relay → worker in the server process`, q.noop3!, N, () =>
+        parallel(CLIENTS, N / PER_TX, async () => void (await sql.query(`select floe.enqueue('noop3', jsonb_build_object('i', g)) from generate_series(1, ${PER_TX}) g`))),
+      ),
+    )
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
     const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
     const W = Math.min(N, 5000)
-    started = performance.now()
-    await sql.query(`select floe.enqueue('webhook', jsonb_build_object('url', $1::text, 'body', jsonb_build_object('n', g))) from generate_series(1, $2::int) g`, [target, W])
-    await waitCompleted(qw, W)
-    const hookRate = W / ((performance.now() - started) / 1000)
+    phases.push(
+      await phase(`webhook deliveries to a local receiver (${W} in one statement, concurrency 200)`, qw, W, async () => {
+        await sql.query(`select floe.enqueue('webhook', jsonb_build_object('url', $1::text, 'body', jsonb_build_object('n', g))) from generate_series(1, $2::int) g`, [target, W])
+      }),
+    )
+    await stop()
 
-    console.log(`enqueue phase only: HTTP ${Math.round(N / (httpEnqueued / 1000))}/s, floe.enqueue commits ${Math.round(N / (sqlEnqueued / 1000))}/s`)
-    const row = (what: string, rate: number) => `| ${what} | ${Math.round(rate)} | ${Math.round((rate / bareRate) * 100)}% |`
+    // 2. The server without workers (FLOE_WORKERS=false) and one `floe worker` process.
+    floe = await startFloe({ ...env, PORT: String(await freePort()), FLOE_WORKERS: 'false' })
+    procs.push(floe.proc)
+    procs.push((await startFloe(env, 'worker')).proc)
+    await sleep(1500)
+    phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → `floe worker` process', q.noop4!, N, () => postJobs(floe.url, 'noop4')))
+    phases.push(
+      await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → `floe worker` process', q.noop5!, N, () =>
+        parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop5', '{}'::jsonb)`))),
+      ),
+    )
+    await stop()
+
+    const pct = (rate: number) => `${Math.round((rate / bareRate) * 100)}%`
     console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200\n`)
-    console.log('| path | jobs/s | vs bare BullMQ |\n| --- | --- | --- |')
-    console.log(row('bare BullMQ (queue.add → Worker, one process)', bareRate))
-    console.log(row('POST /jobs/v1 (50 HTTP clients) → Floe worker', httpRate))
-    console.log(row('floe.enqueue (50 pg clients, one commit each) → outbox relay → Floe worker', sqlRate))
-    console.log(row(`webhook deliveries to a local receiver (${W}, concurrency 200)`, hookRate))
-    for (const q of [q1, q2, qw]) {
-      await q.obliterate({ force: true }).catch(() => undefined)
-      await q.close()
+    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s |\n| --- | --- | --- | --- |')
+    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | |`)
+    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} |`)
+    for (const queue of [...Object.values(q), qw]) {
+      await queue.obliterate({ force: true }).catch(() => undefined)
+      await queue.close()
     }
     await sql.end()
   } finally {
-    floe?.proc.kill('SIGTERM')
-    await sleep(1500)
+    await stop()
     receiver.close()
     await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
