@@ -208,13 +208,19 @@ async function main() {
     console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s |\n| --- | --- | --- | --- |')
     console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | |`)
     for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} |`)
-    for (const queue of [...Object.values(q), qw]) {
-      await queue.obliterate({ force: true }).catch(() => undefined)
-      await queue.close()
-    }
+    for (const queue of [...Object.values(q), qw]) await queue.close()
     await sql.end()
   } finally {
     await stop()
+    // Everything this run wrote (its queues, and the `email` queue the servers' workers opened).
+    const redis = conn()
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)
+      cursor = next
+      if (keys.length > 0) await redis.del(...keys)
+    } while (cursor !== '0')
+    redis.disconnect()
     receiver.close()
     await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
