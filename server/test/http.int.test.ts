@@ -53,6 +53,12 @@ describe('platform HTTP behaviour', () => {
     expect(await ok.json()).toEqual({ length: 10 })
   })
 
+  it('answers a JSON route sent another content type with 415 in the shared shape', async () => {
+    const res = await floe.app.request('/storage/v1/bucket', { method: 'POST', headers: { ...floe.service, 'content-type': 'text/plain' }, body: 'name=x' })
+    expect(res.status).toBe(415)
+    expect(await res.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE' })
+  })
+
   it('cuts a request off at the timeout with 504 JSON', async () => {
     const res = await floe.app.request('/test/slow', { headers: floe.anon })
     expect(res.status).toBe(504)

@@ -40,6 +40,7 @@ describe('toApiError', () => {
     expect(toApiError(a)).toBe(a)
     expect(toApiError(new HTTPException(413)).code).toBe('PAYLOAD_TOO_LARGE')
     expect(toApiError(new HTTPException(504)).status).toBe(504)
+    expect(toApiError(new HTTPException(415)).code).toBe('UNSUPPORTED_MEDIA_TYPE')
   })
 
   it('keeps raw data-API codes', () => {

@@ -88,6 +88,7 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
     if (err.status === 401) return new ApiError('UNAUTHENTICATED', { cause: err })
     if (err.status === 403) return new ApiError('FORBIDDEN', { cause: err })
     if (err.status === 404) return new ApiError('NOT_FOUND', { cause: err })
+    if (err.status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', { message: err.message || undefined, cause: err })
     if (err.status === 400) return new ApiError('INVALID_INPUT', { message: err.message || undefined, cause: err })
   }
   if (err instanceof SyntaxError && /JSON/i.test(err.message)) {
