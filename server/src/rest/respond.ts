@@ -47,7 +47,12 @@ export function preferenceApplied(action: Action, p: Preferences, hasConflictTar
 }
 
 /** A body in the object media type: the single row itself (406 PGRST116 unless exactly one). */
-export function singularBody(result: StatementResult): string {
+/**
+ * The body of a singular (`vnd.pgrst.object+json`) response, after checking there is exactly one
+ * row. `bare`: the statement already produced the one value (a function call: PostgREST's
+ * `json_agg(...)->0`), which may itself be an array; otherwise the body is a one-row `json_agg`.
+ */
+export function singularBody(result: StatementResult, bare = false): string {
   if (result.page_total !== 1) {
     throw ApiError.raw('PGRST116', 406, {
       message: 'JSON object requested, multiple (or no) rows returned',
@@ -56,12 +61,12 @@ export function singularBody(result: StatementResult): string {
     })
   }
   const body = result.body ?? 'null'
-  // json_agg of one row prints `[{...}]`; a function's single object is already bare.
-  return body.startsWith('[') ? body.slice(1, -1).trim() : body
+  // json_agg of one row prints `[{...}]`.
+  return !bare && body.startsWith('[') ? body.slice(1, -1).trim() : body
 }
 
-function shapedBody(media: MediaType, result: StatementResult): string {
-  if (media.kind === 'object') return singularBody(result)
+function shapedBody(media: MediaType, result: StatementResult, bare = false): string {
+  if (media.kind === 'object') return singularBody(result, bare)
   return result.body ?? (media.kind === 'csv' ? '' : '[]')
 }
 
@@ -116,7 +121,7 @@ export function respond(ctx: RespondContext, result: StatementResult): RestRespo
         })
       }
       withContentType()
-      return { status, headers, body: request.headersOnly ? null : shapedBody(request.media, result) }
+      return { status, headers, body: request.headersOnly ? null : shapedBody(request.media, result, request.action === 'call') }
     }
     case 'create': {
       // A mutation's count is the rows it affected (PostgREST's rsQueryTotal).

@@ -40,6 +40,20 @@ describe('scalar results', () => {
     expect(data).toEqual({ hello: 'world', n: [1, 2], nested: { ok: true } })
   })
 
+  it('a scalar result that is itself an array stays whole when asked for as one object', async () => {
+    // PostgREST's asJsonSingleF for a scalar: json_agg(value)->0, the value as it is.
+    const { data, error, status } = await db.rpc('echo_payload', { n: [1, 2] }).single()
+    expect(error).toBeNull()
+    expect([status, data]).toEqual([200, { n: [1, 2] }])
+    const res = await h.raw('/rpc/echo_payload', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/vnd.pgrst.object+json' },
+      body: '[{"a":1},{"a":2}]',
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual([{ a: 1 }, { a: 2 }])
+  })
+
   it('a void function answers 204 with no body', async () => {
     const { data, error, status } = await db.rpc('do_nothing')
     expect(error).toBeNull()
