@@ -42,12 +42,28 @@ const PLAN_CACHE_SIZE = 1000
 interface Prepared {
   request: ApiRequest
   compiled: CompileResult
-  /** Cached reads only: the server-side prepared statement name (unique to this text). */
+  /** Cached reads only: the server-side prepared statement name of its SQL text. */
   statementName?: string
 }
 
-/** Names for cached reads' prepared statements; never reused, so a name always means one text. */
+/**
+ * Prepared statement names by SQL text: reads that differ only in their values (`id=eq.1`,
+ * `id=eq.2`) share one statement. A name is never reused for another text (a text forgotten and
+ * seen again gets a new name), so a name always means one text on every connection.
+ */
 let statementCount = 0
+const statementNames = new Map<string, string>()
+function statementNameOf(text: string): string {
+  let name = statementNames.get(text)
+  if (name === undefined) {
+    name = `floe_read_${++statementCount}`
+    if (statementNames.size >= PLAN_CACHE_SIZE) statementNames.delete(statementNames.keys().next().value!)
+  } else {
+    statementNames.delete(text) // most recently used last
+  }
+  statementNames.set(text, name)
+  return name
+}
 
 /**
  * Reads are compiled once per distinct request: the same URL and the headers the parser reads
@@ -68,7 +84,8 @@ function createPlanCache() {
       entries.set(key, hit)
       return hit
     }
-    const made = { ...make(), statementName: `floe_read_${++statementCount}` }
+    const prepared = make()
+    const made = { ...prepared, statementName: statementNameOf(prepared.compiled.compiled.statement.text) }
     entries.set(key, made)
     if (entries.size > PLAN_CACHE_SIZE) entries.delete(entries.keys().next().value!)
     return made
