@@ -49,13 +49,17 @@ interface Load {
   non2xx: number
 }
 
-function autocannon(url: string, opts: { method?: string; body?: string; headers?: Record<string, string> }): Promise<Load> {
+function autocannon(url: string, opts: { method?: string; body?: string; headers?: Record<string, string>; keys?: number }): Promise<Load> {
   const args = ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', '-m', opts.method ?? 'GET']
   for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)
   if (opts.body) args.push('-b', opts.body, '-H', 'content-type=application/json')
   args.push(url)
+  // `{key}` in the URL: a random key per request, through load.ts (autocannon's API, own process).
+  const [command, argv] = opts.keys
+    ? [process.execPath, ['--import', 'tsx', here('load.ts'), JSON.stringify({ url, keys: opts.keys, connections: CONNECTIONS, seconds: SECONDS, headers: opts.headers ?? {} })]]
+    : [here('node_modules/.bin/autocannon'), args]
   return new Promise((resolve, reject) => {
-    const p = spawn(here('node_modules/.bin/autocannon'), args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const p = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     p.stdout.on('data', (d: Buffer) => (out += d.toString()))
     p.on('exit', () => {
@@ -109,6 +113,7 @@ async function main() {
     const h = { apikey: ANON }
     const ops: [string, (base: string, isFloe: boolean) => Promise<Load>][] = [
       ['GET by primary key (RLS)', (b) => autocannon(`${b}/items?id=eq.4242`, { headers: h })],
+      ['GET by primary key (RLS), 10,000 keys', (b) => autocannon(`${b}/items?id=eq.{key}`, { headers: h, keys: 10_000 })],
       ['list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
       ['insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
     ]
