@@ -15,7 +15,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { Identity, IdentityResolver } from '../auth/index.js'
 import { clientIpFrom, errorOutcome, incomingRequestId, logRequest, readIncomingText, type FrontHandler, type RateLimiter } from '../http/index.js'
 import type { Logger } from '../log.js'
-import type { RestHandler } from './router.js'
+import { REST_METHODS, type RestHandler } from './router.js'
 
 export interface NodeRestOptions {
   rest: RestHandler
@@ -37,7 +37,7 @@ export interface NodeRestOptions {
 /** Serves a data API request and returns true, or returns false (untouched) for Hono to serve. */
 export type NodeRestHandler = FrontHandler
 
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'])
+const METHODS: ReadonlySet<string> = new Set(REST_METHODS)
 /** `/rest/v1/<name>` or `/rest/v1/rpc/<name>`, one trailing slash allowed (the Hono app is not strict). */
 const ROUTE = /^\/rest\/v1\/(?:(rpc)\/)?([^/]+)\/?$/
 

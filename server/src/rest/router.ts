@@ -37,6 +37,8 @@ export interface RestDeps {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
+/** The verbs `/rest/v1/<name>` and `/rest/v1/rpc/<name>` answer (both front ends). */
+export const REST_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 const PLAN_CACHE_SIZE = 1000
 
 interface Prepared {
@@ -187,7 +189,7 @@ export function restRouter(rest: RestHandler, bodyLimit: number): Hono<AppEnv> {
     return c.body(await rest.openApi(identity), 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' })
   })
   const serve = (kind: 'table' | 'rpc') =>
-    router.on(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], kind === 'rpc' ? '/rpc/:name' : '/:name', async (c) => {
+    router.on([...REST_METHODS], kind === 'rpc' ? '/rpc/:name' : '/:name', async (c) => {
       const url = new URL(c.req.url)
       const out = await rest.handle({
         method: c.req.method,
