@@ -18,11 +18,11 @@ import type { Config } from './config.js'
 import type { Database, RunStatement, WithRequestRole } from './db/index.js'
 import { ApiError } from './errors/index.js'
 import { healthRouter, type ReadinessCheck } from './health/index.js'
-import { isJobsEnqueuePath, jobsRouter, type Jobs } from './jobs/index.js'
-import { clientIp, createRateLimiter, errorOutcome, preparedResponseHeaders, rateLimitWith, requestContext, simpleResponseHeaders, type AppEnv } from './http/index.js'
+import { createNodeJobsHandler, isJobsEnqueuePath, jobsRouter, type Jobs } from './jobs/index.js'
+import { chainFronts, clientIp, createRateLimiter, errorOutcome, preparedResponseHeaders, rateLimitWith, requestContext, simpleResponseHeaders, type AppEnv, type FrontHandler } from './http/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi } from './openapi/index.js'
-import { createNodeRestHandler, createRestHandler, restRouter, type NodeRestHandler, type SchemaCacheHolder } from './rest/index.js'
+import { createNodeRestHandler, createRestHandler, restRouter, type SchemaCacheHolder } from './rest/index.js'
 import { createStorageService, createObjectStore, createSigner, isPublicStoragePath, isStorageUploadPath, storageRouter, type ObjectStore } from './storage/index.js'
 import { createWithServiceRole } from './db/index.js'
 import { FLOE_VERSION } from './version.js'
@@ -69,8 +69,9 @@ export const CORS_EXPOSE_HEADERS = [
 
 export interface ServerApp {
   app: OpenAPIHono<AppEnv>
-  /** The data API's fast path for the Node server, in front of `app` (see rest/node-handler.ts). */
-  nodeHandler: NodeRestHandler
+  /** The fast paths for the Node server, in front of `app`: the data API's (rest/node-handler.ts),
+   *  then the jobs enqueue route's (jobs/node-handler.ts) when jobs are mounted. */
+  nodeHandler: FrontHandler
 }
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -172,19 +173,23 @@ export function createServerApp(deps: AppDeps): ServerApp {
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), log))
   app.onError((err, c) => errorResponse(c, err, log))
 
-  const nodeHandler = createNodeRestHandler({
+  const responseHeaders = simpleResponseHeaders(config.corsOrigins, CORS_EXPOSE_HEADERS)
+  const restFront = createNodeRestHandler({
     rest,
     resolveIdentity,
     ipLimiter,
     userLimiter,
     userKey,
-    responseHeaders: simpleResponseHeaders(config.corsOrigins, CORS_EXPOSE_HEADERS),
+    responseHeaders,
     log,
     trustProxy: config.trustProxy,
     requestTimeoutMs: config.requestTimeoutMs,
     bodyLimit: config.bodyLimit,
   })
-  return { app, nodeHandler }
+  const jobsFront = deps.jobs
+    ? createNodeJobsHandler({ jobs: deps.jobs, resolveIdentity, ipLimiter, userLimiter, userKey, responseHeaders, log, trustProxy: config.trustProxy, requestTimeoutMs: config.requestTimeoutMs })
+    : undefined
+  return { app, nodeHandler: jobsFront ? chainFronts(restFront, jobsFront) : restFront }
 }
 
 function errorResponse(c: Context<AppEnv>, err: unknown, log: Logger): Response {

@@ -10,4 +10,4 @@ export { createRateLimiter, rateLimit, rateLimitWith, type RateLimiter, type Rat
 export { clientIp, clientIpFrom } from './client-ip.js'
 export { preparedResponseHeaders, simpleResponseHeaders } from './response-headers.js'
 export { readBodyText, readIncomingText } from './read-body.js'
-export { createNodeServer, type FrontHandler } from './node-server.js'
+export { chainFronts, createNodeServer, type FrontHandler } from './node-server.js'
