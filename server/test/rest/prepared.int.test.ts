@@ -71,4 +71,26 @@ describe('prepared statements for cached reads', () => {
     expect(await get('/films?select=c0:id&id=eq.1')).toEqual({ status: 200, body: [{ c0: 1 }] })
     expect(await cachedReads()).toBe(MAX_CACHED_STATEMENTS)
   })
+
+  it('answer reads of one shape each with its own values, Content-Location and errors', async () => {
+    const read = async (query: string) => {
+      const res = await one.http(`${BASE_URL}/films${query}`, { headers: { apikey: TEST_ANON_KEY } })
+      return { status: res.status, location: res.headers.get('content-location'), body: (await res.json()) as unknown }
+    }
+    for (const [id, title] of [[3, 'Gladiator'], [8, 'Life of Pi'], [1, 'Alien']] as const) {
+      expect(await read(`?select=title&id=eq.${id}&year=not.lt.1900`)).toEqual({
+        status: 200, location: `/films?id=eq.${id}&select=title&year=not.lt.1900`, body: [{ title }],
+      })
+    }
+    // The shape compiled, a bad operand still fails as its own request would, and the next is fine.
+    expect(await read('?select=title&id=eq.abc&year=not.lt.1900')).toMatchObject({ status: 400, body: { code: '22P02' } })
+    expect(await read('?select=title&id=eq.2&year=not.lt.1900')).toMatchObject({ status: 200, body: [{ title: 'Blade Runner' }] })
+    expect(await read('?select=title&title=eq.Blade%20Runner;year=gt.1990')).toMatchObject({ status: 200, body: [] })
+    expect(await read('?select=title&title=eq.Gladiator;year=gt.1990')).toMatchObject({ status: 200, body: [{ title: 'Gladiator' }] })
+    // like rewrites its operand (* → %): not lifted, so each pattern is its own.
+    expect((await read('?select=id&title=like.*Pi*')).body).toEqual([{ id: 8 }])
+    expect((await read('?select=id&title=like.*Runner')).body).toEqual([{ id: 2 }])
+    // A shape that does not compile answers with its own error.
+    expect(await read('?select=title&nope=eq.1')).toMatchObject({ status: 400, body: { code: '42703' } })
+  })
 })
