@@ -53,15 +53,16 @@ interface Prepared {
 
 /**
  * Prepared statement names by SQL text: reads that differ only in their values (`id=eq.1`,
- * `id=eq.2`) share one statement. A name is never reused for another text (a text forgotten and
- * seen again gets a new name), so a name always means one text on every connection.
+ * `id=eq.2`) share one statement, and so do writes of the same columns (the body is one bound
+ * JSON value). A name is never reused for another text (a text forgotten and seen again gets a
+ * new name), so a name always means one text on every connection.
  */
 let statementCount = 0
 const statementNames = new Map<string, string>()
-function statementNameOf(text: string): string {
+function statementNameOf(text: string, kind: 'read' | 'write' = 'read'): string {
   let name = statementNames.get(text)
   if (name === undefined) {
-    name = `floe_read_${++statementCount}`
+    name = `floe_${kind}_${++statementCount}`
     if (statementNames.size >= PLAN_CACHE_SIZE) statementNames.delete(statementNames.keys().next().value!)
   } else {
     statementNames.delete(text) // most recently used last
@@ -202,7 +203,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         settings: { 'request.method': method, 'request.path': pathname },
       }
       const result = canPipeline(compiled, request)
-        ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, { ...compiled.statement, name: statementName }, tx))[0]), request)
+        ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, { ...compiled.statement, name: statementName ?? statementNameOf(compiled.statement.text, 'write') }, tx))[0]), request)
         : await deps.withRequestRole(identity, (trx) => executeCompiled(trx, compiled, request), tx)
       const resource = schema === cache.schemas[0] ? name : `${schema}.${name}`
       return respond({ request, resource, ...(negotiated ? { profile: schema } : {}), ...extra }, result)
