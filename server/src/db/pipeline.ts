@@ -21,12 +21,12 @@ export interface PipelineStep {
   values: unknown[]
   /**
    * A server-side prepared statement name: parsed (and planned) once per connection, then only
-   * bound. For fixed texts (BEGIN, set_config, COMMIT) and the data API's cached reads; the same
-   * name must always mean the same text.
+   * bound. For fixed texts (BEGIN, set_config, COMMIT) and the data API's statements (named by
+   * their text); the same name must always mean the same text.
    */
   name?: string
   /**
-   * The name is one of many (a cached read, not a fixed text): each connection keeps at most
+   * The name is one of many (a data API statement, not a fixed text): each connection keeps at most
    * MAX_CACHED_STATEMENTS of these, closing the least recently used.
    */
   cached?: boolean
