@@ -14,6 +14,9 @@
  *
  * Each figure is jobs completed / time from the first enqueue to the last completion.
  *   cd bench && npx tsx jobs.ts   (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_JOBS=20000)
+ * BENCH_PATHS=post,sql1,sql10,webhooks,worker runs only those Floe paths (bare BullMQ always
+ * runs); BENCH_FLOE_NODE_ARGS are node flags for the Floe processes only (e.g. `--cpu-prof
+ * --cpu-prof-dir=/tmp/prof` to profile them, not the bench).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -34,6 +37,7 @@ const bullmqPath = createRequire(here('../server/package.json')).resolve('bullmq
 const { Queue, Worker } = (await import(pathToFileURL(bullmqPath).href)) as typeof import('bullmq')
 const { Redis } = (await import(pathToFileURL(createRequire(here('../server/package.json')).resolve('ioredis')).href)) as typeof import('ioredis')
 const SERVICE = 'bench-service-key-0123456789abcdef0123456'
+const PATHS = new Set((process.env.BENCH_PATHS ?? 'post,sql1,sql10,webhooks,worker').split(','))
 
 async function freePort(): Promise<number> {
   const s = createServer()
@@ -80,7 +84,8 @@ async function bare(): Promise<number> {
 
 function startFloe(env: Record<string, string>, command: 'start' | 'worker' = 'start'): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [here('../server/bin/floe.mjs'), command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const nodeArgs = process.env.BENCH_FLOE_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+    const proc = spawn(process.execPath, [...nodeArgs, here('../server/bin/floe.mjs'), command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const on = (d: Buffer) => {
       out += d.toString()
@@ -117,12 +122,14 @@ interface Phase {
 
 /** Runs `enqueue`, then waits until `queue` has completed `jobs`; both rates from the same start. */
 async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<void>): Promise<Phase> {
+  const startedAt = Date.now() / 1000
   const started = performance.now()
   await enqueue()
   const enqueued = jobs / ((performance.now() - started) / 1000)
   await waitCompleted(queue, jobs)
   const p = { what, jobs, enqueued, rate: jobs / ((performance.now() - started) / 1000) }
-  console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s)`)
+  // Epoch seconds of the phase, to line it up with per-process CPU samples.
+  console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s) [${startedAt.toFixed(1)}-${(Date.now() / 1000).toFixed(1)}]`)
   return p
 }
 
@@ -168,14 +175,14 @@ async function main() {
     await sql.query(`insert into floe.queues (name, handler, concurrency, attempts) select n, 'noop', 200, 1 from unnest($1::text[]) n`, [queues])
     await sql.query(`update floe.queues set concurrency = 200 where name = 'webhook'`)
     await sleep(1500) // workers pick the declarations up
-    phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → worker in the server process', q.noop!, N, () => postJobs(floe.url, 'noop')))
-    phases.push(
+    if (PATHS.has('post')) phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → worker in the server process', q.noop!, N, () => postJobs(floe.url, 'noop')))
+    if (PATHS.has('sql1')) phases.push(
       await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → worker in the server process', q.noop2!, N, () =>
         parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop2', '{}'::jsonb)`))),
       ),
     )
     const PER_TX = 10
-    phases.push(
+    if (PATHS.has('sql10')) phases.push(
       await phase(`floe.enqueue, ${PER_TX} jobs per commit (50 pg clients) → relay → worker in the server process`, q.noop3!, N, () =>
         parallel(CLIENTS, N / PER_TX, async () => void (await sql.query(`select floe.enqueue('noop3', jsonb_build_object('i', g)) from generate_series(1, ${PER_TX}) g`))),
       ),
@@ -183,7 +190,7 @@ async function main() {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
     const target = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`
     const W = Math.min(N, 5000)
-    phases.push(
+    if (PATHS.has('webhooks')) phases.push(
       await phase(`webhook deliveries to a local receiver (${W} in one statement, concurrency 200)`, qw, W, async () => {
         await sql.query(`select floe.enqueue('webhook', jsonb_build_object('url', $1::text, 'body', jsonb_build_object('n', g))) from generate_series(1, $2::int) g`, [target, W])
       }),
@@ -191,17 +198,19 @@ async function main() {
     await stop()
 
     // 2. The server without workers (FLOE_WORKERS=false) and one `floe worker` process.
-    floe = await startFloe({ ...env, PORT: String(await freePort()), FLOE_WORKERS: 'false' })
-    procs.push(floe.proc)
-    procs.push((await startFloe(env, 'worker')).proc)
-    await sleep(1500)
-    phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → `floe worker` process', q.noop4!, N, () => postJobs(floe.url, 'noop4')))
-    phases.push(
-      await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → `floe worker` process', q.noop5!, N, () =>
-        parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop5', '{}'::jsonb)`))),
-      ),
-    )
-    await stop()
+    if (PATHS.has('worker')) {
+      floe = await startFloe({ ...env, PORT: String(await freePort()), FLOE_WORKERS: 'false' })
+      procs.push(floe.proc)
+      procs.push((await startFloe(env, 'worker')).proc)
+      await sleep(1500)
+      phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → `floe worker` process', q.noop4!, N, () => postJobs(floe.url, 'noop4')))
+      phases.push(
+        await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → `floe worker` process', q.noop5!, N, () =>
+          parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop5', '{}'::jsonb)`))),
+        ),
+      )
+      await stop()
+    }
 
     const pct = (rate: number) => `${Math.round((rate / bareRate) * 100)}%`
     console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200\n`)
