@@ -35,6 +35,11 @@ export interface RestDeps {
   publicUrl: string
   version: string
   limits: Limits
+  /**
+   * false: cache each read by its own URL, never by shape (read-shape.ts). The reference the
+   * shape cache is tested against; the server leaves it on.
+   */
+  liftOperands?: boolean
 }
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
@@ -174,7 +179,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
        */
       const cachedRead = (search: string, keyOf: (query: string) => string): Prepared => {
         const shape = readShape(search)
-        if (shape.operands.length === 0) return plans(cache, keyOf(search), () => prepare())
+        if (shape.operands.length === 0 || deps.liftOperands === false) return plans(cache, keyOf(search), () => prepare())
         let shaped: Prepared | undefined
         try {
           shaped = plans(cache, keyOf(shape.masked), () => {
