@@ -33,7 +33,9 @@ describe.skipIf(!redisUrl)('outbox relay: busy polling, idle NOTIFY, two replica
   })
 
   const busyLockHeld = async () =>
-    (await sql.query(`select 1 from pg_locks where locktype = 'advisory' and granted and ((classid::bigint << 32) | objid::bigint) = 7261992003`)).rowCount! > 0
+    // This database's only: pg_locks lists every database's, and advisory locks are per database.
+    (await sql.query(`select 1 from pg_locks where locktype = 'advisory' and granted and ((classid::bigint << 32) | objid::bigint) = 7261992003
+                        and database = (select oid from pg_database where datname = current_database())`)).rowCount! > 0
 
   it('3,000 jobs from 300 concurrent commits: each row moved once, each job run once', async () => {
     let busySeen = false
