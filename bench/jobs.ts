@@ -3,6 +3,10 @@
  * run, on the same Redis.
  *
  *   bare BullMQ     one process: 50 producers calling queue.add, a Worker at concurrency 200
+ *   HTTP floors     (jobs-http-floor.ts) the same autocannon load against a bare node:http
+ *                   server answering 202 with no work, and against one doing queue.add per
+ *                   request with a Worker in the same process: what POST /jobs/v1 could at best
+ *                   reach on this machine with this client
  *   POST /jobs/v1   a real `floe start` process, 50 HTTP connections (autocannon, in this
  *                   process), workers in the server process; then again with the server at
  *                   FLOE_WORKERS=false and the workers in a `floe worker` process of their own
@@ -14,7 +18,7 @@
  *
  * Each figure is jobs completed / time from the first enqueue to the last completion.
  *   cd bench && npx tsx jobs.ts   (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_JOBS=20000)
- * BENCH_PATHS=post,sql1,sql10,webhooks,worker runs only those Floe paths (bare BullMQ always
+ * BENCH_PATHS=floor,post,sql1,sql10,webhooks,worker runs only those paths (bare BullMQ always
  * runs); BENCH_FLOE_NODE_ARGS are node flags for the Floe processes only (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof` to profile them, not the bench).
  */
@@ -37,7 +41,7 @@ const bullmqPath = createRequire(here('../server/package.json')).resolve('bullmq
 const { Queue, Worker } = (await import(pathToFileURL(bullmqPath).href)) as typeof import('bullmq')
 const { Redis } = (await import(pathToFileURL(createRequire(here('../server/package.json')).resolve('ioredis')).href)) as typeof import('ioredis')
 const SERVICE = 'bench-service-key-0123456789abcdef0123456'
-const PATHS = new Set((process.env.BENCH_PATHS ?? 'post,sql1,sql10,webhooks,worker').split(','))
+const PATHS = new Set((process.env.BENCH_PATHS ?? 'floor,post,sql1,sql10,webhooks,worker').split(','))
 
 async function freePort(): Promise<number> {
   const s = createServer()
@@ -99,9 +103,27 @@ function startFloe(env: Record<string, string>, command: 'start' | 'worker' = 's
   })
 }
 
-/** Enqueues N jobs with 50 HTTP connections; throws unless every answer is 202. */
-async function postJobs(url: string, queue: string) {
-  const r = await autocannon({
+/** A floor server of jobs-http-floor.ts, in a process of its own like the Floe server. */
+function startFloor(mode: 'http' | 'bullmq', prefix: string): Promise<{ proc: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', here('jobs-http-floor.ts'), mode, redisUrl, prefix], { cwd: here('.'), stdio: ['ignore', 'pipe', 'inherit'] })
+    proc.stdout!.on('data', (d: Buffer) => {
+      const m = /listening (\d+)/.exec(d.toString())
+      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` })
+    })
+    proc.on('exit', (code) => reject(new Error(`floor server exited ${code}`)))
+  })
+}
+
+/**
+ * Enqueues N jobs with 50 HTTP connections; throws unless every answer is 202. Returns when the
+ * last answer arrived (performance.now()): autocannon itself resolves only at its next 1-second
+ * tick after the last response, which added up to a second of idle time to every figure.
+ */
+async function postJobs(url: string, queue: string): Promise<number> {
+  let answered = 0
+  let lastAt = 0
+  const run = autocannon({
     url: `${url}/jobs/v1/${queue}`,
     method: 'POST',
     connections: CLIENTS,
@@ -109,7 +131,12 @@ async function postJobs(url: string, queue: string) {
     headers: { apikey: SERVICE, 'content-type': 'application/json' },
     body: '{"payload":{}}',
   })
+  run.on('response', () => {
+    if (++answered === N) lastAt = performance.now()
+  })
+  const r = await run
   if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`enqueue: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`)
+  return lastAt || performance.now()
 }
 
 interface Phase {
@@ -120,14 +147,19 @@ interface Phase {
   rate: number
 }
 
-/** Runs `enqueue`, then waits until `queue` has completed `jobs`; both rates from the same start. */
-async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<void>): Promise<Phase> {
+/**
+ * Runs `enqueue` while watching `queue` for `jobs` completions; both rates from the same start.
+ * `enqueue` may return when its last job was accepted (performance.now()), if it learns that
+ * earlier than its own promise settles.
+ */
+async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<number | void>): Promise<Phase> {
   const startedAt = Date.now() / 1000
   const started = performance.now()
-  await enqueue()
-  const enqueued = jobs / ((performance.now() - started) / 1000)
-  await waitCompleted(queue, jobs)
-  const p = { what, jobs, enqueued, rate: jobs / ((performance.now() - started) / 1000) }
+  const completed = waitCompleted(queue, jobs).then(() => performance.now())
+  const enqueuedAt = (await enqueue()) ?? performance.now()
+  const doneAt = Math.max(await completed, enqueuedAt)
+  const enqueued = jobs / ((enqueuedAt - started) / 1000)
+  const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000) }
   // Epoch seconds of the phase, to line it up with per-process CPU samples.
   console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s) [${startedAt.toFixed(1)}-${(Date.now() / 1000).toFixed(1)}]`)
   return p
@@ -162,11 +194,26 @@ async function main() {
   try {
     const bareRate = await bare()
     console.error(`bare BullMQ: ${Math.round(bareRate)} jobs/s`)
+    const phases: Phase[] = []
+    if (PATHS.has('floor')) {
+      const http = await startFloor('http', `${prefix}floor`)
+      procs.push(http.proc)
+      const started = performance.now()
+      const rate = N / (((await postJobs(http.url, 'noop')) - started) / 1000)
+      console.error(`HTTP floor: ${Math.round(rate)} requests/s`)
+      phases.push({ what: 'HTTP floor: bare node:http answering 202, no work (requests/s, not jobs)', jobs: N, enqueued: rate, rate })
+      await stop()
+      const fq = new Queue('noop', { connection: conn(), prefix: `${prefix}floor` })
+      const withBull = await startFloor('bullmq', `${prefix}floor`)
+      procs.push(withBull.proc)
+      phases.push(await phase('bare BullMQ behind bare node:http (queue.add per request → Worker, one process)', fq, N, () => postJobs(withBull.url, 'noop')))
+      await stop()
+      await fq.close()
+    }
     const bprefix = `${prefix}bull`
     const queues = ['noop', 'noop2', 'noop3', 'noop4', 'noop5']
     const q = Object.fromEntries(queues.map((n) => [n, new Queue(n, { connection: conn(), prefix: bprefix })]))
     const qw = new Queue('webhook', { connection: conn(), prefix: bprefix })
-    const phases: Phase[] = []
 
     // 1. Workers in the server process (the default).
     let floe = await startFloe({ ...env, PORT: String(await freePort()) })
