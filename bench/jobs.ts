@@ -16,7 +16,9 @@
  *                   BullMQ, the workers run them
  *   webhooks        deliveries/s of `webhook` jobs to a local HTTP receiver (concurrency 200)
  *
- * Each figure is jobs completed / time from the first enqueue to the last completion.
+ * Each figure is jobs completed / time from the first enqueue to the last completion, with the
+ * CPU time the serving processes (Floe's server and worker, or the floor's) spent per job: less
+ * noisy than a rate on a shared machine, and the measure of what a change saves.
  *   cd bench && npx tsx jobs.ts   (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_JOBS=20000)
  * BENCH_PATHS=floor,post,sql1,sql10,webhooks,worker runs only those paths (bare BullMQ always
  * runs); BENCH_FLOE_NODE_ARGS are node flags for the Floe processes only (e.g. `--cpu-prof
@@ -24,6 +26,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
@@ -145,6 +148,26 @@ interface Phase {
   /** Enqueue phase alone, jobs/s. */
   enqueued: number
   rate: number
+  /** CPU time of the serving processes (Floe's, or the floor's) per job, µs; undefined off Linux. */
+  cpuPerJob?: number | undefined
+}
+
+/** The Floe and floor processes of the current step (their CPU is what `phase` reports). */
+const procs: ChildProcess[] = []
+
+/** user + system CPU seconds of `procs` so far, from /proc (Linux); undefined elsewhere. */
+function serverCpuSeconds(): number | undefined {
+  try {
+    let ticks = 0
+    for (const p of procs) {
+      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8')
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      ticks += Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15)
+    }
+    return ticks / 100 // USER_HZ is 100 on Linux
+  } catch {
+    return undefined
+  }
 }
 
 /**
@@ -154,12 +177,15 @@ interface Phase {
  */
 async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<number | void>): Promise<Phase> {
   const startedAt = Date.now() / 1000
+  const cpuBefore = serverCpuSeconds()
   const started = performance.now()
   const completed = waitCompleted(queue, jobs).then(() => performance.now())
   const enqueuedAt = (await enqueue()) ?? performance.now()
   const doneAt = Math.max(await completed, enqueuedAt)
+  const cpuAfter = serverCpuSeconds()
   const enqueued = jobs / ((enqueuedAt - started) / 1000)
-  const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000) }
+  const cpuPerJob = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / jobs) * 1e6 : undefined
+  const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000), cpuPerJob }
   // Epoch seconds of the phase, to line it up with per-process CPU samples.
   console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s) [${startedAt.toFixed(1)}-${(Date.now() / 1000).toFixed(1)}]`)
   return p
@@ -174,7 +200,6 @@ async function main() {
   u.pathname = '/' + name
   const dbUrl = u.toString()
   const prefix = `bench-floe-${randomBytes(4).toString('hex')}:`
-  const procs: ChildProcess[] = []
   const receiver = createServer((req, res) => {
     req.resume()
     req.on('end', () => res.writeHead(200).end())
@@ -198,10 +223,13 @@ async function main() {
     if (PATHS.has('floor')) {
       const http = await startFloor('http', `${prefix}floor`)
       procs.push(http.proc)
+      const cpuBefore = serverCpuSeconds()
       const started = performance.now()
       const rate = N / (((await postJobs(http.url, 'noop')) - started) / 1000)
+      const cpuAfter = serverCpuSeconds()
+      const cpuPerJob = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / N) * 1e6 : undefined
       console.error(`HTTP floor: ${Math.round(rate)} requests/s`)
-      phases.push({ what: 'HTTP floor: bare node:http answering 202, no work (requests/s, not jobs)', jobs: N, enqueued: rate, rate })
+      phases.push({ what: 'HTTP floor: bare node:http answering 202, no work (requests/s, not jobs)', jobs: N, enqueued: rate, rate, cpuPerJob })
       await stop()
       const fq = new Queue('noop', { connection: conn(), prefix: `${prefix}floor` })
       const withBull = await startFloor('bullmq', `${prefix}floor`)
@@ -261,9 +289,10 @@ async function main() {
 
     const pct = (rate: number) => `${Math.round((rate / bareRate) * 100)}%`
     console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200\n`)
-    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s |\n| --- | --- | --- | --- |')
-    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | |`)
-    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} |`)
+    const cpu = (p: Phase) => (p.cpuPerJob === undefined ? '' : String(Math.round(p.cpuPerJob)))
+    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs |\n| --- | --- | --- | --- | --- |')
+    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | | |`)
+    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} | ${cpu(p)} |`)
     for (const queue of [...Object.values(q), qw]) await queue.close()
     await sql.end()
   } finally {
