@@ -29,6 +29,7 @@ export const ERROR_CODES = {
   RULES_ROW_AMBIGUOUS: { status: 400, message: 'The explained row filter matches more than one row' },
   INTERNAL: { status: 500, message: 'Internal error' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'Service unavailable' },
+  DATABASE_UNAVAILABLE: { status: 503, message: 'The database is unreachable; retry shortly' },
   TIMEOUT: { status: 504, message: 'The request took too long' },
   STORAGE_BUCKET_NOT_FOUND: { status: 404, message: 'Bucket not found' },
   STORAGE_BUCKET_EXISTS: { status: 409, message: 'A bucket with this name already exists' },

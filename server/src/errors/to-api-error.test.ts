@@ -1,7 +1,7 @@
 import { HTTPException } from 'hono/http-exception'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './api-error.js'
-import { toApiError } from './to-api-error.js'
+import { markDatabaseFailure, toApiError } from './to-api-error.js'
 
 const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code, severity: 'ERROR', detail: 'd', hint: 'h' })
 
@@ -41,6 +41,17 @@ describe('toApiError', () => {
     expect(toApiError(new HTTPException(413)).code).toBe('PAYLOAD_TOO_LARGE')
     expect(toApiError(new HTTPException(504)).status).toBe(504)
     expect(toApiError(new HTTPException(415)).code).toBe('UNSUPPORTED_MEDIA_TYPE')
+  })
+
+  it('answers 503 when the database or another service is unreachable, never 500', () => {
+    const unavailable = { code: 'DATABASE_UNAVAILABLE', message: 'The database is unreachable; retry shortly', details: null, hint: null }
+    for (const code of ['08006', '53300', '57P01', '57P03']) expect(toApiError(pgError(code)).toBody()).toEqual(unavailable)
+    expect(toApiError(new Error('Connection terminated unexpectedly')).toBody()).toEqual(unavailable)
+    expect(toApiError(new Error('timeout exceeded when trying to connect')).status).toBe(503)
+    const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
+    expect(toApiError(markDatabaseFailure(refused())).toBody()).toEqual(unavailable)
+    // Not known to be the database: a 503 all the same, without naming it or the address.
+    expect(toApiError(refused()).toBody()).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable', details: null, hint: null })
   })
 
   it('keeps raw data-API codes', () => {

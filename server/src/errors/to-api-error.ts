@@ -17,6 +17,27 @@ function isPgError(err: unknown): err is PgError {
   )
 }
 
+/** Errors of the pg client and pool when the connection failed or was cut (they carry no SQLSTATE). */
+const PG_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/
+/** Socket-level failures: whatever service it was is unreachable, not the request at fault. */
+const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
+const fromDatabase = new WeakSet<object>()
+
+/** The database layer marks what failed on the way to Postgres, so it is told apart from other services. */
+export function markDatabaseFailure(err: unknown): unknown {
+  if (typeof err === 'object' && err !== null) fromDatabase.add(err)
+  return err
+}
+
+function unavailable(err: unknown): ApiError | undefined {
+  if (!(err instanceof Error)) return undefined
+  const errno = (err as { code?: unknown }).code
+  const socket = typeof errno === 'string' && CONNECTION_ERRNOS.has(errno)
+  if (PG_CONNECTION_MESSAGE.test(err.message) || (socket && fromDatabase.has(err))) return new ApiError('DATABASE_UNAVAILABLE', { cause: err })
+  if (socket) return new ApiError('SERVICE_UNAVAILABLE', { cause: err })
+  return undefined
+}
+
 /**
  * SQLSTATE → HTTP status, as PostgREST maps them. The only place that knows SQLSTATEs.
  * `role` decides 42501 (insufficient privilege): 401 for anon, 403 otherwise.
@@ -38,6 +59,9 @@ export function statusForSqlState(code: string, role: string): number {
       return 504
     case '53400': // configuration_limit_exceeded
     case '53300': // too_many_connections
+    case '57P01': // admin_shutdown
+    case '57P02': // crash_shutdown
+    case '57P03': // cannot_connect_now (starting up, shutting down, in recovery)
       return 503
     case 'P0001': // raise_exception
       return 400
@@ -70,6 +94,7 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
   if (err instanceof ApiError) return err
   if (isPgError(err)) {
     const status = statusForSqlState(err.code, role)
+    if (status === 503) return new ApiError('DATABASE_UNAVAILABLE', { cause: err })
     if (status >= 500 && err.code !== '57014') {
       return new ApiError('INTERNAL', { cause: err })
     }
@@ -94,5 +119,5 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
   if (err instanceof SyntaxError && /JSON/i.test(err.message)) {
     return new ApiError('INVALID_JSON', { details: err.message, cause: err })
   }
-  return new ApiError('INTERNAL', { cause: err })
+  return unavailable(err) ?? new ApiError('INTERNAL', { cause: err })
 }

@@ -15,6 +15,6 @@ export interface ErrorOutcome {
 export function errorOutcome(err: unknown, role: string, log: Logger): ErrorOutcome {
   const e = toApiError(err, role)
   if (e.status === 500) log.error({ err, code: e.code }, e.message)
-  else if (e.status > 500) log.warn({ code: e.code, status: e.status }, e.message)
+  else if (e.status > 500) log.warn({ code: e.code, status: e.status, ...(e.cause instanceof Error && { reason: e.cause.message }) }, e.message)
   return { status: e.status, headers: { ...e.headers, 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(e.toBody()) }
 }
