@@ -34,16 +34,22 @@ describe('readShape', () => {
 describe('operandSlots', () => {
   const shape = readShape('?a=eq.1&b=gt.2')
   const [p0, p1] = readShape(shape.masked).operands
-  it('finds each placeholder once among the values and puts the operands back', () => {
+  it('finds each placeholder among the values and puts the operands back', () => {
     const statement = { text: 'select $1, $2, $3', values: ['x', p1, p0] }
     const slots = operandSlots(statement, 2)
-    expect(slots).toEqual([2, 1])
+    expect(slots).toEqual([[2], [1]])
     expect(withOperands(statement, slots ?? [], shape.operands)).toEqual({ text: statement.text, values: ['x', '2', '1'] })
   })
 
-  it('refuses a placeholder that is missing, repeated, rewritten or spliced into text', () => {
+  it('fills every place an operand was bound (a count binds the filters twice)', () => {
+    const statement = { text: 'select $1, $2, $3, $4', values: [p0, p1, p0, p1] }
+    const slots = operandSlots(statement, 2)
+    expect(slots).toEqual([[0, 2], [1, 3]])
+    expect(withOperands(statement, slots ?? [], shape.operands).values).toEqual(['1', '2', '1', '2'])
+  })
+
+  it('refuses a placeholder that is missing, rewritten or spliced into text', () => {
     expect(operandSlots({ text: 'x', values: [p0] }, 2)).toBeNull()
-    expect(operandSlots({ text: 'x', values: [p0, p0, p1] }, 2)).toBeNull()
     expect(operandSlots({ text: 'x', values: [p0, `%${p1}%`] }, 2)).toBeNull()
     expect(operandSlots({ text: `x ${String(p1)}`, values: [p0, p1] }, 2)).toBeNull()
   })

@@ -5,8 +5,8 @@
  * compile once, not ten thousand times.
  *
  * Lifting is checked, never assumed: the shape is compiled with a unique placeholder for each
- * operand, and it is only reused if every placeholder came out as exactly one bound value and
- * nowhere else (not in the SQL text, not inside another value). Anything else (a `like` operand
+ * operand, and it is only reused if every placeholder came out as whole bound values and nowhere
+ * else (not in the SQL text, not inside another value). Anything else (a `like` operand
  * rewritten with `%`, a GET rpc argument that merely looks like a filter) leaves the shape
  * unshapeable, and such a read is cached by its full URL as before.
  */
@@ -67,27 +67,32 @@ function isFilterKey(key: string): boolean {
 }
 
 /**
- * Where each placeholder of a shape compiled into `statement` sits among its values, or null if
- * some operand did not come out as exactly one verbatim bound value (then the shape is not reused).
+ * Where each placeholder of a shape compiled into `statement` sits among its values (one or more
+ * places: `Prefer: count=exact` binds a filter's value for the page and again for the count), or
+ * null if some operand did not come out only as whole verbatim bound values (then the shape is
+ * not reused).
  */
-export function operandSlots(statement: Statement, count: number): number[] | null {
+export function operandSlots(statement: Statement, count: number): number[][] | null {
   if (statement.text.includes(TOKEN)) return null
-  const slots: number[] = []
+  const slots: number[][] = []
+  const claimed = new Set<number>()
   for (let i = 0; i < count; i++) {
     const mark = placeholder(i)
     const at = statement.values.flatMap((v, j) => (v === mark ? [j] : []))
-    if (at.length !== 1) return null
-    slots.push(at[0] ?? -1)
+    if (at.length === 0) return null
+    for (const j of at) claimed.add(j)
+    slots.push(at)
   }
-  const claimed = new Set(slots)
   const stray = statement.values.some((v, j) => !claimed.has(j) && typeof v === 'string' && v.includes(TOKEN))
   return stray ? null : slots
 }
 
 /** The shape's statement with this read's own operands in their slots. */
-export function withOperands(statement: Statement, slots: number[], operands: string[]): Statement {
+export function withOperands(statement: Statement, slots: number[][], operands: string[]): Statement {
   const values = statement.values.slice()
-  slots.forEach((slot, i) => (values[slot] = operands[i]))
+  slots.forEach((places, i) => {
+    for (const j of places) values[j] = operands[i]
+  })
   return { text: statement.text, values }
 }
 

@@ -53,7 +53,7 @@ interface Prepared {
   /** Cached reads only: the server-side prepared statement name of its SQL text. */
   statementName?: string
   /** Cached reads by shape: where each lifted operand goes among the values; null if none may. */
-  slots?: number[] | null
+  slots?: number[][] | null
 }
 
 /**

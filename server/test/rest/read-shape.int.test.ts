@@ -3,7 +3,8 @@
  * fuzz corpus, with the operands of its simple filters swapped for random values (valid, invalid,
  * empty, encoded), is answered by one long-lived handler that has seen other reads of the same
  * shape and by a fresh handler that compiles it from its own URL, operands in place. Status, headers and body (or the
- * error) must be identical, for anon (RLS) and service_role alike.
+ * error) must be identical, for anon (RLS) and service_role alike, with and without the headers
+ * that change the statement (a count binds each filter twice).
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -64,11 +65,17 @@ READS.push(
 
 const operandArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...NUMBERS) }, { weight: 1, arbitrary: fc.constantFrom(...ODD_OPERANDS) })
 
-async function outcome(rest: RestHandler, identity: Identity, read: (typeof READS)[number], query: string) {
+/** Headers that change the statement: a count (filters bound twice), a range, one object, CSV. */
+const HEADERS: Record<string, string>[] = [
+  {}, {}, { prefer: 'count=exact' }, { range: '0-1' }, { accept: 'application/vnd.pgrst.object+json' }, { accept: 'text/csv' },
+  { prefer: 'count=planned' },
+]
+
+async function outcome(rest: RestHandler, identity: Identity, read: (typeof READS)[number], query: string, headers: Record<string, string>) {
   try {
     const r = await rest.handle({
       method: 'GET', kind: read.kind, name: read.name, pathname: `/rest/v1/${read.name}`, search: `?${query}`,
-      headers: new Headers(), readBody: () => Promise.reject(new Error('a read has no body')), identity,
+      headers: new Headers(headers), readBody: () => Promise.reject(new Error('a read has no body')), identity,
     })
     return { status: r.status, headers: r.headers, body: r.body }
   } catch (err) {
@@ -78,19 +85,19 @@ async function outcome(rest: RestHandler, identity: Identity, read: (typeof READ
 }
 
 describe('shape-keyed read cache', () => {
-  it(`answers ${READS.length} read shapes with random operands exactly as an uncached compile`, async () => {
+  it(`answers ${READS.length} read shapes with random operands and headers exactly as an uncached compile`, async () => {
     expect(READS.length).toBeGreaterThan(20)
     const warm = createRestHandler(deps)
     let compared = 0
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...READS), fc.constantFrom(...IDENTITIES), fc.array(operandArb, { minLength: 1, maxLength: 4 }), async (read, identity, values) => {
+      fc.asyncProperty(fc.constantFrom(...READS), fc.constantFrom(...IDENTITIES), fc.array(operandArb, { minLength: 1, maxLength: 4 }), fc.constantFrom(...HEADERS), async (read, identity, values, headers) => {
         const query = withOperands(read.query, values)
-        const cold = await outcome(createRestHandler({ ...deps, liftOperands: false }), identity, read, query)
-        expect(await outcome(warm, identity, read, query), `${read.name}?${query} as ${identity.role}`).toEqual(cold)
+        const cold = await outcome(createRestHandler({ ...deps, liftOperands: false }), identity, read, query, headers)
+        expect(await outcome(warm, identity, read, query, headers), `${read.name}?${query} as ${identity.role} with ${JSON.stringify(headers)}`).toEqual(cold)
         compared++
       }),
-      { numRuns: 600 },
+      { numRuns: 800 },
     )
-    expect(compared).toBe(600)
+    expect(compared).toBe(800)
   })
 })
