@@ -150,24 +150,53 @@ interface Phase {
   rate: number
   /** CPU time of the serving processes (Floe's, or the floor's) per job, µs; undefined off Linux. */
   cpuPerJob?: number | undefined
+  /** CPU time of the bench database's Postgres backends per job, µs (Postgres on this machine). */
+  pgCpuPerJob?: number | undefined
 }
 
 /** The Floe and floor processes of the current step (their CPU is what `phase` reports). */
 const procs: ChildProcess[] = []
 
-/** user + system CPU seconds of `procs` so far, from /proc (Linux); undefined elsewhere. */
-function serverCpuSeconds(): number | undefined {
+/** user + system CPU seconds of a process so far, from /proc (Linux); undefined elsewhere. */
+function cpuSecondsOf(pid: number | undefined): number | undefined {
   try {
-    let ticks = 0
-    for (const p of procs) {
-      const stat = readFileSync(`/proc/${p.pid}/stat`, 'utf8')
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-      ticks += Number(fields[11]) + Number(fields[12]) // utime, stime (fields 14 and 15)
-    }
-    return ticks / 100 // USER_HZ is 100 on Linux
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime; USER_HZ is 100 on Linux
   } catch {
     return undefined
   }
+}
+
+function serverCpuSeconds(): number | undefined {
+  let total = 0
+  for (const p of procs) {
+    const s = cpuSecondsOf(p.pid)
+    if (s === undefined) return undefined
+    total += s
+  }
+  return total
+}
+
+/** The bench database's backends (producers, Floe's pool, relay), when Postgres runs here. */
+let benchDb: { admin: pg.Client; name: string } | undefined
+async function pgCpuByPid(): Promise<Map<number, number> | undefined> {
+  if (!benchDb) return undefined
+  const { rows } = await benchDb.admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [benchDb.name])
+  const out = new Map<number, number>()
+  for (const { pid } of rows) {
+    const s = cpuSecondsOf(pid)
+    if (s === undefined) return undefined
+    out.set(pid, s)
+  }
+  return out
+}
+/** CPU seconds the backends of `after` spent since `before` (a backend born since counts whole). */
+function pgCpuSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
+  if (!before || !after) return undefined
+  let total = 0
+  for (const [pid, s] of after) total += s - (before.get(pid) ?? 0)
+  return total
 }
 
 /**
@@ -177,15 +206,17 @@ function serverCpuSeconds(): number | undefined {
  */
 async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<number | void>): Promise<Phase> {
   const startedAt = Date.now() / 1000
+  const pgBefore = await pgCpuByPid()
   const cpuBefore = serverCpuSeconds()
   const started = performance.now()
   const completed = waitCompleted(queue, jobs).then(() => performance.now())
   const enqueuedAt = (await enqueue()) ?? performance.now()
   const doneAt = Math.max(await completed, enqueuedAt)
   const cpuAfter = serverCpuSeconds()
+  const pgCpu = pgCpuSince(pgBefore, await pgCpuByPid())
   const enqueued = jobs / ((enqueuedAt - started) / 1000)
   const cpuPerJob = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / jobs) * 1e6 : undefined
-  const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000), cpuPerJob }
+  const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000), cpuPerJob, pgCpuPerJob: pgCpu === undefined ? undefined : (pgCpu / jobs) * 1e6 }
   // Epoch seconds of the phase, to line it up with per-process CPU samples.
   console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s) [${startedAt.toFixed(1)}-${(Date.now() / 1000).toFixed(1)}]`)
   return p
@@ -199,6 +230,8 @@ async function main() {
   const u = new URL(adminUrl)
   u.pathname = '/' + name
   const dbUrl = u.toString()
+  // Postgres backends' CPU only when Postgres is this machine's (their pids are ours to read).
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) benchDb = { admin, name }
   const prefix = `bench-floe-${randomBytes(4).toString('hex')}:`
   const receiver = createServer((req, res) => {
     req.resume()
@@ -289,10 +322,10 @@ async function main() {
 
     const pct = (rate: number) => `${Math.round((rate / bareRate) * 100)}%`
     console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200\n`)
-    const cpu = (p: Phase) => (p.cpuPerJob === undefined ? '' : String(Math.round(p.cpuPerJob)))
-    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs |\n| --- | --- | --- | --- | --- |')
-    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | | |`)
-    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} | ${cpu(p)} |`)
+    const us = (v: number | undefined) => (v === undefined ? '' : String(Math.round(v)))
+    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs | Postgres CPU per job, µs |\n| --- | --- | --- | --- | --- | --- |')
+    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | | | |`)
+    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} | ${us(p.cpuPerJob)} | ${us(p.pgCpuPerJob)} |`)
     for (const queue of [...Object.values(q), qw]) await queue.close()
     await sql.end()
   } finally {
