@@ -189,7 +189,7 @@ async function readAnonKey(database: Database, jwtSecret: string): Promise<strin
   return keys.find((k) => k.kind === 'anon')?.key
 }
 
-/** The Hono app behind the data API's Node fast path (which serves `/rest/v1` itself). */
+/** The Hono app behind the Node fast paths (`/rest/v1` and `POST /jobs/v1/:queue` are served by them). */
 function listen(fetch: (req: Request) => Response | Promise<Response>, nodeHandler: FrontHandler, config: Readonly<Config>): Promise<Server> {
   return new Promise((resolve, reject) => {
     const server = createNodeServer(fetch, nodeHandler, config.host)

@@ -6,31 +6,24 @@
  * (request id, secure and CORS headers, rate limits counted with the Hono routes, body limit,
  * JSON errors) and leave every other jobs route to Hono.
  */
-import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createServerApp } from '../src/app.js'
 import { createJobs } from '../src/jobs/index.js'
 import { buildTestApp, serveOverHttp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
+import { accessLog, snapshot } from './front-ends.js'
 import { dropPrefix, json, testPrefix } from './jobs-helpers.js'
 
 const redisUrl = inject('redisUrl')
 const BASE = 'http://floe.test/jobs/v1'
 
-/** Headers that differ by transport or per request, not by front end. */
-const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id'])
+// A job enqueued without an idempotency key gets a fresh id each time.
+const jobSnapshot = (res: Response) => snapshot(res, (text) => text.replace(/"h-[0-9a-f-]{36}"/, '"h-<uuid>"'))
 
-async function snapshot(res: Response) {
-  const headers = Object.fromEntries([...res.headers].filter(([k]) => !TRANSPORT.has(k)).sort(([a], [b]) => a.localeCompare(b)))
-  // A job enqueued without an idempotency key gets a fresh id each time.
-  return { status: res.status, headers, body: (await res.text()).replace(/"h-[0-9a-f-]{36}"/, '"h-<uuid>"') }
-}
-
-/** A jobs-enabled app on `t` with both front ends, its access-log lines kept in `lines`. */
+/** A jobs-enabled app on `t` with both front ends, its access-log lines kept in `log`. */
 async function buildFronts(t: TestDatabase, env: Record<string, string>) {
-  const lines: Record<string, unknown>[] = []
-  const sink = new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>), cb()) })
-  const floe = await buildTestApp(t, { LOG_LEVEL: 'info', ...env }, { logDestination: sink })
+  const log = accessLog()
+  const floe = await buildTestApp(t, { LOG_LEVEL: 'info', ...env }, { logDestination: log.sink })
   const jobs = await createJobs({ config: floe.config, database: floe.database, databaseUrl: t.url, log: floe.deps.log, workers: false })
   const { app, nodeHandler } = createServerApp({ ...floe.deps, jobs })
   let fastServed = 0
@@ -44,7 +37,7 @@ async function buildFronts(t: TestDatabase, env: Record<string, string>) {
     jobs,
     app,
     served,
-    lines,
+    log,
     fastServed: () => fastServed,
     async close() {
       await served.close()
@@ -56,23 +49,14 @@ async function buildFronts(t: TestDatabase, env: Record<string, string>) {
 }
 type Fronts = Awaited<ReturnType<typeof buildFronts>>
 
-/** The access-log line of the request whose id is `id`, without what varies per request. */
-function accessLine(lines: Record<string, unknown>[], id: string | null) {
-  const line = lines.find((l) => l.msg === 'request' && l.reqId === id)
-  if (!line) return undefined
-  const { time: _time, pid: _pid, hostname: _host, reqId: _id, ms, ...rest } = line
-  expect(typeof ms).toBe('number')
-  return rest
-}
-
 async function bothAlike(f: Fronts, path: string, init: RequestInit & { headers: Record<string, string> }, fast = true) {
   const before = f.fastServed()
   const viaHono = await f.app.request(`${BASE}${path}`, init)
   const viaNode = await f.served.fetch(`${BASE}${path}`, init)
   expect(f.fastServed(), fast ? 'served by the fast path' : 'left to Hono').toBe(before + (fast ? 1 : 0))
-  const [hono, node] = [await snapshot(viaHono), await snapshot(viaNode)]
+  const [hono, node] = [await jobSnapshot(viaHono), await jobSnapshot(viaNode)]
   expect(node).toEqual(hono)
-  expect(accessLine(f.lines, viaNode.headers.get('x-request-id'))).toEqual(accessLine(f.lines, viaHono.headers.get('x-request-id')))
+  expect(f.log.lineOf(viaNode.headers.get('x-request-id'))).toEqual(f.log.lineOf(viaHono.headers.get('x-request-id')))
   return node
 }
 

@@ -2,21 +2,28 @@
  * The data API has two front ends over one RestHandler: the Hono route (app.request, any runtime)
  * and the Node fast path the real server puts in front of Hono (rest/node-handler.ts). The rest
  * of this suite goes through the fast path; here the same requests go through both and must get
- * the same status, headers and body, and the fast path must apply the shared middleware duties:
+ * the same status, headers, body and access-log line, and the fast path must apply the shared middleware duties:
  * request id, CORS, rate limits counted together with the Hono routes, body limit, JSON errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../../src/app.js'
 import { buildTestApp, serveOverHttp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from '../app.js'
+import { accessLog, snapshot } from '../front-ends.js'
 import { BASE_URL, setupRest, type RestHarness } from './setup.js'
 
 let h: RestHarness
+/** An app on the harness database that logs every request, served by both front ends. */
+let logged: TestApp
+let hono: TestApp['app']
 let served: ReturnType<typeof serveOverHttp>
 let fastServed = 0
+const log = accessLog()
 
 beforeAll(async () => {
   h = await setupRest()
-  const { app, nodeHandler } = createServerApp(h.testApp.deps)
+  logged = await buildTestApp(h.db, { LOG_LEVEL: 'info' }, { logDestination: log.sink })
+  const { app, nodeHandler } = createServerApp(logged.deps)
+  hono = app
   served = serveOverHttp(app.fetch, (req, res) => {
     const mine = nodeHandler(req, res)
     if (mine) fastServed++
@@ -25,16 +32,9 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await served?.close()
+  await logged?.close()
   await h?.close()
 })
-
-/** Headers that differ by transport or per request, not by front end. */
-const TRANSPORT = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'x-request-id'])
-
-async function snapshot(res: Response) {
-  const headers = Object.fromEntries([...res.headers].filter(([k]) => !TRANSPORT.has(k)).sort(([a], [b]) => a.localeCompare(b)))
-  return { status: res.status, headers, body: await res.text() }
-}
 
 const anon = { apikey: TEST_ANON_KEY }
 const service = { apikey: TEST_SERVICE_KEY }
@@ -73,10 +73,11 @@ describe('the Node fast path and the Hono route answer alike', () => {
   for (const [name, path, init] of CASES) {
     it(name, async () => {
       const before = fastServed
-      const viaHono = await snapshot(await h.testApp.app.request(`${BASE_URL}${path}`, init))
-      const viaNode = await snapshot(await served.fetch(`${BASE_URL}${path}`, init))
+      const [honoRes, nodeRes] = [await hono.request(`${BASE_URL}${path}`, init), await served.fetch(`${BASE_URL}${path}`, init)]
+      const [viaHono, viaNode] = [await snapshot(honoRes), await snapshot(nodeRes)]
       expect(fastServed, 'served by the fast path').toBe(before + 1)
       expect(viaNode).toEqual(viaHono)
+      expect(log.lineOf(nodeRes.headers.get('x-request-id'))).toEqual(log.lineOf(honoRes.headers.get('x-request-id')))
       expect(viaNode.status).toBeLessThan(500)
     })
   }
