@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely'
 import pg from 'pg'
-import { markDatabaseFailure } from '../errors/index.js'
+import { markServiceFailure } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { DB } from './types.js'
 
@@ -26,7 +26,7 @@ export function createDatabase(url: string, options: { max: number; log: Logger;
   // A failed connect is the database being unreachable (503), not the request's fault (500).
   const connect = pool.connect.bind(pool)
   pool.connect = ((callback?: Parameters<pg.Pool['connect']>[0]) =>
-    callback ? connect(callback) : connect().catch((err: unknown) => Promise.reject(markDatabaseFailure(err)))) as pg.Pool['connect']
+    callback ? connect(callback) : connect().catch((err: unknown) => Promise.reject(markServiceFailure(err, 'database')))) as pg.Pool['connect']
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   let closed = false
   return {

@@ -41,6 +41,7 @@ export const ERROR_CODES = {
   STORAGE_RANGE_NOT_SATISFIABLE: { status: 416, message: 'The requested range is not satisfiable' },
   STORAGE_SIGNATURE_INVALID: { status: 403, message: 'The signed URL is invalid' },
   STORAGE_SIGNATURE_EXPIRED: { status: 403, message: 'The signed URL has expired' },
+  STORAGE_UNAVAILABLE: { status: 503, message: 'The object store is unreachable; retry shortly' },
   STORAGE_UPLOAD_ABORTED: { status: 400, message: 'The upload ended before all bytes arrived' },
   // Jobs (/jobs/v1, issue 7)
   JOBS_UNAVAILABLE: { status: 503, message: 'Jobs are off: no reachable Redis' },

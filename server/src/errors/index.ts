@@ -5,4 +5,4 @@
  */
 export { ApiError, type ApiErrorOptions, type ErrorBody, type ErrorDetails } from './api-error.js'
 export { ERROR_CODES, type ErrorCode } from './codes.js'
-export { toApiError, statusForSqlState, markDatabaseFailure } from './to-api-error.js'
+export { toApiError, statusForSqlState, markServiceFailure } from './to-api-error.js'

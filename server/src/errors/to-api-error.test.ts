@@ -1,7 +1,7 @@
 import { HTTPException } from 'hono/http-exception'
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './api-error.js'
-import { markDatabaseFailure, toApiError } from './to-api-error.js'
+import { markServiceFailure, toApiError } from './to-api-error.js'
 
 const pgError = (code: string, message = 'boom') => Object.assign(new Error(message), { code, severity: 'ERROR', detail: 'd', hint: 'h' })
 
@@ -49,7 +49,8 @@ describe('toApiError', () => {
     expect(toApiError(new Error('Connection terminated unexpectedly')).toBody()).toEqual(unavailable)
     expect(toApiError(new Error('timeout exceeded when trying to connect')).status).toBe(503)
     const refused = () => Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })
-    expect(toApiError(markDatabaseFailure(refused())).toBody()).toEqual(unavailable)
+    expect(toApiError(markServiceFailure(refused(), 'database')).toBody()).toEqual(unavailable)
+    expect(toApiError(markServiceFailure(refused(), 'storage')).toBody()).toMatchObject({ code: 'STORAGE_UNAVAILABLE' })
     // Not known to be the database: a 503 all the same, without naming it or the address.
     expect(toApiError(refused()).toBody()).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable', details: null, hint: null })
   })

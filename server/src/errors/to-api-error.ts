@@ -21,21 +21,25 @@ function isPgError(err: unknown): err is PgError {
 const PG_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/
 /** Socket-level failures: whatever service it was is unreachable, not the request at fault. */
 const CONNECTION_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN'])
-const fromDatabase = new WeakSet<object>()
+const UNAVAILABLE = { database: 'DATABASE_UNAVAILABLE', storage: 'STORAGE_UNAVAILABLE' } as const
+const failedAt = new WeakMap<object, keyof typeof UNAVAILABLE>()
 
-/** The database layer marks what failed on the way to Postgres, so it is told apart from other services. */
-export function markDatabaseFailure(err: unknown): unknown {
-  if (typeof err === 'object' && err !== null) fromDatabase.add(err)
+/**
+ * The database pool and the object store mark what failed on their way out, so an unreachable
+ * one is named in the 503 (a socket error alone does not say whose socket it was).
+ */
+export function markServiceFailure(err: unknown, service: keyof typeof UNAVAILABLE): unknown {
+  if (typeof err === 'object' && err !== null && !failedAt.has(err)) failedAt.set(err, service)
   return err
 }
 
 function unavailable(err: unknown): ApiError | undefined {
   if (!(err instanceof Error)) return undefined
+  if (PG_CONNECTION_MESSAGE.test(err.message)) return new ApiError('DATABASE_UNAVAILABLE', { cause: err })
   const errno = (err as { code?: unknown }).code
-  const socket = typeof errno === 'string' && CONNECTION_ERRNOS.has(errno)
-  if (PG_CONNECTION_MESSAGE.test(err.message) || (socket && fromDatabase.has(err))) return new ApiError('DATABASE_UNAVAILABLE', { cause: err })
-  if (socket) return new ApiError('SERVICE_UNAVAILABLE', { cause: err })
-  return undefined
+  if (typeof errno !== 'string' || !CONNECTION_ERRNOS.has(errno)) return undefined
+  const service = failedAt.get(err)
+  return new ApiError(service ? UNAVAILABLE[service] : 'SERVICE_UNAVAILABLE', { cause: err })
 }
 
 /**

@@ -12,6 +12,7 @@ import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { Client } from 'minio'
 import type { StorageConfig } from '../config.js'
+import { markServiceFailure } from '../errors/index.js'
 
 export interface ByteRange {
   start: number
@@ -39,7 +40,23 @@ export interface ObjectStore {
 const PART_SIZE = 5 * 1024 * 1024
 
 export function createObjectStore(config: StorageConfig, dataDir: string): ObjectStore {
-  return config.s3 ? s3Store(config) : filesystemStore(path.join(dataDir, 'storage'), config.keyPrefix)
+  return marked(config.s3 ? s3Store(config) : filesystemStore(path.join(dataDir, 'storage'), config.keyPrefix))
+}
+
+/** Failures marked as the object store's, so an unreachable store answers 503 STORAGE_UNAVAILABLE. */
+function marked(store: ObjectStore): ObjectStore {
+  const wrap = <A extends unknown[], R>(fn: (...args: A) => Promise<R>) => (...args: A): Promise<R> =>
+    fn(...args).catch((err: unknown) => Promise.reject(markServiceFailure(err, 'storage')))
+  return {
+    kind: store.kind,
+    init: wrap(store.init),
+    put: wrap(store.put),
+    get: wrap(store.get),
+    copy: wrap(store.copy),
+    remove: wrap(store.remove),
+    removePrefixed: wrap(store.removePrefixed),
+    check: wrap(store.check),
+  }
 }
 
 export function s3Store(config: StorageConfig): ObjectStore {
