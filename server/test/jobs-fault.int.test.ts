@@ -1,24 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { buildJobsApp, json, testPrefix, waitFor, type JobsTestApp } from './jobs-helpers.js'
-
-const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0
-
-/** A Redis of this test's own (never the machine's shared one), with nothing persisted. */
-async function startRedis(port: number): Promise<ChildProcess> {
-  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
-  await waitFor(async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 10_000, 'redis-server')
-  return proc
-}
-
-async function stopRedis(proc: ChildProcess): Promise<void> {
-  const exited = new Promise((r) => proc.once('exit', r))
-  proc.kill('SIGKILL')
-  await exited
-}
+import { buildJobsApp, hasRedisServer, json, startRedis, stopRedis, testPrefix, waitFor, type JobsTestApp } from './jobs-helpers.js'
 
 describe.skipIf(!hasRedisServer)('fault: Redis down while rows change', () => {
   let t: TestDatabase | undefined

@@ -1,3 +1,4 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { fileURLToPath } from 'node:url'
 import { Redis } from 'ioredis'
@@ -60,4 +61,19 @@ export async function dropPrefix(redisUrl: string, prefix: string): Promise<void
   } finally {
     redis.disconnect()
   }
+}
+
+export const hasRedisServer = spawnSync('redis-server', ['--version']).status === 0
+
+/** A Redis of the test's own (never the machine's shared one), with nothing persisted. */
+export async function startRedis(port: number): Promise<ChildProcess> {
+  const proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' })
+  await waitFor(async () => spawnSync('redis-cli', ['-p', String(port), 'ping']).stdout?.toString().trim() === 'PONG', 10_000, 'redis-server')
+  return proc
+}
+
+export async function stopRedis(proc: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => proc.once('exit', r))
+  proc.kill('SIGKILL')
+  await exited
 }
