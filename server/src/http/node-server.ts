@@ -26,10 +26,25 @@ export function createNodeServer(fetch: (req: Request) => Response | Promise<Res
   const front = typeof fronts === 'function' ? fronts : chainFronts(...fronts)
   const hono = getRequestListener(fetch, hostname === undefined ? {} : { hostname })
   const server = createServer((req, res) => {
-    if (!front(req, res)) void hono(req, res)
+    if (front(req, res)) return
+    res.once('finish', () => drainUnread(req))
+    void hono(req, res)
   })
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => answerClientError(err, socket))
   return server
+}
+
+/**
+ * A Hono route that answered before reading the whole body (a 401 or 404 to a POST, after a
+ * middleware such as bodyLimit had started the adapter's web stream) leaves that stream paused
+ * with nobody reading it; the adapter then waits 500 ms for the body's end and destroys the
+ * socket, cutting whatever the client sent next on that keep-alive connection. The answer is
+ * out, so the rest of the body is only to be discarded: let it flow.
+ */
+function drainUnread(req: IncomingMessage): void {
+  if (req.readableEnded) return
+  req.removeAllListeners('data')
+  req.resume()
 }
 
 function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {

@@ -17,16 +17,38 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
   return readIncomingText(incoming, limit)
 }
 
-/** A Node request's body as text, at most `limit` bytes (413 beyond). */
-export async function readIncomingText(incoming: IncomingMessage, limit: number): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length
-    if (size > limit) throw tooLarge(limit)
-    chunks.push(chunk)
-  }
-  return Buffer.concat(chunks).toString('utf8')
+/**
+ * A Node request's body as text, at most `limit` bytes (413 beyond). Past the limit it stops
+ * keeping the bytes but lets the rest of the body drain, so the 413 reaches the client on its
+ * keep-alive connection; destroying the request instead would cut the socket before the answer.
+ */
+export function readIncomingText(incoming: IncomingMessage, limit: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    const onData = (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limit) return void chunks.push(chunk)
+      done()
+      chunks.length = 0
+      incoming.resume() // discard what is still coming
+      reject(tooLarge(limit))
+    }
+    const onEnd = () => {
+      done()
+      resolve(Buffer.concat(chunks).toString('utf8'))
+    }
+    const onError = (err: Error) => {
+      done()
+      reject(err)
+    }
+    // The client went away before the end: nothing to answer, but the promise must settle.
+    const onClose = () => onError(new Error('the request was aborted before its body ended'))
+    const done = () => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
+    }
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
+  })
 }
 
 const tooLarge = (limit: number) => new ApiError('PAYLOAD_TOO_LARGE', { details: `The limit is ${limit} bytes`, hint: 'Send a smaller body' })
