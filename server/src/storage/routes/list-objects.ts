@@ -28,7 +28,9 @@ export const listObjectsRoute = createRoute({
 
 export function registerListObjects(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(listObjectsRoute, async (c) => {
-    const b = c.req.valid('json')
+    // The body is optional: without a JSON content type the validator is skipped and hands over
+    // nothing, so the defaults are applied here (parsing what it did validate again is a no-op).
+    const b = ListBody.parse(c.req.valid('json') ?? {})
     const rows = await service.list(identityOf(c), c.req.valid('param').bucket, {
       prefix: b.prefix, search: b.search, limit: b.limit, offset: b.offset, sortBy: b.sortBy.column, order: b.sortBy.order,
     })
