@@ -4,7 +4,8 @@
  * paths it does not list, with odd path parameters, methods, credentials, content types and
  * bodies (malformed, huge, deeply nested, wrong types). The property: never a 5xx other than a
  * 503 naming a dependency, never a dropped connection, and the server still answers afterwards.
- * A failure prints the seed: `FUZZ_SEED=<seed> npx vitest run test/platform-fuzz.int.test.ts`.
+ * A failure prints the seed: `FUZZ_SEED=<seed> npx vitest run test/platform-fuzz.int.test.ts`;
+ * `FUZZ_REQUESTS=<n>` sends more.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
@@ -14,7 +15,7 @@ import { dropPrefix, testPrefix } from './jobs-helpers.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
 
 const SEED = process.env.FUZZ_SEED === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(process.env.FUZZ_SEED)
-const REQUESTS = 3000
+const REQUESTS = Number(process.env.FUZZ_REQUESTS ?? 3000)
 const redisUrl = inject('redisUrl')
 const prefix = testPrefix()
 
@@ -95,5 +96,5 @@ describe('platform routes fuzz', () => {
     }
     expect(failures, `seed ${SEED}`).toEqual([])
     expect((await fetch(`${base}/health`)).status).toBe(200)
-  })
+  }, 30_000 + REQUESTS * 20)
 })
