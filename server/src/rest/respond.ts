@@ -46,7 +46,6 @@ export function preferenceApplied(action: Action, p: Preferences, hasConflictTar
   return values.length ? values.join(', ') : undefined
 }
 
-/** A body in the object media type: the single row itself (406 PGRST116 unless exactly one). */
 /**
  * The body of a singular (`vnd.pgrst.object+json`) response, after checking there is exactly one
  * row. `bare`: the statement already produced the one value (a function call: PostgREST's
