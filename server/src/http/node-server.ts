@@ -16,14 +16,13 @@ export function chainFronts(...fronts: FrontHandler[]): FrontHandler {
 }
 
 /**
- * The Node HTTP server: `front` (the fast paths: the data API's, the jobs enqueue route's; a list
- * is tried in order) first, then the Hono app through its Node adapter for everything `front`
+ * The Node HTTP server: `front` (the fast paths, the data API's then the jobs enqueue route's,
+ * joined by chainFronts) first, then the Hono app through its Node adapter for everything `front`
  * passes on. A request Node itself refuses before any handler
  * sees it (request line and headers over 16 KiB, malformed HTTP) gets the shared JSON error body
  * too, instead of Node's bare status line.
  */
-export function createNodeServer(fetch: (req: Request) => Response | Promise<Response>, fronts: FrontHandler | readonly FrontHandler[], hostname?: string): Server {
-  const front = typeof fronts === 'function' ? fronts : chainFronts(...fronts)
+export function createNodeServer(fetch: (req: Request) => Response | Promise<Response>, front: FrontHandler, hostname?: string): Server {
   const hono = getRequestListener(fetch, hostname === undefined ? {} : { hostname })
   const server = createServer((req, res) => {
     if (front(req, res)) return
