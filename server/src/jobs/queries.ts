@@ -87,35 +87,23 @@ export interface OutboxRow {
 }
 
 /**
- * The relay's claim: the oldest unsent rows, locked for this transaction. SKIP LOCKED lets
- * several relays (replicas) take disjoint batches instead of waiting on or re-sending each other's.
+ * The relay's claim: the oldest waiting rows, deleted in the caller's transaction, which commits
+ * only after BullMQ accepted them (a rollback puts them back). SKIP LOCKED lets several relays
+ * (replicas) take disjoint batches instead of waiting on or re-sending each other's. Returned in
+ * id order (a DELETE's RETURNING has none of its own).
  */
-export async function claimOutboxBatch(client: pg.PoolClient, limit: number): Promise<OutboxRow[]> {
+export async function takeOutboxBatch(client: pg.PoolClient, limit: number): Promise<OutboxRow[]> {
   const { rows } = await client.query<OutboxRow>(
-    `select id::text, queue, payload, options, enqueued_role, enqueued_sub from floe.outbox
-     where sent_at is null order by id limit $1 for update skip locked`,
+    `delete from floe.outbox o using (select id from floe.outbox order by id limit $1 for update skip locked) c
+     where o.id = c.id
+     returning o.id::text, o.queue, o.payload, o.options, o.enqueued_role, o.enqueued_sub`,
     [limit],
   )
-  return rows
+  return rows.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
-/** Whether any row waits (a busy relay's poll: an index probe, no transaction, no lock). */
-export async function hasUnsentOutbox(db: Queryable): Promise<boolean> {
-  const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from floe.outbox where sent_at is null) as any')
+/** Whether any row waits (a busy relay's poll: one index probe, no transaction, no lock). */
+export async function hasWaitingOutbox(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from floe.outbox) as any')
   return rows[0]?.any === true
-}
-
-export async function markOutboxSent(client: pg.PoolClient, ids: string[]): Promise<void> {
-  await client.query('update floe.outbox set sent_at = now() where id = any($1::bigint[])', [ids])
-}
-
-/** Sent rows are only history once BullMQ has them; keep a day for inspection. */
-export async function deleteSentOutbox(db: Queryable, olderThanS: number): Promise<number> {
-  const { rowCount } = await db.query(`delete from floe.outbox where sent_at < now() - make_interval(secs => $1)`, [olderThanS])
-  return rowCount ?? 0
-}
-
-export async function countUnsentOutbox(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: string }>('select count(*)::text as n from floe.outbox where sent_at is null')
-  return Number(rows[0]?.n ?? 0)
 }

@@ -1,10 +1,10 @@
 /**
- * The outbox relay: moves committed `floe.outbox` rows into BullMQ. A batch is claimed with
- * FOR UPDATE SKIP LOCKED (so relays on several replicas take disjoint rows), added to BullMQ
- * with the job id `o-<outbox id>` (or the idempotency key's id), and stamped sent in the same
- * transaction only after BullMQ accepted it. A crash between the add and the COMMIT leaves the
- * rows unsent; the next relay adds them again and BullMQ ignores a job id it already has, so the
- * job still exists exactly once.
+ * The outbox relay: moves committed `floe.outbox` rows into BullMQ. A batch is taken (deleted)
+ * with FOR UPDATE SKIP LOCKED, so relays on several replicas take disjoint rows, added to BullMQ
+ * with the job id `o-<outbox id>` (or the idempotency key's id), and the transaction commits only
+ * after BullMQ accepted it (migrations/0011). A failed add rolls the delete back; a crash between
+ * the add and the COMMIT does too, and the next relay adds the rows again under the same ids,
+ * which BullMQ ignores, so the job still exists exactly once.
  *
  * When it wakes: an idle relay LISTENs (NOTIFY floe_outbox, sent by the outbox's statement
  * trigger) and sweeps every `sweepMs`. Once it finds work it turns busy: it takes the advisory
@@ -19,7 +19,7 @@ import type { Logger } from '../log.js'
 import { jobOptions, type Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
 import { idempotentJobId } from './job-id.js'
-import { claimOutboxBatch, deleteSentOutbox, hasUnsentOutbox, markOutboxSent, type OutboxRow } from './queries.js'
+import { hasWaitingOutbox, takeOutboxBatch, type OutboxRow } from './queries.js'
 import type { JobData } from './types.js'
 
 /** The session advisory lock of a busy relay (migrations/0008_outbox_notify_gate.sql). */
@@ -49,7 +49,6 @@ export class Relay {
   private running: Promise<void> | undefined
   private again = false
   private closed = false
-  private lastCleanup = 0
   /** Holding BUSY_LOCK on `listener`: producers skip NOTIFY, this relay polls. */
   private busy = false
   private emptyPolls = 0
@@ -114,12 +113,8 @@ export class Relay {
     if (!this.deps.bull.isAvailable()) return // rows wait in Postgres; the sweep retries
     try {
       // A busy relay first asks whether there is anything at all: one cheap query per empty poll.
-      const moved = !this.busy || (await hasUnsentOutbox(this.deps.pool)) ? await this.moveAll() : 0
+      const moved = !this.busy || (await hasWaitingOutbox(this.deps.pool)) ? await this.moveAll() : 0
       await this.pace(moved)
-      if (Date.now() - this.lastCleanup > 60_000) {
-        this.lastCleanup = Date.now()
-        await deleteSentOutbox(this.deps.pool, this.deps.retentionS)
-      }
     } catch (err) {
       this.deps.log.debug({ err }, 'jobs relay: batch not moved, will retry')
     }
@@ -173,11 +168,8 @@ export class Relay {
     const client = await this.deps.pool.connect()
     try {
       await client.query('begin')
-      const rows = await claimOutboxBatch(client, this.deps.batchSize)
-      if (rows.length > 0) {
-        await this.addToBull(rows)
-        await markOutboxSent(client, rows.map((r) => r.id))
-      }
+      const rows = await takeOutboxBatch(client, this.deps.batchSize)
+      if (rows.length > 0) await this.addToBull(rows)
       await client.query('commit')
       this.moved += rows.length
       return rows.length
