@@ -3,30 +3,40 @@
  * run, on the same Redis.
  *
  *   bare BullMQ     one process: 50 producers calling queue.add, a Worker at concurrency 200
- *   HTTP floors     (jobs-http-floor.ts) the same autocannon load against a bare node:http
+ *   HTTP floors     (jobs-http-floor.ts) the same HTTP load against a bare node:http
  *                   server answering 202 with no work, and against one doing queue.add per
  *                   request with a Worker in the same process: what POST /jobs/v1 could at best
  *                   reach on this machine with this client
- *   POST /jobs/v1   a real `floe start` process, 50 HTTP connections (autocannon, in this
- *                   process), workers in the server process; then again with the server at
- *                   FLOE_WORKERS=false and the workers in a `floe worker` process of their own
+ *   POST /jobs/v1   a real `floe start` process, 50 HTTP connections, workers in the server
+ *                   process; then again with the server at FLOE_WORKERS=false and the workers in
+ *                   a `floe worker` process of their own
+ *   SQL floor       (jobs-sql-floor.ts) the same SQL load inserting into a bare outbox table
+ *                   (no function, no trigger), a bare relay (delete … returning, addBulk) and a
+ *                   Worker in one process: what floe.enqueue → relay → worker could at best reach
  *   floe.enqueue    50 pg clients each committing `select floe.enqueue(...)`, one job per
  *                   transaction; and 50 clients committing 10 enqueues per transaction (an RPC
  *                   that writes several rows, each enqueuing). The outbox relay moves the rows to
  *                   BullMQ, the workers run them
+ *
+ * Load generators, each in a process of its own: HTTP through wrk (C) and SQL through pgbench (C)
+ * when they are on PATH, so the client takes as little as it can of the two cores the server,
+ * Redis and Postgres share; BENCH_LOAD=node (or either tool missing) uses autocannon and node-pg
+ * clients in this process instead. The table says which ran.
  *   webhooks        deliveries/s of `webhook` jobs to a local HTTP receiver (concurrency 200)
  *
  * Each figure is jobs completed / time from the first enqueue to the last completion, with the
  * CPU time the serving processes (Floe's server and worker, or the floor's) spent per job: less
  * noisy than a rate on a shared machine, and the measure of what a change saves.
  *   cd bench && npx tsx jobs.ts   (BENCH_DATABASE_URL, BENCH_REDIS_URL, BENCH_JOBS=20000)
- * BENCH_PATHS=floor,post,sql1,sql10,webhooks,worker runs only those paths (bare BullMQ always
+ * BENCH_PATHS=floor,post,sqlfloor,sql1,sql10,webhooks,worker runs only those paths (bare BullMQ always
  * runs); BENCH_FLOE_NODE_ARGS are node flags for the Floe processes only (e.g. `--cpu-prof
  * --cpu-prof-dir=/tmp/prof` to profile them, not the bench).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { createRequire } from 'node:module'
@@ -44,7 +54,15 @@ const bullmqPath = createRequire(here('../server/package.json')).resolve('bullmq
 const { Queue, Worker } = (await import(pathToFileURL(bullmqPath).href)) as typeof import('bullmq')
 const { Redis } = (await import(pathToFileURL(createRequire(here('../server/package.json')).resolve('ioredis')).href)) as typeof import('ioredis')
 const SERVICE = 'bench-service-key-0123456789abcdef0123456'
-const PATHS = new Set((process.env.BENCH_PATHS ?? 'floor,post,sql1,sql10,webhooks,worker').split(','))
+const PATHS = new Set((process.env.BENCH_PATHS ?? 'floor,post,sqlfloor,sql1,sql10,webhooks,worker').split(','))
+/** The Floe CLI to run: another checkout's `server/bin/floe.mjs` measures its code (before/after). */
+const FLOE_BIN = process.env.BENCH_FLOE_BIN ?? here('../server/bin/floe.mjs')
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? '').split(':').some((dir) => dir !== '' && existsSync(`${dir}/${tool}`))
+}
+const WRK = process.env.BENCH_LOAD !== 'node' && onPath('wrk')
+const PGBENCH = process.env.BENCH_LOAD !== 'node' && onPath('pgbench')
 
 async function freePort(): Promise<number> {
   const s = createServer()
@@ -92,7 +110,7 @@ async function bare(): Promise<number> {
 function startFloe(env: Record<string, string>, command: 'start' | 'worker' = 'start'): Promise<{ proc: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     const nodeArgs = process.env.BENCH_FLOE_NODE_ARGS?.split(' ').filter(Boolean) ?? []
-    const proc = spawn(process.execPath, [...nodeArgs, here('../server/bin/floe.mjs'), command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    const proc = spawn(process.execPath, [...nodeArgs, FLOE_BIN, command], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const on = (d: Buffer) => {
       out += d.toString()
@@ -118,12 +136,93 @@ function startFloor(mode: 'http' | 'bullmq', prefix: string): Promise<{ proc: Ch
   })
 }
 
+/** A scratch folder for the load generators' scripts. */
+const scratch = mkdtempSync(join(tmpdir(), 'floe-bench-'))
+
+/** Runs a load generator to its end; throws with its output unless it exits 0. */
+function runTool(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    proc.stdout!.on('data', (d: Buffer) => (out += d.toString()))
+    proc.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+    proc.on('error', reject)
+    proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${out}`))))
+  })
+}
+
+/** The SQL floor (jobs-sql-floor.ts), a process of its own like the Floe server. */
+function startSqlFloor(prefix: string, dbUrl: string): Promise<ChildProcess> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', here('jobs-sql-floor.ts'), redisUrl, prefix, dbUrl], { cwd: here('.'), stdio: ['ignore', 'pipe', 'inherit'] })
+    proc.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) resolve(proc)
+    })
+    proc.on('exit', (code) => reject(new Error(`SQL floor exited ${code}`)))
+  })
+}
+
 /**
  * Enqueues N jobs with 50 HTTP connections; throws unless every answer is 202. Returns when the
- * last answer arrived (performance.now()): autocannon itself resolves only at its next 1-second
- * tick after the last response, which added up to a second of idle time to every figure.
+ * last answer arrived (performance.now()).
+ *
+ * wrk: 2 threads of 25 connections, each stopping once it has N/2 answers and saying so on
+ * stdout (the requests still in flight then, at most 50, are answered and run too: they only add
+ * work). wrk itself runs to its -d duration whatever its threads do, so it is sent SIGINT (which
+ * makes it print its summary) once both have said so.
+ * autocannon (BENCH_LOAD=node, or no wrk): its promise settles only at its next 1-second tick
+ * after the last response, which added up to a second of idle time to every figure; the last
+ * answer is timed from its response events instead.
  */
 async function postJobs(url: string, queue: string): Promise<number> {
+  if (WRK) {
+    const script = join(scratch, 'post.lua')
+    writeFileSync(script, `
+wrk.method = "POST"
+wrk.body = '{"payload":{}}'
+wrk.headers["content-type"] = "application/json"
+wrk.headers["apikey"] = "${SERVICE}"
+local target = ${Math.ceil(N / 2)}
+answered = 0
+bad = 0
+function response(status, headers, body)
+  answered = answered + 1
+  if status ~= 202 then bad = bad + 1 end
+  if answered == target then
+    io.write("THREAD DONE\\n")
+    io.flush()
+    wrk.thread:stop()
+  end
+end
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function done(summary, latency, requests)
+  local b = 0
+  for _, t in ipairs(threads) do b = b + t:get("bad") end
+  local e = summary.errors
+  io.write(string.format("BAD %d ERRORS %d\\n", b, e.connect + e.read + e.write + e.status + e.timeout))
+end
+`)
+    let at = 0
+    const out = await new Promise<string>((resolve, reject) => {
+      const proc = spawn('wrk', ['-t', '2', '-c', String(CLIENTS), '-d', '300s', '--timeout', '10s', '-s', script, `${url}/jobs/v1/${queue}`], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let text = ''
+      const on = (d: Buffer) => {
+        text += d.toString()
+        if (!at && text.split('THREAD DONE').length - 1 === 2) {
+          at = performance.now()
+          proc.kill('SIGINT')
+        }
+      }
+      proc.stdout!.on('data', on)
+      proc.stderr!.on('data', on)
+      proc.on('error', reject)
+      proc.on('exit', () => resolve(text))
+    })
+    const m = /BAD (\d+) ERRORS (\d+)/.exec(out)
+    if (!at || !m || m[1] !== '0' || m[2] !== '0') throw new Error(`enqueue through wrk: ${out}`)
+    return at
+  }
   let answered = 0
   let lastAt = 0
   const run = autocannon({
@@ -140,6 +239,21 @@ async function postJobs(url: string, queue: string): Promise<number> {
   const r = await run
   if (r.non2xx > 0 || r.errors > 0 || r.timeouts > 0) throw new Error(`enqueue: ${r.non2xx} non-2xx, ${r.errors} errors, ${r.timeouts} timeouts`)
   return lastAt || performance.now()
+}
+
+/**
+ * Commits `transactions` transactions of `statement` from 50 connections: pgbench (2 threads),
+ * or node-pg clients in this process (BENCH_LOAD=node, or no pgbench). Throws unless all commit.
+ */
+async function sqlLoad(dbUrl: string, pool: pg.Pool, statement: string, transactions: number): Promise<void> {
+  if (PGBENCH) {
+    const script = join(scratch, 'enqueue.sql')
+    writeFileSync(script, `${statement};\n`)
+    const out = await runTool('pgbench', ['-n', '-c', String(CLIENTS), '-j', '2', '-t', String(Math.ceil(transactions / CLIENTS)), '-f', script, dbUrl])
+    if (!/number of failed transactions: 0 /.test(out)) throw new Error(`pgbench: ${out}`)
+    return
+  }
+  await parallel(CLIENTS, transactions, async () => void (await pool.query(statement)))
 }
 
 interface Phase {
@@ -178,25 +292,32 @@ function serverCpuSeconds(): number | undefined {
   return total
 }
 
-/** The bench database's backends (producers, Floe's pool, relay), when Postgres runs here. */
-let benchDb: { admin: pg.Client; name: string } | undefined
-async function pgCpuByPid(): Promise<Map<number, number> | undefined> {
-  if (!benchDb) return undefined
-  const { rows } = await benchDb.admin.query<{ pid: number }>('select pid from pg_stat_activity where datname = $1', [benchDb.name])
-  const out = new Map<number, number>()
-  for (const { pid } of rows) {
-    const s = cpuSecondsOf(pid)
-    if (s === undefined) return undefined
-    out.set(pid, s)
+/**
+ * The whole Postgres cluster's CPU seconds so far, when it runs on this machine: the postmaster
+ * and its live children (backends, WAL writer, checkpointer...) from /proc, plus the children it
+ * has already reaped (its cutime/cstime). Short-lived backends, such as pgbench's, count too.
+ */
+let postmaster: number | undefined
+function pgClusterCpuSeconds(): number | undefined {
+  if (postmaster === undefined) return undefined
+  try {
+    const own = readFileSync(`/proc/${postmaster}/stat`, 'utf8')
+    const f = own.slice(own.lastIndexOf(')') + 2).split(' ')
+    let total = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100 // utime stime cutime cstime
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue
+      try {
+        const st = readFileSync(`/proc/${pid}/stat`, 'utf8')
+        const g = st.slice(st.lastIndexOf(')') + 2).split(' ')
+        if (Number(g[1]) === postmaster) total += (Number(g[11]) + Number(g[12])) / 100 // ppid; utime stime
+      } catch {
+        // gone meanwhile: its time is in the postmaster's cutime now
+      }
+    }
+    return total
+  } catch {
+    return undefined
   }
-  return out
-}
-/** CPU seconds the backends of `after` spent since `before` (a backend born since counts whole). */
-function pgCpuSince(before: Map<number, number> | undefined, after: Map<number, number> | undefined): number | undefined {
-  if (!before || !after) return undefined
-  let total = 0
-  for (const [pid, s] of after) total += s - (before.get(pid) ?? 0)
-  return total
 }
 
 /**
@@ -206,14 +327,15 @@ function pgCpuSince(before: Map<number, number> | undefined, after: Map<number, 
  */
 async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: number, enqueue: () => Promise<number | void>): Promise<Phase> {
   const startedAt = Date.now() / 1000
-  const pgBefore = await pgCpuByPid()
+  const pgBefore = pgClusterCpuSeconds()
   const cpuBefore = serverCpuSeconds()
   const started = performance.now()
   const completed = waitCompleted(queue, jobs).then(() => performance.now())
   const enqueuedAt = (await enqueue()) ?? performance.now()
   const doneAt = Math.max(await completed, enqueuedAt)
   const cpuAfter = serverCpuSeconds()
-  const pgCpu = pgCpuSince(pgBefore, await pgCpuByPid())
+  const pgAfter = pgClusterCpuSeconds()
+  const pgCpu = pgBefore !== undefined && pgAfter !== undefined ? pgAfter - pgBefore : undefined
   const enqueued = jobs / ((enqueuedAt - started) / 1000)
   const cpuPerJob = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / jobs) * 1e6 : undefined
   const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000), cpuPerJob, pgCpuPerJob: pgCpu === undefined ? undefined : (pgCpu / jobs) * 1e6 }
@@ -230,8 +352,12 @@ async function main() {
   const u = new URL(adminUrl)
   u.pathname = '/' + name
   const dbUrl = u.toString()
-  // Postgres backends' CPU only when Postgres is this machine's (their pids are ours to read).
-  if (['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) benchDb = { admin, name }
+  // Postgres's CPU only when Postgres is this machine's (its processes are ours to read).
+  if (['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)) {
+    const { rows } = await admin.query<{ pid: number }>('select pg_backend_pid() as pid')
+    const status = readFileSync(`/proc/${rows[0]!.pid}/status`, 'utf8')
+    postmaster = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1])
+  }
   const prefix = `bench-floe-${randomBytes(4).toString('hex')}:`
   const receiver = createServer((req, res) => {
     req.resume()
@@ -271,6 +397,15 @@ async function main() {
       await stop()
       await fq.close()
     }
+    if (PATHS.has('sqlfloor')) {
+      const sql = new pg.Pool({ connectionString: dbUrl, max: CLIENTS })
+      const fq = new Queue('noop', { connection: conn(), prefix: `${prefix}sqlfloor` })
+      procs.push(await startSqlFloor(`${prefix}sqlfloor`, dbUrl))
+      phases.push(await phase('SQL floor: insert into a bare outbox table → bare relay → Worker (one process)', fq, N, () => sqlLoad(dbUrl, sql, `insert into bench_floor_outbox (payload) values ('{}')`, N)))
+      await stop()
+      await fq.close()
+      await sql.end()
+    }
     const bprefix = `${prefix}bull`
     const queues = ['noop', 'noop2', 'noop3', 'noop4', 'noop5']
     const q = Object.fromEntries(queues.map((n) => [n, new Queue(n, { connection: conn(), prefix: bprefix })]))
@@ -286,13 +421,13 @@ async function main() {
     if (PATHS.has('post')) phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → worker in the server process', q.noop!, N, () => postJobs(floe.url, 'noop')))
     if (PATHS.has('sql1')) phases.push(
       await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → worker in the server process', q.noop2!, N, () =>
-        parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop2', '{}'::jsonb)`))),
+        sqlLoad(dbUrl, sql, `select floe.enqueue('noop2', '{}'::jsonb)`, N),
       ),
     )
     const PER_TX = 10
     if (PATHS.has('sql10')) phases.push(
       await phase(`floe.enqueue, ${PER_TX} jobs per commit (50 pg clients) → relay → worker in the server process`, q.noop3!, N, () =>
-        parallel(CLIENTS, N / PER_TX, async () => void (await sql.query(`select floe.enqueue('noop3', jsonb_build_object('i', g)) from generate_series(1, ${PER_TX}) g`))),
+        sqlLoad(dbUrl, sql, `select floe.enqueue('noop3', jsonb_build_object('i', g)) from generate_series(1, ${PER_TX}) g`, N / PER_TX),
       ),
     )
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
@@ -314,16 +449,16 @@ async function main() {
       phases.push(await phase('POST /jobs/v1 (50 HTTP connections) → `floe worker` process', q.noop4!, N, () => postJobs(floe.url, 'noop4')))
       phases.push(
         await phase('floe.enqueue, 1 job per commit (50 pg clients) → relay → `floe worker` process', q.noop5!, N, () =>
-          parallel(CLIENTS, N, async () => void (await sql.query(`select floe.enqueue('noop5', '{}'::jsonb)`))),
+          sqlLoad(dbUrl, sql, `select floe.enqueue('noop5', '{}'::jsonb)`, N),
         ),
       )
       await stop()
     }
 
     const pct = (rate: number) => `${Math.round((rate / bareRate) * 100)}%`
-    console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200\n`)
+    console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200; HTTP load: ${WRK ? 'wrk' : 'autocannon (in the bench process)'}; SQL load: ${PGBENCH ? 'pgbench' : 'node-pg (in the bench process)'}\n`)
     const us = (v: number | undefined) => (v === undefined ? '' : String(Math.round(v)))
-    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs | Postgres CPU per job, µs |\n| --- | --- | --- | --- | --- | --- |')
+    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs | Postgres CPU per job (whole cluster), µs |\n| --- | --- | --- | --- | --- | --- |')
     console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | | | |`)
     for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} | ${us(p.cpuPerJob)} | ${us(p.pgCpuPerJob)} |`)
     for (const queue of [...Object.values(q), qw]) await queue.close()
@@ -340,6 +475,7 @@ async function main() {
     } while (cursor !== '0')
     redis.disconnect()
     receiver.close()
+    rmSync(scratch, { recursive: true, force: true })
     await admin.query(`drop database if exists ${name} with (force)`)
     await admin.end()
   }
