@@ -37,14 +37,15 @@ describe.skipIf(!redisUrl)('webhook delivery to a local receiver', () => {
       req.on('data', (d: Buffer) => (body += d.toString()))
       req.on('end', () => {
         deliveries.push({ path: req.url!, headers: req.headers, body })
+        if (req.url === '/silent') return // never answers: the delivery times out
         const next = script.get(req.url!)?.shift() ?? 200
-        res.writeHead(next).end('ok')
+        res.writeHead(next, next >= 300 && next < 400 ? { location: `${base}/flaky` } : {}).end('ok')
       })
     })
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r))
     base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`
     t = await createTestDatabase()
-    floe = await buildJobsApp(t, { REDIS_URL: redisUrl!, REDIS_PREFIX: testPrefix() })
+    floe = await buildJobsApp(t, { REDIS_URL: redisUrl!, REDIS_PREFIX: testPrefix(), JOBS_WEBHOOK_TIMEOUT_MS: '500' })
     const res = await floe.app.request('/jobs/v1/admin/queues/webhook', {
       method: 'PUT',
       headers: json(floe.service),
@@ -99,6 +100,42 @@ describe.skipIf(!redisUrl)('webhook delivery to a local receiver', () => {
     expect(job).toMatchObject({ attempts_made: 3, failed_reason: 'webhook answered HTTP 500' })
     await new Promise((r) => setTimeout(r, 500))
     expect(deliveries.filter((d) => d.path === '/down')).toHaveLength(3)
+  })
+
+  const enqueue = async (url: string) => {
+    const res = await floe.app.request('/jobs/v1/webhook', { method: 'POST', headers: json(floe.service), body: JSON.stringify({ payload: { url, body: 1 } }) })
+    expect(res.status).toBe(202)
+    return ((await res.json()) as { id: string }).id
+  }
+  const failed = (id: string) =>
+    waitFor(async () => {
+      const j = await jobState(id)
+      return j.state === 'failed' ? j : undefined
+    })
+
+  it('a 4xx or a redirect fails at once (no retry, the redirect not followed)', async () => {
+    script.set('/gone', [404])
+    script.set('/moved', [302])
+    const gone = await failed(await enqueue(`${base}/gone`))
+    expect(gone).toMatchObject({ attempts_made: 1, failed_reason: 'webhook answered HTTP 404' })
+    const moved = await failed(await enqueue(`${base}/moved`))
+    expect(moved).toMatchObject({ attempts_made: 1, failed_reason: 'webhook answered HTTP 302' })
+    expect(deliveries.filter((d) => d.path === '/moved')).toHaveLength(1)
+  })
+
+  it('a receiver that never answers times out (JOBS_WEBHOOK_TIMEOUT_MS) and is retried; an unreachable one is named', async () => {
+    const silent = await failed(await enqueue(`${base}/silent`))
+    expect(silent.attempts_made).toBe(3)
+    expect(silent.failed_reason).toBe(`webhook delivery to ${base} failed: timed out after 500 ms`)
+    expect(deliveries.filter((d) => d.path === '/silent')).toHaveLength(3)
+
+    const closed = createServer()
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r))
+    const port = (closed.address() as AddressInfo).port
+    await new Promise((r) => closed.close(r))
+    const refused = await failed(await enqueue(`http://127.0.0.1:${port}/x`))
+    expect(refused.attempts_made).toBe(3)
+    expect(refused.failed_reason).toMatch(new RegExp(`^webhook delivery to http://127\\.0\\.0\\.1:${port} failed: .*ECONNREFUSED`))
   })
 
   it('a database webhook posts the changed row, signed with its own secret', async () => {
