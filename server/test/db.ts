@@ -38,6 +38,15 @@ export async function createTestDatabase(options: { migrated?: boolean } = {}): 
       const c = new pg.Client({ connectionString: adminUrl })
       await c.connect()
       try {
+        // pg's Pool.end() resolves once it has asked its clients to end, not once their
+        // connections are gone; a forced drop in that window terminates them (57P01) and an idle
+        // pool client re-emits that on its pool, an uncaught error where the pool has no
+        // listener. So give connections a moment to leave on their own first.
+        for (let i = 0; i < 40; i++) {
+          const { rows } = await c.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = $1', [name])
+          if (rows[0]!.n === 0) break
+          await new Promise((r) => setTimeout(r, 25))
+        }
         await c.query(`drop database if exists ${name} with (force)`)
       } finally {
         await c.end()
