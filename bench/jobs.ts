@@ -35,7 +35,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -93,18 +93,20 @@ async function waitCompleted(queue: InstanceType<typeof Queue>, target: number, 
   }
 }
 
-async function bare(): Promise<number> {
+async function bare(): Promise<{ rate: number; machineCpuPerJob: number | undefined }> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`
   const queue = new Queue('noop', { connection: conn(), prefix })
   const worker = new Worker('noop', async () => null, { connection: conn(), prefix, concurrency: 200, removeOnComplete: { age: 3600 } })
+  const machineBefore = machineCpuSeconds()
   const started = performance.now()
   await parallel(CLIENTS, N, async () => void (await queue.add('noop', {}, { removeOnComplete: { age: 3600 } })))
   await waitCompleted(queue, N)
   const rate = N / ((performance.now() - started) / 1000)
+  const machineCpuPerJob = perJob(machineBefore, machineCpuSeconds(), N)
   await worker.close()
   await queue.obliterate({ force: true })
   await queue.close()
-  return rate
+  return { rate, machineCpuPerJob }
 }
 
 function startFloe(env: Record<string, string>, command: 'start' | 'worker' = 'start'): Promise<{ proc: ChildProcess; url: string }> {
@@ -264,9 +266,23 @@ interface Phase {
   rate: number
   /** CPU time of the serving processes (Floe's, or the floor's) per job, µs; undefined off Linux. */
   cpuPerJob?: number | undefined
-  /** CPU time of the bench database's Postgres backends per job, µs (Postgres on this machine). */
+  /** CPU time of the Postgres cluster per job, µs (Postgres on this machine). */
   pgCpuPerJob?: number | undefined
+  /** Busy CPU time of the whole machine per job, µs: every process (load generator, server,
+   *  Redis, Postgres, this bench) and the kernel. */
+  machineCpuPerJob?: number | undefined
 }
+
+/** Busy CPU seconds of the whole machine so far (all cores), from /proc/stat; undefined off Linux. */
+function machineCpuSeconds(): number | undefined {
+  try {
+    const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    return (user! + nice! + system! + irq! + softirq! + steal!) / 100 // USER_HZ is 100 on Linux
+  } catch {
+    return undefined
+  }
+}
+const perJob = (before: number | undefined, after: number | undefined, jobs: number) => (before !== undefined && after !== undefined ? ((after - before) / jobs) * 1e6 : undefined)
 
 /** The Floe and floor processes of the current step (their CPU is what `phase` reports). */
 const procs: ChildProcess[] = []
@@ -329,16 +345,19 @@ async function phase(what: string, queue: InstanceType<typeof Queue>, jobs: numb
   const startedAt = Date.now() / 1000
   const pgBefore = pgClusterCpuSeconds()
   const cpuBefore = serverCpuSeconds()
+  const machineBefore = machineCpuSeconds()
   const started = performance.now()
   const completed = waitCompleted(queue, jobs).then(() => performance.now())
   const enqueuedAt = (await enqueue()) ?? performance.now()
   const doneAt = Math.max(await completed, enqueuedAt)
+  const machineAfter = machineCpuSeconds()
   const cpuAfter = serverCpuSeconds()
   const pgAfter = pgClusterCpuSeconds()
-  const pgCpu = pgBefore !== undefined && pgAfter !== undefined ? pgAfter - pgBefore : undefined
   const enqueued = jobs / ((enqueuedAt - started) / 1000)
-  const cpuPerJob = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / jobs) * 1e6 : undefined
-  const p = { what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000), cpuPerJob, pgCpuPerJob: pgCpu === undefined ? undefined : (pgCpu / jobs) * 1e6 }
+  const p = {
+    what, jobs, enqueued, rate: jobs / ((doneAt - started) / 1000),
+    cpuPerJob: perJob(cpuBefore, cpuAfter, jobs), pgCpuPerJob: perJob(pgBefore, pgAfter, jobs), machineCpuPerJob: perJob(machineBefore, machineAfter, jobs),
+  }
   // Epoch seconds of the phase, to line it up with per-process CPU samples.
   console.error(`${what}: ${Math.round(p.rate)} jobs/s (enqueue phase ${Math.round(enqueued)}/s) [${startedAt.toFixed(1)}-${(Date.now() / 1000).toFixed(1)}]`)
   return p
@@ -376,19 +395,20 @@ async function main() {
     }
   }
   try {
-    const bareRate = await bare()
+    const { rate: bareRate, machineCpuPerJob: bareMachine } = await bare()
     console.error(`bare BullMQ: ${Math.round(bareRate)} jobs/s`)
     const phases: Phase[] = []
     if (PATHS.has('floor')) {
       const http = await startFloor('http', `${prefix}floor`)
       procs.push(http.proc)
       const cpuBefore = serverCpuSeconds()
+      const machineBefore = machineCpuSeconds()
       const started = performance.now()
       const rate = N / (((await postJobs(http.url, 'noop')) - started) / 1000)
-      const cpuAfter = serverCpuSeconds()
-      const cpuPerJob = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / N) * 1e6 : undefined
+      const machineAfter = machineCpuSeconds()
+      const cpuPerJob = perJob(cpuBefore, serverCpuSeconds(), N)
       console.error(`HTTP floor: ${Math.round(rate)} requests/s`)
-      phases.push({ what: 'HTTP floor: bare node:http answering 202, no work (requests/s, not jobs)', jobs: N, enqueued: rate, rate, cpuPerJob })
+      phases.push({ what: 'HTTP floor: bare node:http answering 202, no work (requests/s, not jobs)', jobs: N, enqueued: rate, rate, cpuPerJob, machineCpuPerJob: perJob(machineBefore, machineAfter, N) })
       await stop()
       const fq = new Queue('noop', { connection: conn(), prefix: `${prefix}floor` })
       const withBull = await startFloor('bullmq', `${prefix}floor`)
@@ -458,9 +478,12 @@ async function main() {
     const pct = (rate: number) => `${Math.round((rate / bareRate) * 100)}%`
     console.log(`\n${N} no-op jobs per path, ${CLIENTS} producers, worker concurrency 200; HTTP load: ${WRK ? 'wrk' : 'autocannon (in the bench process)'}; SQL load: ${PGBENCH ? 'pgbench' : 'node-pg (in the bench process)'}\n`)
     const us = (v: number | undefined) => (v === undefined ? '' : String(Math.round(v)))
-    console.log('| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs | Postgres CPU per job (whole cluster), µs |\n| --- | --- | --- | --- | --- | --- |')
-    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | | | |`)
-    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} | ${us(p.cpuPerJob)} | ${us(p.pgCpuPerJob)} |`)
+    // At a path's CPU cost per job, all cores busy would give at most this many jobs/s.
+    const cores = availableParallelism()
+    const ceiling = (v: number | undefined) => (v === undefined ? '' : String(Math.round((cores * 1e6) / v)))
+    console.log(`| path | jobs/s end to end | vs bare BullMQ | enqueue phase alone, jobs/s | server CPU per job, µs | Postgres CPU per job (whole cluster), µs | machine CPU per job, µs | ${cores} cores at that cost, jobs/s |\n| --- | --- | --- | --- | --- | --- | --- | --- |`)
+    console.log(`| bare BullMQ (queue.add → Worker, one process) | ${Math.round(bareRate)} | 100% | | | | ${us(bareMachine)} | ${ceiling(bareMachine)} |`)
+    for (const p of phases) console.log(`| ${p.what} | ${Math.round(p.rate)} | ${pct(p.rate)} | ${Math.round(p.enqueued)} | ${us(p.cpuPerJob)} | ${us(p.pgCpuPerJob)} | ${us(p.machineCpuPerJob)} | ${ceiling(p.machineCpuPerJob)} |`)
     for (const queue of [...Object.values(q), qw]) await queue.close()
     await sql.end()
   } finally {
