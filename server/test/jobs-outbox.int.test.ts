@@ -32,6 +32,8 @@ describe.skipIf(!redisUrl)('floe.enqueue: a job exists if and only if its transa
         /* already gone */
       }
     }
+    // Gone for good before its keys are dropped: a worker still alive writes its queue's meta again.
+    await Promise.all(procs.map((p) => p.exited))
     await sql?.end()
     await t?.drop()
     await dropPrefix(redisUrl!, prefix)

@@ -29,7 +29,10 @@ beforeAll(async () => {
   }))
 })
 afterAll(async () => {
-  if (floe) process.kill(floe.proc.pid!, 'SIGKILL')
+  if (floe) {
+    process.kill(floe.proc.pid!, 'SIGKILL')
+    await floe.exited // gone for good before its keys are dropped (a live worker writes them again)
+  }
   await t?.drop()
   if (redisUrl) await dropPrefix(redisUrl, prefix)
 })
