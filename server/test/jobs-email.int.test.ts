@@ -46,7 +46,15 @@ describe.skipIf(!redisUrl)('auth emails go through the email queue', () => {
       // (the relay deletes a row as BullMQ accepts it, one-time link included).
       const jobs = await fetch(`${server.url}/jobs/v1/admin/queues/email/jobs?state=completed`, { headers: { apikey: TEST_SERVICE_KEY } })
       expect(jobs.status).toBe(200)
-      expect(((await jobs.json()) as { payload: { kind?: string } }[]).map((j) => j.payload.kind)).toEqual(['verify-email'])
+      const listed = (await jobs.json()) as { id: string; payload: Record<string, unknown> }[]
+      expect(listed.map((j) => j.payload.kind)).toEqual(['verify-email'])
+      // The admin API shows who and what, never the bodies: they hold the one-time link.
+      const one = await fetch(`${server.url}/jobs/v1/email/${listed[0]!.id}`, { headers: { apikey: TEST_SERVICE_KEY } })
+      for (const p of [listed[0]!.payload, ((await one.json()) as { payload: Record<string, unknown> }).payload]) {
+        expect(p).toEqual({ kind: 'verify-email', to: 'queued@floe.test', subject: expect.any(String), body: 'withheld: it may hold a one-time link' })
+      }
+      const sent = await sql.query<{ text_body: string }>(`select text_body from auth.outbox where to_address = 'queued@floe.test'`)
+      expect(sent.rows[0]!.text_body).toMatch(/https?:\/\//) // the mailer did get the link
       expect((await sql.query(`select 1 from floe.outbox where queue = 'email'`)).rowCount).toBe(0)
     } finally {
       await sql.end()

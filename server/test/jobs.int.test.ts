@@ -1,6 +1,7 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from './db.js'
+import { idempotentJobId } from '../src/jobs/job-id.js'
 import { buildJobsApp, json, testPrefix, waitFor, type JobsTestApp } from './jobs-helpers.js'
 
 const redisUrl = inject('redisUrl')
@@ -83,12 +84,45 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
     expect(rows).toEqual([{ payload: { n: 0 } }])
   })
 
-  it('floe.enqueue: an idempotency key in the options dedupes across transactions', async () => {
-    for (let i = 0; i < 2; i++) await sql.query(`select floe.enqueue('record', $1::jsonb, '{"idempotency_key": "sql-key"}')`, [JSON.stringify({ sqlkey: i })])
+  it('floe.enqueue: an idempotency key in the options dedupes across transactions, the first one wins, and the id it answers is the job\'s', async () => {
+    const ids: string[] = []
+    for (let i = 0; i < 2; i++) {
+      const { rows } = await sql.query<{ id: string }>(`select floe.enqueue('record', $1::jsonb, '{"idempotency_key": "sql-key"}') as id`, [JSON.stringify({ sqlkey: i })])
+      ids.push(rows[0]!.id)
+    }
+    // The server's own connection enqueues as role 'none', no sub: the same id the HTTP path makes.
+    expect(ids).toEqual([idempotentJobId({ role: 'none', sub: null }, 'sql-key'), idempotentJobId({ role: 'none', sub: null }, 'sql-key')])
     await waitFor(async () => (await sql.query(`select 1 from public.job_log where payload ? 'sqlkey'`)).rowCount! >= 1, 10_000, 'the job')
     await new Promise((r) => setTimeout(r, 800)) // a second job would land in this window
-    const { rows } = await sql.query(`select payload from public.job_log where payload ? 'sqlkey'`)
-    expect(rows).toEqual([{ payload: { sqlkey: 0 } }])
+    const { rows } = await sql.query(`select job_id, payload from public.job_log where payload ? 'sqlkey'`)
+    expect(rows).toEqual([{ job_id: ids[0], payload: { sqlkey: 0 } }])
+    expect((await status('record', ids[0]!, floe.service)).status).toBe(200)
+  })
+
+  it('floe.enqueue as a signed-in user and POST /jobs/v1 with the same key make one job', async () => {
+    const carol = await floe.asUser({ sub: 'carol' })
+    const c = await sql.connect()
+    let id: string
+    try {
+      // What an RPC called by carol through /rest/v1 runs: her role and claims, then the enqueue.
+      await c.query('begin')
+      await c.query(`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', '{"sub":"carol","role":"authenticated"}', true)`)
+      id = (await c.query<{ id: string }>(`select floe.enqueue('record', '{"via":"sql"}', '{"idempotency_key":"carol-1"}') as id`)).rows[0]!.id
+      await c.query('commit')
+    } catch (err) {
+      await c.query('rollback')
+      throw err
+    } finally {
+      c.release()
+    }
+    expect(id).toBe(idempotentJobId({ role: 'authenticated', sub: 'carol' }, 'carol-1'))
+    await waitFor(async () => (await sql.query('select 1 from public.job_log where job_id = $1', [id])).rowCount === 1, 10_000, 'the job')
+    const res = await enqueue('record', carol, { payload: { via: 'http' }, idempotency_key: 'carol-1' })
+    expect(res.status).toBe(202)
+    expect(((await res.json()) as { id: string }).id).toBe(id)
+    await new Promise((r) => setTimeout(r, 500))
+    const { rows } = await sql.query('select payload from public.job_log where job_id = $1', [id])
+    expect(rows).toEqual([{ payload: { via: 'sql' } }])
   })
 
   it('role checks: who may enqueue, and a user sees only their own jobs', async () => {

@@ -84,6 +84,8 @@ export interface OutboxRow {
   options: Record<string, unknown>
   enqueued_role: string | null
   enqueued_sub: string | null
+  /** A keyed row's BullMQ job id, made by floe.enqueue (migrations/0012); null otherwise. */
+  job_id: string | null
 }
 
 /**
@@ -96,7 +98,7 @@ export async function takeOutboxBatch(client: pg.PoolClient, limit: number): Pro
   const { rows } = await client.query<OutboxRow>(
     `delete from floe.outbox o using (select id from floe.outbox order by id limit $1 for update skip locked) c
      where o.id = c.id
-     returning o.id::text, o.queue, o.payload, o.options, o.enqueued_role, o.enqueued_sub`,
+     returning o.id::text, o.queue, o.payload, o.options, o.enqueued_role, o.enqueued_sub, o.job_id`,
     [limit],
   )
   return rows.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))

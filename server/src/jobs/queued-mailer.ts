@@ -5,7 +5,9 @@
  * an email must not wait for a Redis that was never configured.
  *
  * The outbox row holds the rendered email, one-time link included, in schema `floe` (server
- * role only); sent rows are deleted after JOBS_RETENTION_S.
+ * role only) until the relay hands it to BullMQ and deletes it. BullMQ keeps the job for
+ * JOBS_RETENTION_S (7 times that when it failed, for replay); the jobs API shows it without its
+ * bodies (service.ts, withoutEmailBody).
  */
 import type pg from 'pg'
 import type { Mailer, OutgoingEmail } from '../auth/index.js'

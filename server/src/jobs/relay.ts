@@ -204,7 +204,9 @@ export class Relay {
               data,
               opts: {
                 ...base,
-                jobId: key ? idempotentJobId(data.by, key) : `o-${r.id}`,
+                // floe.enqueue names a keyed row's job itself; a row written before it did, or
+                // straight into the table, gets the same id here.
+                jobId: r.job_id ?? (key ? idempotentJobId(data.by, key) : `o-${r.id}`),
                 ...(typeof o.delay_ms === 'number' ? { delay: o.delay_ms } : {}),
                 ...(typeof o.priority === 'number' ? { priority: o.priority } : {}),
               },

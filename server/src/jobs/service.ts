@@ -43,6 +43,12 @@ export function createJobsService(deps: JobsServiceDeps) {
     return decl
   }
 
+  /** A job as callers see it; an `email` job's body is left out (see `withoutEmailBody`). */
+  function view(job: Job<JobData>, state: string): JobView {
+    const v = toView(job, state)
+    return declarations.get(job.queueName)?.handler === 'email' ? { ...v, payload: withoutEmailBody(v.payload) } : v
+  }
+
   async function findJob(queue: string, id: string): Promise<Job<JobData>> {
     const job = (await bull.queue(queue).getJob(id)) as Job<JobData> | undefined
     if (!job) throw new ApiError('JOBS_JOB_NOT_FOUND', { details: `No job ${id} in queue "${queue}"` })
@@ -87,13 +93,13 @@ export function createJobsService(deps: JobsServiceDeps) {
       const sub = identity.claims.sub
       const isOwner = typeof sub === 'string' && sub !== '' && job.data.by?.sub === sub
       if (identity.role !== 'service_role' && !isOwner) throw new ApiError('JOBS_JOB_NOT_FOUND', { details: `No job ${id} in queue "${queue}"` })
-      return toView(job, state)
+      return view(job, state)
     },
 
     async listJobs(queue: string, state: string, offset: number, limit: number): Promise<JobView[]> {
       requireAvailable()
       const jobs = (await bull.queue(queue).getJobs([state as never], offset, offset + limit - 1)) as Job<JobData>[]
-      return jobs.filter(Boolean).map((j) => toView(j, state))
+      return jobs.filter(Boolean).map((j) => view(j, state))
     },
 
     /** Replays a failed job (the dead-letter view's action): it runs again with fresh attempts. */
@@ -103,7 +109,7 @@ export function createJobsService(deps: JobsServiceDeps) {
       const state = await job.getState()
       if (state !== 'failed') throw new ApiError('JOBS_JOB_NOT_RETRYABLE', { details: `The job is ${state}` })
       await job.retry('failed', { resetAttemptsMade: true })
-      return toView(job, 'waiting')
+      return view(job, 'waiting')
     },
 
     async removeJob(queue: string, id: string): Promise<void> {
@@ -135,7 +141,7 @@ export function createJobsService(deps: JobsServiceDeps) {
         .filter(Boolean)
         .sort((a, b) => (b.finishedOn ?? 0) - (a.finishedOn ?? 0))
         .slice(0, limit)
-        .map((j) => toView(j, 'failed'))
+        .map((j) => view(j, 'failed'))
     },
 
     listQueues: () => declarations.all().sort((a, b) => a.name.localeCompare(b.name)),
@@ -159,6 +165,17 @@ export function createJobsService(deps: JobsServiceDeps) {
 
     getDeclaration,
   }
+}
+
+/**
+ * An email job's payload without its text and HTML bodies: they carry one-time links (sign-in,
+ * password reset), which nothing but the mailer may see, the admin API included. The job itself
+ * keeps them, so a retry still sends the same email.
+ */
+export function withoutEmailBody(payload: unknown): unknown {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload
+  const { text, html, ...rest } = payload as Record<string, unknown>
+  return text === undefined && html === undefined ? payload : { ...rest, body: 'withheld: it may hold a one-time link' }
 }
 
 function iso(ms: number | undefined): string | null {
