@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
 import { buildTestApp, TEST_ANON_KEY, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
+import { dropPrefix, testPrefix } from './jobs-helpers.js'
 import { startFloeProcess } from './process.js'
 
 const dbs: TestDatabase[] = []
@@ -57,9 +57,10 @@ describe('rate limits', () => {
   it.skipIf(!redisUrl)('shares the limit between two server processes through Redis', async () => {
     const t = await createTestDatabase()
     dbs.push(t)
+    const prefix = testPrefix()
     const env = testEnv(t, {
       REDIS_URL: redisUrl!,
-      REDIS_PREFIX: `floe-test-${randomBytes(4).toString('hex')}:`,
+      REDIS_PREFIX: prefix,
       RATE_LIMIT_PER_IP: '6',
       RATE_LIMIT_WINDOW_MS: '60000',
       LOG_LEVEL: 'warn',
@@ -81,6 +82,7 @@ describe('rate limits', () => {
       a.signal('SIGTERM')
       b.signal('SIGTERM')
       await Promise.all([a.exited, b.exited])
+      await dropPrefix(redisUrl!, prefix) // the limiter's keys, and the job queues' the servers opened
     }
   })
 })
