@@ -17,12 +17,12 @@
  *                   transaction; and 50 clients committing 10 enqueues per transaction (an RPC
  *                   that writes several rows, each enqueuing). The outbox relay moves the rows to
  *                   BullMQ, the workers run them
+ *   webhooks        deliveries/s of `webhook` jobs to a local HTTP receiver (concurrency 200)
  *
  * Load generators, each in a process of its own: HTTP through wrk (C) and SQL through pgbench (C)
  * when they are on PATH, so the client takes as little as it can of the two cores the server,
  * Redis and Postgres share; BENCH_LOAD=node (or either tool missing) uses autocannon and node-pg
  * clients in this process instead. The table says which ran.
- *   webhooks        deliveries/s of `webhook` jobs to a local HTTP receiver (concurrency 200)
  *
  * Each figure is jobs completed / time from the first enqueue to the last completion, with the
  * CPU time the serving processes (Floe's server and worker, or the floor's) spent per job: less
@@ -127,14 +127,20 @@ function startFloe(env: Record<string, string>, command: 'start' | 'worker' = 's
 }
 
 /** A floor server of jobs-http-floor.ts, in a process of its own like the Floe server. */
-function startFloor(mode: 'http' | 'bullmq', prefix: string): Promise<{ proc: ChildProcess; url: string }> {
+async function startFloor(mode: 'http' | 'bullmq', prefix: string): Promise<{ proc: ChildProcess; url: string }> {
+  const { proc, match } = await startScript('jobs-http-floor.ts', [mode, redisUrl, prefix], /listening (\d+)/)
+  return { proc, url: `http://127.0.0.1:${match[1]}` }
+}
+
+/** One of this folder's scripts (a floor), a process of its own; resolves once it prints what `ready` matches. */
+function startScript(script: string, args: string[], ready: RegExp): Promise<{ proc: ChildProcess; match: RegExpExecArray }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', here('jobs-http-floor.ts'), mode, redisUrl, prefix], { cwd: here('.'), stdio: ['ignore', 'pipe', 'inherit'] })
+    const proc = spawn(process.execPath, ['--import', 'tsx', here(script), ...args], { cwd: here('.'), stdio: ['ignore', 'pipe', 'inherit'] })
     proc.stdout!.on('data', (d: Buffer) => {
-      const m = /listening (\d+)/.exec(d.toString())
-      if (m) resolve({ proc, url: `http://127.0.0.1:${m[1]}` })
+      const match = ready.exec(d.toString())
+      if (match) resolve({ proc, match })
     })
-    proc.on('exit', (code) => reject(new Error(`floor server exited ${code}`)))
+    proc.on('exit', (code) => reject(new Error(`${script} exited ${code}`)))
   })
 }
 
@@ -150,17 +156,6 @@ function runTool(cmd: string, args: string[]): Promise<string> {
     proc.stderr!.on('data', (d: Buffer) => (out += d.toString()))
     proc.on('error', reject)
     proc.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} exited ${code}: ${out}`))))
-  })
-}
-
-/** The SQL floor (jobs-sql-floor.ts), a process of its own like the Floe server. */
-function startSqlFloor(prefix: string, dbUrl: string): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', here('jobs-sql-floor.ts'), redisUrl, prefix, dbUrl], { cwd: here('.'), stdio: ['ignore', 'pipe', 'inherit'] })
-    proc.stdout!.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) resolve(proc)
-    })
-    proc.on('exit', (code) => reject(new Error(`SQL floor exited ${code}`)))
   })
 }
 
@@ -289,10 +284,16 @@ const procs: ChildProcess[] = []
 
 /** user + system CPU seconds of a process so far, from /proc (Linux); undefined elsewhere. */
 function cpuSecondsOf(pid: number | undefined): number | undefined {
+  const f = procStat(pid)
+  return f && (Number(f[11]) + Number(f[12])) / 100 // utime, stime; USER_HZ is 100 on Linux
+}
+
+/** The fields of /proc/<pid>/stat after the command name (so f[1] is the parent's pid); undefined
+ *  for a process that is gone, or off Linux. */
+function procStat(pid: number | string | undefined): string[] | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100 // utime, stime; USER_HZ is 100 on Linux
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')
   } catch {
     return undefined
   }
@@ -315,25 +316,14 @@ function serverCpuSeconds(): number | undefined {
  */
 let postmaster: number | undefined
 function pgClusterCpuSeconds(): number | undefined {
-  if (postmaster === undefined) return undefined
-  try {
-    const own = readFileSync(`/proc/${postmaster}/stat`, 'utf8')
-    const f = own.slice(own.lastIndexOf(')') + 2).split(' ')
-    let total = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100 // utime stime cutime cstime
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue
-      try {
-        const st = readFileSync(`/proc/${pid}/stat`, 'utf8')
-        const g = st.slice(st.lastIndexOf(')') + 2).split(' ')
-        if (Number(g[1]) === postmaster) total += (Number(g[11]) + Number(g[12])) / 100 // ppid; utime stime
-      } catch {
-        // gone meanwhile: its time is in the postmaster's cutime now
-      }
-    }
-    return total
-  } catch {
-    return undefined
+  const f = procStat(postmaster)
+  if (!f) return undefined
+  let total = (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / 100 // utime stime cutime cstime
+  for (const pid of readdirSync('/proc')) {
+    // A child gone meanwhile has no stat left: its time is in the postmaster's cutime by now.
+    if (/^\d+$/.test(pid) && Number(procStat(pid)?.[1]) === postmaster) total += cpuSecondsOf(Number(pid)) ?? 0
   }
+  return total
 }
 
 /**
@@ -420,7 +410,7 @@ async function main() {
     if (PATHS.has('sqlfloor')) {
       const sql = new pg.Pool({ connectionString: dbUrl, max: CLIENTS })
       const fq = new Queue('noop', { connection: conn(), prefix: `${prefix}sqlfloor` })
-      procs.push(await startSqlFloor(`${prefix}sqlfloor`, dbUrl))
+      procs.push((await startScript('jobs-sql-floor.ts', [redisUrl, `${prefix}sqlfloor`, dbUrl], /ready/)).proc)
       phases.push(await phase('SQL floor: insert into a bare outbox table → bare relay → Worker (one process)', fq, N, () => sqlLoad(dbUrl, sql, `insert into bench_floor_outbox (payload) values ('{}')`, N)))
       await stop()
       await fq.close()

@@ -54,7 +54,7 @@ const MAX_RESPONSE_BYTES = 1024 * 1024
  * in the background so the connection can be reused). Rejects on a network error, on `signal`,
  * and when no response head came within `timeoutMs`.
  */
-export function postJson(url: URL, body: string, headers: OutgoingHttpHeaders, timeoutMs: number, signal: AbortSignal): Promise<number> {
+function postJson(url: URL, body: string, headers: OutgoingHttpHeaders, timeoutMs: number, signal: AbortSignal): Promise<number> {
   return new Promise<number>((resolve, reject) => {
     const https = url.protocol === 'https:'
     const req = (https ? httpsRequest : httpRequest)(url, {
