@@ -172,7 +172,7 @@ export function createJobsService(deps: JobsServiceDeps) {
  * password reset), which nothing but the mailer may see, the admin API included. The job itself
  * keeps them, so a retry still sends the same email.
  */
-export function withoutEmailBody(payload: unknown): unknown {
+function withoutEmailBody(payload: unknown): unknown {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload
   const { text, html, ...rest } = payload as Record<string, unknown>
   return text === undefined && html === undefined ? payload : { ...rest, body: 'withheld: it may hold a one-time link' }
