@@ -5,7 +5,7 @@
  */
 import type pg from 'pg'
 import { ApiError } from '../errors/index.js'
-import type { Identity } from '../auth/index.js'
+import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
 import { explainRule } from './explain.js'
 import * as q from './queries.js'

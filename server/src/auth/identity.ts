@@ -1,14 +1,8 @@
 import type { MiddlewareHandler } from 'hono'
-import type { RequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
-import type { AppEnv } from '../http/context.js'
+import type { AppEnv, Identity, IdentityResolver } from '../http/index.js'
 import type { ApiKeyVerifier } from './api-keys.js'
 import { verifyJwt, type JwtKeys } from './jwt.js'
-
-export interface Identity extends RequestRole {
-  /** How the caller proved who they are. */
-  via: 'anon-key' | 'service-key' | 'jwt'
-}
 
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
 
@@ -25,14 +19,6 @@ function bearerOf(header: string | undefined): string | undefined {
   if (!m) throw new ApiError('UNAUTHENTICATED', { details: 'The Authorization header must be "Bearer <token>"' })
   return m[1]
 }
-
-export interface Credentials {
-  /** The `apikey` header, or the `apikey` query parameter. */
-  apikey: string | undefined
-  authorization: string | undefined
-}
-
-export type IdentityResolver = (credentials: Credentials) => Promise<Identity>
 
 /**
  * Resolves the caller: `apikey` header (or a key as the bearer) → anon or service_role;

@@ -6,7 +6,7 @@
  * access tokens minted from its sessions, the auth mailer and the abuse limits. It does not decide
  * what the caller may see: RLS does, through db.withRequestRole.
  */
-export { createIdentityResolver, identityMiddleware, type Identity, type IdentityOptions, type IdentityResolver } from './identity.js'
+export { createIdentityResolver, identityMiddleware, type IdentityOptions } from './identity.js'
 export { createApiKeyVerifier, listKeys, rotateKey, RELOAD_KEYS_PAYLOAD, type ApiKeyVerifier, type KeyKind } from './api-keys.js'
 export { ensureInstanceSecrets, type InstanceSecrets } from './instance-secrets.js'
 export { jwtKeyId, jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.js'

@@ -1,4 +1,4 @@
-import type { Identity } from '../auth/identity.js'
+import type { Identity } from './identity.js'
 import type { Logger } from '../log.js'
 
 /** What every request carries through the middleware chain. */

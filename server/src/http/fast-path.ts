@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { HTTPException } from 'hono/http-exception'
-import type { Identity, IdentityResolver } from '../auth/index.js'
+import type { Identity, IdentityResolver } from './identity.js'
 import type { Logger } from '../log.js'
 import { clientIpFrom } from './client-ip.js'
 import { errorOutcome } from './error-response.js'

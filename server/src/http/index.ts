@@ -4,6 +4,7 @@
  */
 export { createRouter, errorResponses, ErrorBodySchema, type Router } from './create-router.js'
 export type { AppEnv } from './context.js'
+export { requireIdentity, type Credentials, type Identity, type IdentityResolver } from './identity.js'
 export { incomingRequestId, logRequest, requestContext } from './request-context.js'
 export { errorOutcome, type ErrorOutcome } from './error-response.js'
 export { createRateLimiter, rateLimit, rateLimitWith, type RateLimiter, type RateLimitOptions } from './rate-limit.js'

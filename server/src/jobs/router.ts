@@ -3,8 +3,8 @@
  * routes so `GET /admin/queues` is never read as `GET /{queue}/{id}` ("admin" is also refused as
  * a queue name).
  */
-import { createRouter } from '../http/index.js'
-import { identityOf, type Register } from './routes/common.js'
+import { createRouter, requireIdentity } from '../http/index.js'
+import { type Register } from './routes/common.js'
 import { registerCreateWebhook } from './routes/create-webhook.js'
 import { registerDeleteQueue } from './routes/delete-queue.js'
 import { registerDeleteSchedule } from './routes/delete-schedule.js'
@@ -47,7 +47,7 @@ const ADMIN: Register[] = [
 export function jobsRouter(jobs: Jobs) {
   const router = createRouter()
   router.use('/admin/*', async (c, next) => {
-    jobs.service.requireService(identityOf(c))
+    jobs.service.requireService(requireIdentity(c))
     await next()
   })
   for (const register of ADMIN) register(router, jobs)

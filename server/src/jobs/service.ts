@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Job } from 'bullmq'
 import type pg from 'pg'
-import type { Identity } from '../auth/index.js'
+import type { Identity } from '../http/index.js'
 import { ApiError } from '../errors/index.js'
 import { jobOptions, type Bull } from './bull.js'
 import type { Declarations } from './declarations.js'

@@ -13,7 +13,7 @@
 import { Hono } from 'hono'
 import { CompiledQuery } from 'kysely'
 import type { StatusCode } from 'hono/utils/http-status'
-import type { Identity } from '../auth/index.js'
+import type { Identity } from '../http/index.js'
 import type { RunStatement, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { readBodyText, type AppEnv } from '../http/index.js'

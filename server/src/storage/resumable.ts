@@ -10,7 +10,7 @@ import path from 'node:path'
 import { FileStore } from '@tus/file-store'
 import { Server } from '@tus/server'
 import { ApiError, toApiError } from '../errors/index.js'
-import type { Identity } from '../auth/index.js'
+import type { Identity } from '../http/index.js'
 import type { StorageService } from './service.js'
 import { BucketId, MimeType, ObjectName } from './schemas.js'
 

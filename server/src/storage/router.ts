@@ -3,8 +3,8 @@
  * sign, info, list, upload) come before the `/object/:bucket/:name{.+}` catch-all.
  */
 import type { Context } from 'hono'
-import { createRouter, type AppEnv } from '../http/index.js'
-import { identityOf, type StorageRouteDeps } from './context.js'
+import { createRouter, type AppEnv, requireIdentity } from '../http/index.js'
+import { type StorageRouteDeps } from './context.js'
 import { createResumableUploads } from './resumable.js'
 import { registerCopyObject } from './routes/copy-object.js'
 import { registerCreateBucket } from './routes/create-bucket.js'
@@ -29,7 +29,7 @@ export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }) {
     const resumable = createResumableUploads({
       service: deps.service, dataDir: deps.dataDir, maxUploadSize: deps.service.maxUploadSize, publicUrl: deps.publicUrl,
     })
-    const tus = (c: Context<AppEnv>) => resumable(identityOf(c), c.req.raw)
+    const tus = (c: Context<AppEnv>) => resumable(requireIdentity(c), c.req.raw)
     // GET: Hono routes a HEAD request as GET (the Request tus sees still says HEAD).
     router.on(['POST', 'GET', 'PATCH', 'DELETE'], '/upload/resumable', tus)
     router.on(['POST', 'GET', 'PATCH', 'DELETE'], '/upload/resumable/:id', tus)

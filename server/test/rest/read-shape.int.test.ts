@@ -8,7 +8,7 @@
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Identity } from '../../src/auth/index.js'
+import type { Identity } from '../../src/http/index.js'
 import { toApiError } from '../../src/errors/index.js'
 import { createRestHandler, type RestDeps, type RestHandler } from '../../src/rest/index.js'
 import { FLOE_VERSION } from '../../src/version.js'

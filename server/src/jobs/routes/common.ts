@@ -1,8 +1,6 @@
 import { z } from '@hono/zod-openapi'
-import type { Context } from 'hono'
-import type { Identity } from '../../auth/index.js'
 import { ApiError } from '../../errors/index.js'
-import type { AppEnv, Router } from '../../http/index.js'
+import type { Router } from '../../http/index.js'
 import type { Jobs } from '../runtime.js'
 import { QueueName } from '../types.js'
 
@@ -25,8 +23,3 @@ export function invalidInput(target: string, error: z.ZodError): ApiError {
   })
 }
 
-export function identityOf(c: Context<AppEnv>): Identity {
-  const identity = c.var.identity
-  if (!identity) throw new ApiError('UNAUTHENTICATED')
-  return identity
-}

@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import type { Identity } from '../../auth/index.js'
+import type { Identity } from '../../http/index.js'
 import { ApiError } from '../../errors/index.js'
-import { errorResponses, readBodyText } from '../../http/index.js'
+import { errorResponses, readBodyText, requireIdentity } from '../../http/index.js'
 import type { Jobs } from '../runtime.js'
-import { identityOf, invalidInput, QueueParams, type Register } from './common.js'
+import { invalidInput, QueueParams, type Register } from './common.js'
 
 const EnqueueBody = z
   .object({
@@ -81,7 +81,7 @@ export const registerEnqueueJob: Register = (router, jobs) => {
       queue: c.req.param('queue'),
       contentType: c.req.header('content-type'),
       readBody: () => readBodyText(c, jobs.service.maxBodyBytes),
-      identity: () => identityOf(c),
+      identity: () => requireIdentity(c),
     })
     return c.json(job, 202)
   })

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
 import { JobView } from '../types.js'
-import { identityOf, JobParams, type Register } from './common.js'
+import { JobParams, type Register } from './common.js'
 
 export const getJobRoute = createRoute({
   method: 'get',
@@ -19,6 +19,6 @@ export const getJobRoute = createRoute({
 export const registerGetJob: Register = (router, jobs) => {
   router.openapi(getJobRoute, async (c) => {
     const { queue, id } = c.req.valid('param')
-    return c.json(await jobs.service.getJob(identityOf(c), queue, id), 200)
+    return c.json(await jobs.service.getJob(requireIdentity(c), queue, id), 200)
   })
 }

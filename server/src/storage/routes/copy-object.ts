@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, StorageObject, toJson } from '../schemas.js'
 
 const CopyBody = z.object({ bucketId: BucketId, sourceKey: ObjectName, destinationKey: ObjectName, upsert: z.boolean().default(false) }).openapi('CopyObjectBody')
@@ -20,6 +20,6 @@ export const copyObjectRoute = createRoute({
 export function registerCopyObject(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(copyObjectRoute, async (c) => {
     const b = c.req.valid('json')
-    return c.json(toJson(await service.copy(identityOf(c), b.bucketId, b.sourceKey, b.destinationKey, b.upsert)), 200)
+    return c.json(toJson(await service.copy(requireIdentity(c), b.bucketId, b.sourceKey, b.destinationKey, b.upsert)), 200)
   })
 }

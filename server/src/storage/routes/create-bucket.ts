@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { Bucket, BucketId, BucketSettings, toJson } from '../schemas.js'
 
 const CreateBucketBody = BucketSettings.extend({ name: BucketId }).openapi('CreateBucketBody')
@@ -18,5 +18,5 @@ export const createBucketRoute = createRoute({
 })
 
 export function registerCreateBucket(router: StorageRouter, { service }: StorageRouteDeps) {
-  router.openapi(createBucketRoute, async (c) => c.json(toJson(await service.createBucket(identityOf(c), c.req.valid('json'))), 201))
+  router.openapi(createBucketRoute, async (c) => c.json(toJson(await service.createBucket(requireIdentity(c), c.req.valid('json'))), 201))
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, Message } from '../schemas.js'
 
 export const deleteBucketRoute = createRoute({
@@ -16,5 +16,5 @@ export const deleteBucketRoute = createRoute({
 })
 
 export function registerDeleteBucket(router: StorageRouter, { service }: StorageRouteDeps) {
-  router.openapi(deleteBucketRoute, async (c) => c.json(await service.deleteBucket(identityOf(c), c.req.valid('param').id), 200))
+  router.openapi(deleteBucketRoute, async (c) => c.json(await service.deleteBucket(requireIdentity(c), c.req.valid('param').id), 200))
 }

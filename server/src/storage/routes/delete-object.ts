@@ -1,5 +1,6 @@
+import { requireIdentity } from '../../http/index.js'
 import { ApiError } from '../../errors/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, parseInput } from '../schemas.js'
 
 /** DELETE /object/{bucket}/{name}: 404 when the caller's rules do not let them delete it. */
@@ -7,7 +8,7 @@ export function registerDeleteObject(router: StorageRouter, { service }: Storage
   router.delete('/object/:bucket/:name{.+}', async (c) => {
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
-    const rows = await service.remove(identityOf(c), bucket, [name])
+    const rows = await service.remove(requireIdentity(c), bucket, [name])
     if (rows.length === 0) throw new ApiError('STORAGE_OBJECT_NOT_FOUND', { details: `${bucket}/${name}` })
     return c.json({ message: 'Deleted' }, 200)
   })

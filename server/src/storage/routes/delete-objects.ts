@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, StorageObject, toJson } from '../schemas.js'
 
 const DeleteBody = z.object({ prefixes: z.array(ObjectName).min(1).max(1000) }).openapi('DeleteObjectsBody')
@@ -19,7 +19,7 @@ export const deleteObjectsRoute = createRoute({
 
 export function registerDeleteObjects(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(deleteObjectsRoute, async (c) => {
-    const rows = await service.remove(identityOf(c), c.req.valid('param').bucket, c.req.valid('json').prefixes)
+    const rows = await service.remove(requireIdentity(c), c.req.valid('param').bucket, c.req.valid('json').prefixes)
     return c.json(rows.map(toJson), 200)
   })
 }

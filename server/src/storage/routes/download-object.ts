@@ -3,10 +3,11 @@
  * buckets, no credentials), /object/sign/... (a signed token, no credentials); and
  * GET /object/info/{bucket}/{name} for the metadata as JSON.
  */
+import { requireIdentity } from '../../http/index.js'
 import { z } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { AppEnv } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { downloadResponse } from '../respond.js'
 import { BucketId, ObjectName, parseInput, toJson } from '../schemas.js'
 import type { StorageService } from '../service.js'
@@ -43,10 +44,10 @@ export function registerDownloadObject(router: StorageRouter, { service }: Stora
   })
   router.get('/object/info/:bucket/:name{.+}', async (c) => {
     const { bucket, name } = target(c)
-    return c.json(toJson(await service.info(identityOf(c), bucket, name)), 200)
+    return c.json(toJson(await service.info(requireIdentity(c), bucket, name)), 200)
   })
   router.on(['GET', 'HEAD'], '/object/:bucket/:name{.+}', async (c) => {
     const { bucket, name } = target(c)
-    return send(c, await service.open(identityOf(c), bucket, name), 'private, no-cache')
+    return send(c, await service.open(requireIdentity(c), bucket, name), 'private, no-cache')
   })
 }

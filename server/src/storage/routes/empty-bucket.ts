@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId } from '../schemas.js'
 
 export const emptyBucketRoute = createRoute({
@@ -16,5 +16,5 @@ export const emptyBucketRoute = createRoute({
 })
 
 export function registerEmptyBucket(router: StorageRouter, { service }: StorageRouteDeps) {
-  router.openapi(emptyBucketRoute, async (c) => c.json(await service.emptyBucket(identityOf(c), c.req.valid('param').id), 200))
+  router.openapi(emptyBucketRoute, async (c) => c.json(await service.emptyBucket(requireIdentity(c), c.req.valid('param').id), 200))
 }

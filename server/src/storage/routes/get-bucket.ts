@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { Bucket, BucketId, toJson } from '../schemas.js'
 
 export const getBucketRoute = createRoute({
@@ -16,5 +16,5 @@ export const getBucketRoute = createRoute({
 })
 
 export function registerGetBucket(router: StorageRouter, { service }: StorageRouteDeps) {
-  router.openapi(getBucketRoute, async (c) => c.json(toJson(await service.getBucketFor(identityOf(c), c.req.valid('param').id)), 200))
+  router.openapi(getBucketRoute, async (c) => c.json(toJson(await service.getBucketFor(requireIdentity(c), c.req.valid('param').id)), 200))
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { Bucket, toJson } from '../schemas.js'
 
 export const listBucketsRoute = createRoute({
@@ -15,5 +15,5 @@ export const listBucketsRoute = createRoute({
 })
 
 export function registerListBuckets(router: StorageRouter, { service }: StorageRouteDeps) {
-  router.openapi(listBucketsRoute, async (c) => c.json((await service.listBuckets(identityOf(c))).map(toJson), 200))
+  router.openapi(listBucketsRoute, async (c) => c.json((await service.listBuckets(requireIdentity(c))).map(toJson), 200))
 }

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { SORT_COLUMNS } from '../queries.js'
 import { BucketId, StorageObject, toJson } from '../schemas.js'
 
@@ -31,7 +31,7 @@ export function registerListObjects(router: StorageRouter, { service }: StorageR
     // The body is optional: without a JSON content type the validator is skipped and hands over
     // nothing, so the defaults are applied here (parsing what it did validate again is a no-op).
     const b = ListBody.parse(c.req.valid('json') ?? {})
-    const rows = await service.list(identityOf(c), c.req.valid('param').bucket, {
+    const rows = await service.list(requireIdentity(c), c.req.valid('param').bucket, {
       prefix: b.prefix, search: b.search, limit: b.limit, offset: b.offset, sortBy: b.sortBy.column, order: b.sortBy.order,
     })
     return c.json(rows.map(toJson), 200)

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, StorageObject, toJson } from '../schemas.js'
 
 export const MoveBody = z.object({ bucketId: BucketId, sourceKey: ObjectName, destinationKey: ObjectName }).openapi('MoveObjectBody')
@@ -20,6 +20,6 @@ export const moveObjectRoute = createRoute({
 export function registerMoveObject(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(moveObjectRoute, async (c) => {
     const b = c.req.valid('json')
-    return c.json(toJson(await service.move(identityOf(c), b.bucketId, b.sourceKey, b.destinationKey)), 200)
+    return c.json(toJson(await service.move(requireIdentity(c), b.bucketId, b.sourceKey, b.destinationKey)), 200)
   })
 }

@@ -1,5 +1,6 @@
+import { requireIdentity } from '../../http/index.js'
 import { z } from '@hono/zod-openapi'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, parseInput } from '../schemas.js'
 
 const SignBody = z.object({ expiresIn: z.number().int().min(1).max(365 * 86_400) })
@@ -10,7 +11,7 @@ export function registerSignObject(router: StorageRouter, { service, publicUrl }
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const { expiresIn } = parseInput(SignBody, await c.req.json().catch(() => undefined), 'body')
-    const token = await service.signDownload(identityOf(c), bucket, name, expiresIn)
+    const token = await service.signDownload(requireIdentity(c), bucket, name, expiresIn)
     const path = `/object/sign/${bucket}/${name.split('/').map(encodeURIComponent).join('/')}?token=${token}`
     return c.json({ signedURL: path, url: `${publicUrl}/storage/v1${path}` }, 200)
   })

@@ -2,8 +2,9 @@
  * Signed upload URLs. POST /object/upload/sign/{bucket}/{name} hands out a token; PUT with
  * `?token=` uploads without credentials, as the signer (their rules decide at upload time).
  */
+import { requireIdentity } from '../../http/index.js'
 import { z } from '@hono/zod-openapi'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, parseInput, toJson } from '../schemas.js'
 import { readUploadBody } from '../upload-body.js'
 
@@ -16,7 +17,7 @@ export function registerSignedUpload(router: StorageRouter, { service, publicUrl
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const upsert = c.req.header('x-upsert') === 'true'
     const { expiresIn } = parseInput(SignBody, await c.req.json().catch(() => undefined), 'body')
-    const token = await service.signUpload(identityOf(c), bucket, name, upsert, expiresIn)
+    const token = await service.signUpload(requireIdentity(c), bucket, name, upsert, expiresIn)
     const path = `/object/upload/sign/${bucket}/${name.split('/').map(encodeURIComponent).join('/')}?token=${token}`
     return c.json({ url: path, signedURL: `${publicUrl}/storage/v1${path}`, token }, 200)
   })

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses } from '../../http/index.js'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { errorResponses, requireIdentity } from '../../http/index.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { Bucket, BucketId, BucketSettings, toJson } from '../schemas.js'
 
 export const updateBucketRoute = createRoute({
@@ -20,6 +20,6 @@ export const updateBucketRoute = createRoute({
 
 export function registerUpdateBucket(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(updateBucketRoute, async (c) =>
-    c.json(toJson(await service.updateBucket(identityOf(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    c.json(toJson(await service.updateBucket(requireIdentity(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   )
 }

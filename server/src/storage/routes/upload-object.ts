@@ -3,8 +3,9 @@
  * Plain Hono routes, not zod-openapi ones: the body is a stream the route must not parse, and
  * the name is a wildcard path. Inputs are still validated by zod (parseInput).
  */
+import { requireIdentity } from '../../http/index.js'
 import { z } from '@hono/zod-openapi'
-import { identityOf, type StorageRouteDeps, type StorageRouter } from '../context.js'
+import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { BucketId, ObjectName, parseInput, toJson } from '../schemas.js'
 import { readUploadBody } from '../upload-body.js'
 
@@ -16,7 +17,7 @@ export function registerUploadObject(router: StorageRouter, { service }: Storage
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const upsert = c.req.method === 'PUT' || parseInput(Upsert, c.req.header('x-upsert'), 'header x-upsert') === 'true'
     const body = await readUploadBody(c)
-    const row = await service.upload(identityOf(c), { bucket, name, upsert, ...body })
+    const row = await service.upload(requireIdentity(c), { bucket, name, upsert, ...body })
     return c.json({ Key: `${bucket}/${name}`, ...toJson(row) }, 200)
   })
 }
