@@ -1,8 +1,11 @@
 /**
- * Errors: the one ApiError class, the code registry and the one mapper from anything thrown to
- * `{ code, message, details, hint }` with its status. It formats nothing itself: app.ts's onError
- * is the only place that writes an error response.
+ * Errors: the one ApiError class, the code registries (Floe's own and PostgREST's), the one
+ * mapper from anything thrown to an ApiError (toApiError), the one writer of an error's status,
+ * headers and JSON body (renderError) and the one zod failure → INVALID_INPUT mapping. It sends
+ * nothing itself: http/ and the TUS server write what renderError returns.
  */
 export { ApiError, type ApiErrorOptions, type ErrorBody, type ErrorDetails } from './api-error.js'
 export { ERROR_CODES, type ErrorCode } from './codes.js'
 export { toApiError, statusForSqlState, markServiceFailure } from './to-api-error.js'
+export { renderError, type RenderedError } from './render-error.js'
+export { invalidInput, type InputIssue } from './invalid-input.js'

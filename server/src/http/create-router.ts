@@ -1,19 +1,12 @@
 import { OpenAPIHono, z } from '@hono/zod-openapi'
-import { ApiError } from '../errors/index.js'
+import { invalidInput } from '../errors/index.js'
 import type { AppEnv } from './context.js'
 
 /** A module router whose validation failures take the shared error path (400 INVALID_INPUT). */
 export function createRouter() {
   return new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
-      if (!result.success) {
-        const issues = result.error.issues
-        const where = (i: (typeof issues)[number]) => `${result.target}${i.path.length ? '.' + i.path.join('.') : ''}`
-        throw new ApiError('INVALID_INPUT', {
-          message: `Invalid ${result.target}: ${issues.map((i) => `${where(i)} ${i.message}`).join('; ')}`,
-          details: JSON.stringify(issues.map((i) => ({ path: [result.target, ...i.path.map(String)], message: i.message }))),
-        })
-      }
+      if (!result.success) throw invalidInput(result.target, result.error)
     },
   })
 }

@@ -1,4 +1,4 @@
-import { toApiError } from '../errors/index.js'
+import { renderError, toApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 
 export interface ErrorOutcome {
@@ -8,13 +8,13 @@ export interface ErrorOutcome {
 }
 
 /**
- * The only place an error becomes a response body (the Hono app's onError and the data API's
- * Node fast path both use it). A 500 is a bug: logged with its cause, never sent. 503/504 are
- * states (jobs off, a timeout): one warn line.
+ * An error's response for the Hono app's onError and the data API's Node fast path: renderError's
+ * status, headers and body, logged here. A 500 is a bug: logged with its cause, never sent.
+ * 503/504 are states (jobs off, a timeout): one warn line.
  */
 export function errorOutcome(err: unknown, role: string, log: Logger): ErrorOutcome {
   const e = toApiError(err, role)
   if (e.status === 500) log.error({ err, code: e.code }, e.message)
   else if (e.status > 500) log.warn({ code: e.code, status: e.status, ...(e.cause instanceof Error && { reason: e.cause.message }) }, e.message)
-  return { status: e.status, headers: { ...e.headers, 'Content-Type': 'application/json; charset=utf-8' }, body: JSON.stringify(e.toBody()) }
+  return renderError(e)
 }

@@ -1,7 +1,7 @@
 import { getRequestListener } from '@hono/node-server'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { ApiError } from '../errors/index.js'
+import { ApiError, renderError } from '../errors/index.js'
 
 /** Serves a request and returns true, or returns false (without touching it) to pass it on. */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean
@@ -53,9 +53,8 @@ function answerClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     err.code === 'HPE_HEADER_OVERFLOW'
       ? new ApiError('HEADERS_TOO_LARGE', { details: 'Node accepts at most 16 KiB of request line and headers', hint: 'Send long filters in a POST to an RPC function' })
       : new ApiError('MALFORMED_REQUEST', { details: err.code })
-  const body = JSON.stringify(e.toBody())
-  const reason = e.status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'
-  socket.end(
-    `HTTP/1.1 ${e.status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  )
+  const { status, headers, body } = renderError(e)
+  const reason = status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'
+  const lines = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('')
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\n${lines}Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
 }
