@@ -6,9 +6,9 @@ import { randomBytes } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/index.js'
+import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import { createTokenIssuer, isBanned, type TokenGrant } from './access-token.js'
-import { authError } from './auth-errors.js'
 import { ensureAuthSecret } from './auth-secret.js'
 import { createBetterAuth, type BetterAuth } from './better-auth.js'
 import type { JwtKeys } from './jwt.js'
@@ -85,7 +85,7 @@ async function rotateRefreshToken(database: Database, presented: string, reuseIn
     return { token: undefined, revoked: rotated.id }
   })
   if (outcome.revoked) log.warn({ sessionId: outcome.revoked }, 'a replaced refresh token was presented again after the reuse interval: session ended')
-  if (outcome.token === undefined) throw authError('AUTH_REFRESH_TOKEN_INVALID')
+  if (outcome.token === undefined) throw new ApiError('AUTH_REFRESH_TOKEN_INVALID')
   return outcome.token
 }
 
@@ -111,7 +111,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
         headers: new Headers(headers),
         query: { disableCookieCache: true },
       })
-      if (!found || isBanned(found.user)) throw authError('AUTH_REFRESH_TOKEN_INVALID')
+      if (!found || isBanned(found.user)) throw new ApiError('AUTH_REFRESH_TOKEN_INVALID')
       const { session, user } = found
       const grant = await issueTokens(session, user)
       return {

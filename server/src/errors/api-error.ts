@@ -1,5 +1,5 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { ERROR_CODES, type ErrorCode } from './codes.js'
+import { ERROR_CODES, POSTGREST_CODES, type ErrorCode, type PostgrestCode } from './codes.js'
 
 /** `details` is text, except where PostgREST sends JSON (PGRST201's candidate list). */
 export type ErrorDetails = string | null | readonly Record<string, unknown>[]
@@ -22,9 +22,16 @@ export interface ApiErrorOptions {
 }
 
 /**
- * The one error type routes and services throw. `code` is a registry code, or (data API only)
- * a PostgREST code / SQLSTATE with an explicit status via `ApiError.raw`.
+ * A code that is in neither registry, answered with the status its origin gave it: a SQLSTATE
+ * (status from statusForSqlState), a better-auth code (better-auth's own status). Clients branch
+ * on these codes, so they are sent as they came.
  */
+export interface PassThroughCode {
+  passThrough: string
+  status: ContentfulStatusCode
+}
+
+/** The one error type routes and services throw. */
 export class ApiError extends Error {
   readonly code: string
   readonly status: ContentfulStatusCode
@@ -32,26 +39,32 @@ export class ApiError extends Error {
   readonly hint: string | null
   readonly headers: Record<string, string>
 
-  constructor(code: ErrorCode, options: ApiErrorOptions = {}) {
-    const entry = ERROR_CODES[code]
+  /** A platform code: status and default message from ERROR_CODES. */
+  constructor(code: ErrorCode, options?: ApiErrorOptions)
+  /** A PostgREST code (data API): status from POSTGREST_CODES, message in PostgREST's words. */
+  constructor(code: PostgrestCode, options: ApiErrorOptions & { message: string })
+  /** A code from outside Floe (SQLSTATE, better-auth), sent unchanged with its origin's status. */
+  constructor(code: PassThroughCode, options: ApiErrorOptions & { message: string })
+  constructor(code: ErrorCode | PostgrestCode | PassThroughCode, options: ApiErrorOptions = {}) {
+    const entry = entryOf(code)
     super(options.message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'ApiError'
-    this.code = code
-    this.status = entry.status as ContentfulStatusCode
+    this.code = entry.code
+    this.status = entry.status
     this.details = options.details ?? null
     this.hint = options.hint ?? null
     this.headers = options.headers ?? {}
   }
 
-  /** For the data API, whose codes (PGRSTnnn, SQLSTATE) live outside the registry. */
-  static raw(code: string, status: ContentfulStatusCode, options: ApiErrorOptions & { message: string }): ApiError {
-    const e = new ApiError('INTERNAL', options)
-    Object.defineProperty(e, 'code', { value: code })
-    Object.defineProperty(e, 'status', { value: status })
-    return e
-  }
-
   toBody(): ErrorBody {
     return { code: this.code, message: this.message, details: this.details, hint: this.hint }
   }
+}
+
+const isPostgrestCode = (code: string): code is PostgrestCode => Object.hasOwn(POSTGREST_CODES, code)
+
+function entryOf(code: ErrorCode | PostgrestCode | PassThroughCode): { code: string; status: ContentfulStatusCode; message?: string } {
+  if (typeof code === 'object') return { code: code.passThrough, status: code.status }
+  if (isPostgrestCode(code)) return { code, ...POSTGREST_CODES[code] }
+  return { code, ...ERROR_CODES[code] }
 }

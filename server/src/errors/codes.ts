@@ -1,7 +1,9 @@
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+
 /**
  * The registry of platform error codes. Codes are never renamed or reused; module codes carry
- * their module's prefix. The data API answers PostgREST's PGRSTnnn codes and raw SQLSTATEs instead
- * (see to-api-error.ts), because its clients branch on them.
+ * their module's prefix. The data API answers PostgREST's codes instead (POSTGREST_CODES below)
+ * and raw SQLSTATEs (to-api-error.ts), because its clients branch on them.
  */
 export const ERROR_CODES = {
   INVALID_INPUT: { status: 400, message: 'The request is invalid' },
@@ -55,6 +57,44 @@ export const ERROR_CODES = {
   JOBS_WEBHOOK_NOT_FOUND: { status: 404, message: 'Database webhook not found' },
   JOBS_WEBHOOK_EXISTS: { status: 409, message: 'A database webhook with this name already exists' },
   JOBS_TABLE_NOT_FOUND: { status: 404, message: 'No such table' },
-} as const satisfies Record<string, { status: number; message: string }>
+  // Auth (/auth/v1): the few codes Floe adds around better-auth, whose own codes pass through.
+  AUTH_REFRESH_TOKEN_INVALID: { status: 401, message: 'Invalid or expired refresh token' },
+  AUTH_UNSUPPORTED_GRANT_TYPE: { status: 400, message: 'Unsupported grant_type' },
+} as const satisfies Record<string, { status: ContentfulStatusCode; message: string }>
 
 export type ErrorCode = keyof typeof ERROR_CODES
+
+/**
+ * PostgREST's codes, with the statuses the data API answers them with (PostgREST's Error.hs).
+ * No default message: each is raised with PostgREST's own wording for the case at hand.
+ */
+export const POSTGREST_CODES = {
+  // PGRST1xx: the request
+  PGRST100: { status: 400 }, // query string parameter failed to parse (and Floe's complexity limits)
+  PGRST101: { status: 405 }, // method not allowed on RPC
+  PGRST102: { status: 400 }, // invalid request body
+  PGRST103: { status: 416 }, // range not satisfiable
+  PGRST105: { status: 405 }, // PUT not filtered by exactly the primary key
+  PGRST106: { status: 406 }, // schema not exposed
+  PGRST107: { status: 406 }, // no acceptable media type
+  PGRST108: { status: 400 }, // filter or order on a resource not embedded
+  PGRST109: { status: 400 }, // limit on PATCH/DELETE without order
+  PGRST114: { status: 400 }, // limit/offset on PUT
+  PGRST115: { status: 400 }, // PUT body does not match the URL's primary key
+  PGRST116: { status: 406 }, // singular response of other than one row
+  PGRST117: { status: 405 }, // unsupported HTTP method
+  PGRST118: { status: 400 }, // related order not to-one
+  PGRST119: { status: 400 }, // spread not to-one
+  PGRST122: { status: 400 }, // invalid preferences with handling=strict
+  PGRST123: { status: 400 }, // aggregates not allowed
+  PGRST124: { status: 400 }, // max-affected exceeded
+  // PGRST2xx: the schema cache
+  PGRST200: { status: 400 }, // no relationship
+  PGRST201: { status: 300 }, // ambiguous relationship
+  PGRST202: { status: 404 }, // function not found
+  PGRST203: { status: 300 }, // ambiguous function overload
+  PGRST204: { status: 400 }, // column not found
+  PGRST205: { status: 404 }, // table not found
+} as const satisfies Record<`PGRST${number}`, { status: ContentfulStatusCode }>
+
+export type PostgrestCode = keyof typeof POSTGREST_CODES

@@ -4,8 +4,8 @@
  * headers and JSON body (renderError) and the one zod failure → INVALID_INPUT mapping. It sends
  * nothing itself: http/ and the TUS server write what renderError returns.
  */
-export { ApiError, type ApiErrorOptions, type ErrorBody, type ErrorDetails } from './api-error.js'
-export { ERROR_CODES, type ErrorCode } from './codes.js'
+export { ApiError, type ApiErrorOptions, type ErrorBody, type ErrorDetails, type PassThroughCode } from './api-error.js'
+export { ERROR_CODES, POSTGREST_CODES, type ErrorCode, type PostgrestCode } from './codes.js'
 export { toApiError, statusForSqlState, markServiceFailure } from './to-api-error.js'
 export { renderError, type RenderedError } from './render-error.js'
 export { invalidInput, type InputIssue } from './invalid-input.js'

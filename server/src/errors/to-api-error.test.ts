@@ -55,9 +55,20 @@ describe('toApiError', () => {
     expect(toApiError(refused()).toBody()).toEqual({ code: 'SERVICE_UNAVAILABLE', message: 'Service unavailable', details: null, hint: null })
   })
 
-  it('keeps raw data-API codes', () => {
-    const e = ApiError.raw('PGRST116', 406, { message: 'JSON object requested, multiple (or no) rows returned' })
+  it('sends PostgREST codes with their registered status', () => {
+    const e = new ApiError('PGRST116', { message: 'JSON object requested, multiple (or no) rows returned' })
     expect(e.status).toBe(406)
-    expect(e.toBody().code).toBe('PGRST116')
+    expect(e.toBody()).toEqual({ code: 'PGRST116', message: 'JSON object requested, multiple (or no) rows returned', details: null, hint: null })
+  })
+
+  it('passes foreign codes through with their origin status', () => {
+    const e = new ApiError({ passThrough: 'INVALID_EMAIL_OR_PASSWORD', status: 401 }, { message: 'Invalid email or password', headers: { 'Retry-After': '3' } })
+    expect([e.status, e.code, e.message, e.headers]).toEqual([401, 'INVALID_EMAIL_OR_PASSWORD', 'Invalid email or password', { 'Retry-After': '3' }])
+    expect(toApiError(e)).toBe(e)
+  })
+
+  it('adds WWW-Authenticate to an anonymous privilege refusal', () => {
+    expect(toApiError(pgError('42501'), 'anon').headers).toEqual({ 'WWW-Authenticate': 'Bearer' })
+    expect(toApiError(pgError('42501'), 'authenticated').headers).toEqual({})
   })
 })

@@ -1,4 +1,5 @@
 import { HTTPException } from 'hono/http-exception'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ApiError } from './api-error.js'
 
 /** A pg DatabaseError, narrowed without importing pg here. */
@@ -46,7 +47,7 @@ function unavailable(err: unknown): ApiError | undefined {
  * SQLSTATE → HTTP status, as PostgREST maps them. The only place that knows SQLSTATEs.
  * `role` decides 42501 (insufficient privilege): 401 for anon, 403 otherwise.
  */
-export function statusForSqlState(code: string, role: string): number {
+export function statusForSqlState(code: string, role: string): ContentfulStatusCode {
   switch (code) {
     case '23503': // foreign_key_violation
     case '23505': // unique_violation
@@ -102,7 +103,7 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
     if (status >= 500 && err.code !== '57014') {
       return new ApiError('INTERNAL', { cause: err })
     }
-    return ApiError.raw(err.code, status as 400, {
+    return new ApiError({ passThrough: err.code, status }, {
       message: err.message,
       details: err.detail ?? null,
       hint: err.hint ?? null,

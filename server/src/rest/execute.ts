@@ -50,11 +50,11 @@ export async function executeCompiled(trx: Kysely<DB>, compiled: Compiled, reque
 export function checkBeforeCommit(result: StatementResult, request: ApiRequest): StatementResult {
   const p = request.preferences
   if (request.action === 'upsert' && result.page_total === 0) {
-    throw ApiError.raw('PGRST115', 400, { message: 'Payload values do not match URL in primary key column(s)', details: null, hint: null })
+    throw new ApiError('PGRST115', { message: 'Payload values do not match URL in primary key column(s)', details: null, hint: null })
   }
   if (request.media.kind === 'object' && request.action !== 'read') singularBody(result)
   if (p.handling === 'strict' && p.maxAffected !== undefined && result.page_total > p.maxAffected) {
-    throw ApiError.raw('PGRST124', 400, {
+    throw new ApiError('PGRST124', {
       message: 'Query result exceeds max-affected preference constraint',
       details: `The query affects ${result.page_total} rows`,
       hint: null,

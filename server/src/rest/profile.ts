@@ -10,7 +10,7 @@ export function negotiateSchema(method: string, headers: { get(name: string): st
   const asked = headers.get(header)
   if (asked === null) return { schema: schemas[0]!, negotiated: false }
   if (!schemas.includes(asked)) {
-    throw ApiError.raw('PGRST106', 406, {
+    throw new ApiError('PGRST106', {
       message: `Invalid schema: ${asked}`,
       details: null,
       hint: `Only the following schemas are exposed: ${schemas.join(', ')}`,

@@ -53,7 +53,7 @@ export function preferenceApplied(action: Action, p: Preferences, hasConflictTar
  */
 export function singularBody(result: StatementResult, bare = false): string {
   if (result.page_total !== 1) {
-    throw ApiError.raw('PGRST116', 406, {
+    throw new ApiError('PGRST116', {
       message: 'JSON object requested, multiple (or no) rows returned',
       details: `The result contains ${result.page_total} rows`,
       hint: null,
@@ -112,7 +112,7 @@ export function respond(ctx: RespondContext, result: StatementResult): RestRespo
       const contentLocation = request.action === 'read' ? bounded(`/${ctx.resource}${request.query.canonical ? `?${request.query.canonical}` : ''}`) : undefined
       if (contentLocation) headers['Content-Location'] = contentLocation
       if (status === 416) {
-        throw ApiError.raw('PGRST103', 416, {
+        throw new ApiError('PGRST103', {
           message: 'Requested range not satisfiable',
           details: `An offset of ${offset} was requested, but there are only ${result.total_count ?? 0} rows.`,
           hint: null,

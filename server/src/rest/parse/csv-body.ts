@@ -44,7 +44,7 @@ export function csvToJson(text: string): string {
   const names = header.map((h) => h.value)
   const objects = rows.map((r) => {
     if (r.length !== names.length) {
-      throw ApiError.raw('PGRST102', 400, { message: 'All lines must have same number of fields', details: null, hint: null })
+      throw new ApiError('PGRST102', { message: 'All lines must have same number of fields', details: null, hint: null })
     }
     return Object.fromEntries(r.map((f, k) => [names[k], !f.quoted && f.value === 'NULL' ? null : f.value]))
   })

@@ -58,7 +58,7 @@ export function negotiateMediaType(acceptHeader: string | undefined): MediaType 
     const media = decode(mime)
     if (media !== undefined) return media
   }
-  throw ApiError.raw('PGRST107', 406, {
+  throw new ApiError('PGRST107', {
     message: `None of these media types are available: ${accepted.join(', ')}`,
     details: null,
     hint: null,

@@ -7,7 +7,7 @@ import { ApiError } from '../../errors/index.js'
 import { csvToJson } from './csv-body.js'
 import type { Payload } from './types.js'
 
-const invalidBody = (message: string) => ApiError.raw('PGRST102', 400, { message, details: null, hint: null })
+const invalidBody = (message: string) => new ApiError('PGRST102', { message, details: null, hint: null })
 
 /** Keys in Data.Set order (code point order), which is how PostgREST lists the columns. */
 const sortKeys = (keys: Iterable<string>) => [...new Set(keys)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))

@@ -60,7 +60,7 @@ export function parsePreferences(headerValues: string[], options: PreferenceOpti
 /** PGRST122, raised by PostgREST only when the client asked for `handling=strict`. */
 export function assertStrictPreferences(prefs: Preferences): void {
   if (prefs.handling !== 'strict' || prefs.invalid.length === 0) return
-  throw ApiError.raw('PGRST122', 400, {
+  throw new ApiError('PGRST122', {
     message: 'Invalid preferences given with handling=strict',
     details: `Invalid preferences: ${prefs.invalid.join(', ')}`,
     hint: null,

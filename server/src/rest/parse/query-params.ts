@@ -23,7 +23,7 @@ export function parseOrThrow<T>(p: Parser<T>, sourceName: string, input: string)
     r = { ok: false, message: `"${sourceName}"`, details: 'nested too deeply' }
   }
   if (r.ok) return r.value
-  throw ApiError.raw('PGRST100', 400, { message: r.message, details: r.details, hint: null })
+  throw new ApiError('PGRST100', { message: r.message, details: r.details, hint: null })
 }
 
 const RESERVED = new Set(['select', 'columns', 'on_conflict'])

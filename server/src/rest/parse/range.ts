@@ -62,7 +62,7 @@ export interface TopLevelRangeInput {
 }
 
 function invalidRange(details: string): ApiError {
-  return ApiError.raw('PGRST103', 416, { message: 'Requested range not satisfiable', details, hint: null })
+  return new ApiError('PGRST103', { message: 'Requested range not satisfiable', details, hint: null })
 }
 
 /** PostgREST's getRanges: the top-level range and the checks on it, in the same order. */
@@ -79,12 +79,12 @@ export function topLevelRange({ method, rawRanges, hasOrder, rangeHeader }: TopL
     )
   }
   if ((method === 'PATCH' || method === 'DELETE') && rawRanges.size > 0 && !hasOrder) {
-    throw ApiError.raw('PGRST109', 400, {
+    throw new ApiError('PGRST109', {
       message: "A 'limit' was applied without an explicit 'order'", details: null, hint: "Apply an 'order' using unique column(s)",
     })
   }
   if (method === 'PUT' && (top.lower !== 0 || top.upper !== null)) {
-    throw ApiError.raw('PGRST114', 400, { message: 'limit/offset querystring parameters are not allowed for PUT', details: null, hint: null })
+    throw new ApiError('PGRST114', { message: 'limit/offset querystring parameters are not allowed for PUT', details: null, hint: null })
   }
   return top
 }

@@ -48,10 +48,10 @@ function actionFor(method: string, target: 'table' | 'rpc'): { action: Action; i
   if (target === 'rpc') {
     if (method === 'GET' || method === 'HEAD') return { action: 'call', invokeMethod: 'get' }
     if (method === 'POST') return { action: 'call', invokeMethod: 'post' }
-    throw ApiError.raw('PGRST101', 405, { message: `Cannot use the ${method} method on RPC`, details: null, hint: null })
+    throw new ApiError('PGRST101', { message: `Cannot use the ${method} method on RPC`, details: null, hint: null })
   }
   const action = TABLE_ACTIONS[method]
-  if (action === undefined) throw ApiError.raw('PGRST117', 405, { message: `Unsupported HTTP method: ${method}`, details: null, hint: null })
+  if (action === undefined) throw new ApiError('PGRST117', { message: `Unsupported HTTP method: ${method}`, details: null, hint: null })
   return { action }
 }
 

@@ -42,11 +42,11 @@ function noFunction(cache: SchemaCache, schema: string, name: string, keys: stri
         })()
     hint = best === undefined ? null : `Perhaps you meant to call the function ${schema}.${best}`
   }
-  return ApiError.raw('PGRST202', 404, { message, details: `Searched for the function ${fq}${searched}, but no matches were found in the schema cache.`, hint })
+  return new ApiError('PGRST202', { message, details: `Searched for the function ${fq}${searched}, but no matches were found in the schema cache.`, hint })
 }
 
 function ambiguous(fns: DbFunction[]): ApiError {
-  return ApiError.raw('PGRST203', 300, {
+  return new ApiError('PGRST203', {
     message: `Could not choose the best candidate function between: ${fns.map(signature).join(', ')}`,
     details: null,
     hint: 'Try renaming the parameters or the function itself in the database so function overloading can be resolved',

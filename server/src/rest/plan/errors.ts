@@ -2,25 +2,25 @@
  * The planner's errors, with PostgREST's codes, statuses and wording (Error.hs), so clients that
  * branch on `code` or show `hint` behave the same against Floe.
  */
-import { ApiError, type ErrorDetails } from '../../errors/index.js'
+import { ApiError, type ErrorDetails, type PostgrestCode } from '../../errors/index.js'
 import type { Relationship, SchemaCache, Table } from '../schema-cache/types.js'
 import { fuzzyBest, fuzzyMatches, levenshtein } from './fuzzy.js'
 
-const raw = (code: string, status: 400 | 404 | 300 | 406, message: string, details: ErrorDetails = null, hint: string | null = null) =>
-  ApiError.raw(code, status, { message, details, hint })
+const pgrst = (code: PostgrestCode, message: string, details: ErrorDetails = null, hint: string | null = null) =>
+  new ApiError(code, { message, details, hint })
 
 const unqualified = (qn: string) => qn.slice(qn.indexOf('.') + 1)
 
 export function tableNotFound(cache: SchemaCache, schema: string, name: string): ApiError {
   const names = [...cache.tables.values()].filter((t) => t.schema === schema).map((t) => t.name)
   const best = fuzzyBest(names, name)
-  return raw('PGRST205', 404, `Could not find the table '${schema}.${name}' in the schema cache`, null,
+  return pgrst('PGRST205', `Could not find the table '${schema}.${name}' in the schema cache`, null,
     best === undefined ? null : `Perhaps you meant the table '${schema}.${best}'`)
 }
 
 /** PGRST204: a written column (payload key, `columns=`, `on_conflict=`) the table does not have. */
 export const columnNotFound = (table: Table, column: string) =>
-  raw('PGRST204', 400, `Could not find the '${column}' column of '${table.name}' in the schema cache`)
+  pgrst('PGRST204', `Could not find the '${column}' column of '${table.name}' in the schema cache`)
 
 /**
  * What Postgres answers (42703) for an unknown column in select/filter/order, which is what
@@ -37,7 +37,7 @@ export function undefinedColumn(relation: string, candidates: readonly string[],
     else if (d === best.d) tie = true
   }
   const hint = best === undefined || tie ? null : `Perhaps you meant to reference the column "${relation}.${best.name}".`
-  return ApiError.raw('42703', 400, { message: `column ${relation}.${column} does not exist`, details: null, hint })
+  return new ApiError({ passThrough: '42703', status: 400 }, { message: `column ${relation}.${column} does not exist`, details: null, hint })
 }
 
 export function noRelationship(cache: SchemaCache, schema: string, parent: string, child: string, hint: string | undefined): ApiError {
@@ -53,7 +53,7 @@ export function noRelationship(cache: SchemaCache, schema: string, parent: strin
     const match = fuzzyBest(parents, parent)
     suggestion = match === undefined ? undefined : `Perhaps you meant '${match}' instead of '${parent}'.`
   }
-  return raw('PGRST200', 400, `Could not find a relationship between '${parent}' and '${child}' in the schema cache`, details, suggestion ?? null)
+  return pgrst('PGRST200', `Could not find a relationship between '${parent}' and '${child}' in the schema cache`, details, suggestion ?? null)
 }
 
 const fmtCols = (cols: string[]) => `(${cols.join(', ')})`
@@ -73,24 +73,24 @@ function describeRelationship(r: Relationship): Record<string, string> {
 /** PGRST201 (status 300). PostgREST's details is a JSON array of the candidates. */
 export function ambiguousRelationship(parent: string, child: string, rels: Relationship[]): ApiError {
   const hints = rels.map((r) => `'${unqualified(r.foreignTable)}!${r.kind === 'many-to-many' && r.junction ? unqualified(r.junction.table) : r.constraintName}'`)
-  return raw('PGRST201', 300, `Could not embed because more than one relationship was found for '${parent}' and '${child}'`,
+  return pgrst('PGRST201', `Could not embed because more than one relationship was found for '${parent}' and '${child}'`,
     rels.map(describeRelationship),
     `Try changing '${child}' to one of the following: ${hints.join(', ')}. Find the desired relationship in the 'details' key.`)
 }
 
 export const notEmbedded = (resource: string) =>
-  raw('PGRST108', 400, `'${resource}' is not an embedded resource in this request`, null, `Verify that '${resource}' is included in the 'select' query parameter.`)
+  pgrst('PGRST108', `'${resource}' is not an embedded resource in this request`, null, `Verify that '${resource}' is included in the 'select' query parameter.`)
 
 export const relatedOrderNotToOne = (origin: string, target: string) =>
-  raw('PGRST118', 400, `A related order on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`)
+  pgrst('PGRST118', `A related order on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`)
 
 export const spreadNotToOne = (origin: string, target: string) =>
-  raw('PGRST119', 400, `A spread operation on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`)
+  pgrst('PGRST119', `A spread operation on '${target}' is not possible`, `'${origin}' and '${target}' do not form a many-to-one or one-to-one relationship`)
 
-export const aggregatesNotAllowed = () => raw('PGRST123', 400, 'Use of aggregate functions is not allowed')
+export const aggregatesNotAllowed = () => pgrst('PGRST123', 'Use of aggregate functions is not allowed')
 
 /** Floe's own complexity limits; PostgREST has none, so they reuse the query-parameter code. */
-export const tooComplex = (details: string) => raw('PGRST100', 400, 'The query is too complex', details, 'Simplify the select or the filters of the request.')
+export const tooComplex = (details: string) => pgrst('PGRST100', 'The query is too complex', details, 'Simplify the select or the filters of the request.')
 
 export const invalidCast = (cast: string) =>
-  raw('PGRST100', 400, `"failed to parse select parameter" (cast ${cast})`, `unknown type '${cast}' in a cast`)
+  pgrst('PGRST100', `"failed to parse select parameter" (cast ${cast})`, `unknown type '${cast}' in a cast`)

@@ -37,7 +37,7 @@ function checkPutFilters(request: ApiRequest, table: Table): void {
   const allEq = filters.every((f) => !f.filter.negated && f.filter.operation.kind === 'quant' && f.filter.operation.op === 'eq' && f.filter.operation.quantifier === undefined)
   const ok = logic.length === 0 && pk.size > 0 && fields.size === pk.size && [...fields].every((f) => pk.has(f)) && allEq
   if (!ok) {
-    throw ApiError.raw('PGRST105', 405, { message: "Filters must include all and only primary key columns with 'eq' operators", details: null, hint: null })
+    throw new ApiError('PGRST105', { message: "Filters must include all and only primary key columns with 'eq' operators", details: null, hint: null })
   }
 }
 
@@ -45,7 +45,7 @@ function onConflictColumns(table: Table, names: string[] | undefined): string[] 
   const cols = names ?? table.primaryKey
   for (const c of cols) {
     // Postgres' own answer for an unknown conflict target; we never send the name.
-    if (!table.columnsByName.has(c)) throw ApiError.raw('42703', 400, { message: `column "${c}" does not exist`, details: null, hint: null })
+    if (!table.columnsByName.has(c)) throw new ApiError({ passThrough: '42703', status: 400 }, { message: `column "${c}" does not exist`, details: null, hint: null })
   }
   return cols
 }
@@ -75,7 +75,7 @@ const VERB: Record<MutationKind, { flag: 'insertable' | 'updatable' | 'deletable
 function checkWritable(table: Table, kind: MutationKind): void {
   const { flag, words } = VERB[kind]
   if (table.kind === 'table' || table.kind === 'partitioned_table' || table[flag]) return
-  throw ApiError.raw('55000', 405, { message: `cannot ${words} view "${table.name}"`, details: null, hint: null })
+  throw new ApiError({ passThrough: '55000', status: 405 }, { message: `cannot ${words} view "${table.name}"`, details: null, hint: null })
 }
 
 export function planMutation(ctx: PlanContext, tableName: string, request: ApiRequest): MutationPlan {
