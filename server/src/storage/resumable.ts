@@ -9,17 +9,17 @@ import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { FileStore } from '@tus/file-store'
 import { Server } from '@tus/server'
-import { ApiError, toApiError } from '../errors/index.js'
+import { ApiError, renderError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { StorageService } from './service.js'
 import { BucketId, MimeType, ObjectName } from './schemas.js'
 
 export const RESUMABLE_PATH = '/storage/v1/upload/resumable'
 
-/** A TUS error answer: the status and our usual JSON body. */
+/** A TUS error answer: the status and our usual JSON body (@tus/server writes its own headers). */
 function tusError(err: unknown, role = 'anon'): { status_code: number; body: string } {
-  const e = toApiError(err, role)
-  return { status_code: e.status, body: JSON.stringify(e.toBody()) }
+  const { status, body } = renderError(err, role)
+  return { status_code: status, body }
 }
 
 export function createResumableUploads(deps: { service: StorageService; dataDir: string; maxUploadSize: number; publicUrl: string }) {

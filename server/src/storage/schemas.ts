@@ -1,6 +1,6 @@
 /** zod schemas for storage inputs and outputs (shared by the route files). */
 import { z } from '@hono/zod-openapi'
-import { ApiError } from '../errors/index.js'
+import { invalidInput } from '../errors/index.js'
 
 /** Words the object routes use after /object/, so they cannot be bucket ids. */
 const RESERVED = new Set(['public', 'sign', 'info', 'list', 'upload', 'move', 'copy', 'authenticated'])
@@ -61,10 +61,8 @@ export const Message = z.object({ message: z.string() }).openapi('StorageMessage
 export function parseInput<T extends z.ZodType>(schema: T, value: unknown, target: string): z.output<T> {
   const r = schema.safeParse(value)
   if (r.success) return r.data
-  throw new ApiError('INVALID_INPUT', {
-    message: `Invalid ${target}: ${r.error.issues.map((i) => i.message).join('; ')}`,
-    details: JSON.stringify(r.error.issues.map((i) => ({ path: [target, ...i.path.map(String)], message: i.message }))),
-  })
+  // The target already says where (`path bucket`), so the message lists only what is wrong.
+  throw invalidInput(target, r.error, { withPaths: false })
 }
 
 /** Rows → JSON: dates as ISO strings, the store's version key kept private. */

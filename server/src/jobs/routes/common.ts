@@ -1,5 +1,4 @@
 import { z } from '@hono/zod-openapi'
-import { ApiError } from '../../errors/index.js'
 import type { Router } from '../../http/index.js'
 import type { Jobs } from '../runtime.js'
 import { QueueName } from '../types.js'
@@ -14,12 +13,5 @@ export const JobParams = z.object({ queue: QueueName, id: JobId })
 export const ScheduleParams = z.object({ queue: QueueName, id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected a schedule id') })
 export const Ok = z.object({ ok: z.literal(true) }).openapi('JobsOk')
 
-/** The shared router's defaultHook answer (http/create-router.ts), for a route that validates by hand. */
-export function invalidInput(target: string, error: z.ZodError): ApiError {
-  const where = (i: z.core.$ZodIssue) => `${target}${i.path.length ? '.' + i.path.join('.') : ''}`
-  return new ApiError('INVALID_INPUT', {
-    message: `Invalid ${target}: ${error.issues.map((i) => `${where(i)} ${i.message}`).join('; ')}`,
-    details: JSON.stringify(error.issues.map((i) => ({ path: [target, ...i.path.map(String)], message: i.message }))),
-  })
-}
-
+/** The shared router's defaultHook answer (errors/invalid-input.ts), for a route that validates by hand. */
+export { invalidInput } from '../../errors/index.js'
