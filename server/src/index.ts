@@ -81,16 +81,11 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
 
     const apiKeys = createApiKeyVerifier(database.db, config)
     cleanups.push(async () => apiKeys.stop())
-    // One LISTEN connection for platform notifications: schema reloads, and key rotations so a
-    // revoked key stops working on every replica at once (after a reconnect: reload anyway).
-    const schemaCache = await createSchemaCacheHolder({
-      pool: database.pool,
-      schemas: config.dbSchemas,
-      log,
-      onOtherNotification: (payload) => {
-        if (payload === RELOAD_KEYS_PAYLOAD || payload === '') void apiKeys.refresh().catch(() => undefined)
-      },
-    })
+    // Key rotations on the process's one LISTEN connection, so a revoked key stops working on
+    // every replica at once (after a reconnect: reload anyway).
+    const refreshKeys = () => void apiKeys.refresh().catch(() => undefined)
+    cleanups.push(await database.listener.listen('floe', (payload) => payload === RELOAD_KEYS_PAYLOAD && refreshKeys(), { onMissed: refreshKeys }))
+    const schemaCache = await createSchemaCacheHolder({ database, schemas: config.dbSchemas, log })
     cleanups.push(() => schemaCache.close())
     const secrets = await ensureInstanceSecrets(database.db, config)
     const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
@@ -99,7 +94,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     // active jobs, and only then does the mailer close.
     const mailer = createMailer({ smtp: config.auth.smtp, from: config.auth.mailFrom, db: database.db, log })
     cleanups.push(() => mailer.close())
-    const jobs = await createJobs({ config, database, databaseUrl, log, mailer, workers: config.jobs.workers })
+    const jobs = await createJobs({ config, database, log, mailer, workers: config.jobs.workers })
     cleanups.push(() => jobs.close())
     const auth = await createAuthService({ config, database, jwtKeys, log, mailer: jobs.mailer }) // /auth/v1 (issue 5)
     cleanups.push(() => auth.close())

@@ -22,7 +22,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
   try {
     await migrate(database.pool, log)
     const mailer = config.auth.smtp ? createSmtpMailer(config.auth.smtp, config.auth.mailFrom) : createOutboxMailer(database.db)
-    const jobs = await createJobs({ config, database, databaseUrl: url, log, mailer, workers: true })
+    const jobs = await createJobs({ config, database, log, mailer, workers: true })
     log.info('floe worker: relay and workers running')
     return {
       async close() {

@@ -61,7 +61,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
   const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
   const auth = await createAuthService({ config, database, jwtKeys, log, mailer: options.mailer })
   const apiKeys = createApiKeyVerifier(database.db, config)
-  const schemaCache = await createSchemaCacheHolder({ pool: database.pool, schemas: config.dbSchemas, log })
+  const schemaCache = await createSchemaCacheHolder({ database, schemas: config.dbSchemas, log })
   const deps: AppDeps = {
     config,
     log,

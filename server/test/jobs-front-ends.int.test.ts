@@ -24,7 +24,7 @@ const jobSnapshot = (res: Response) => snapshot(res, (text) => text.replace(/"h-
 async function buildFronts(t: TestDatabase, env: Record<string, string>) {
   const log = accessLog()
   const floe = await buildTestApp(t, { LOG_LEVEL: 'info', ...env }, { logDestination: log.sink })
-  const jobs = await createJobs({ config: floe.config, database: floe.database, databaseUrl: t.url, log: floe.deps.log, workers: false })
+  const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, workers: false })
   const { app, nodeHandler } = createServerApp({ ...floe.deps, jobs })
   let fastServed = 0
   const served = serveOverHttp(app.fetch, (req, res) => {

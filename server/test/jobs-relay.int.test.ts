@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createDatabase, type Database } from '../src/db/index.js'
 import { createJobs, type Jobs } from '../src/jobs/index.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { buildJobsApp, testPrefix, waitFor, type JobsTestApp } from './jobs-helpers.js'
@@ -15,6 +16,7 @@ describe.skipIf(!redisUrl)('outbox relay: busy polling, idle NOTIFY, two replica
   let t: TestDatabase
   let floe: JobsTestApp
   let replica: Jobs
+  let replicaDb: Database
   let sql: pg.Pool
 
   beforeAll(async () => {
@@ -23,10 +25,13 @@ describe.skipIf(!redisUrl)('outbox relay: busy polling, idle NOTIFY, two replica
     await sql.query(`create table public.job_log (job_id text, payload jsonb);
                      insert into floe.queues (name, handler, concurrency) values ('record', 'record', 50)`)
     floe = await buildJobsApp(t, { REDIS_URL: redisUrl!, REDIS_PREFIX: testPrefix(), JOBS_RELAY_SWEEP_MS: '60000', JOBS_RELAY_BATCH: '100' })
-    replica = await createJobs({ config: floe.config, database: floe.database, databaseUrl: t.url, log: floe.deps.log, workers: true })
+    // A replica is another process: its own pool and LISTEN connection (the busy lock is per session).
+    replicaDb = createDatabase(t.url, { max: floe.config.databasePoolMax, log: floe.deps.log })
+    replica = await createJobs({ config: floe.config, database: replicaDb, log: floe.deps.log, workers: true })
   })
   afterAll(async () => {
     await replica?.close()
+    await replicaDb?.close()
     await floe?.close()
     await sql?.end()
     await t?.drop()

@@ -6,13 +6,11 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import type pg from 'pg'
+import { isLiveAdminSession } from '../auth/index.js'
 import { ApiError } from '../errors/index.js'
 import type { AppEnv } from '../http/index.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** better-auth's admin plugin stores roles comma-separated ("user,admin"). */
-const hasAdminRole = (roles: string | null) => (roles ?? '').split(',').some((r) => r.trim() === 'admin')
 
 export function requireAdmin(pool: pg.Pool): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -28,13 +26,7 @@ export function requireAdmin(pool: pg.Pool): MiddlewareHandler<AppEnv> {
     if (userRole !== 'admin' || typeof sub !== 'string' || !UUID.test(sub) || typeof sessionId !== 'string' || !UUID.test(sessionId)) {
       throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
     }
-    const { rows } = await pool.query<{ role: string | null }>(
-      `select u.role from auth.users u join auth.sessions s on s.user_id = u.id
-        where u.id = $1 and s.id = $2 and s.expires_at > now()
-          and not (coalesce(u.banned, false) and (u.ban_expires is null or u.ban_expires > now()))`,
-      [sub, sessionId],
-    )
-    if (!rows[0] || !hasAdminRole(rows[0].role)) throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
+    if (!(await isLiveAdminSession(pool, sub, sessionId))) throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
     return next()
   }
 }

@@ -4,6 +4,7 @@
  * bad one rolls back the whole request and nothing changes.
  */
 import type pg from 'pg'
+import { createWithOwner } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
@@ -64,22 +65,13 @@ function ruleError(err: unknown): unknown {
 }
 
 export function createRulesService(deps: RulesServiceDeps): RulesService {
-  const { pool } = deps
+  // Built over the pool the app hands in (the door holds no state): one policy for every
+  // owner transaction of the process.
+  const withOwner = createWithOwner(deps.pool, deps.log)
+  const txOptions = { statementTimeoutMs: deps.statementTimeoutMs, lockTimeoutMs: 5000 }
 
-  async function inTransaction<T>(fn: (client: Client) => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {
-    const client = await pool.connect()
-    let broken = false
-    try {
-      await client.query(`begin; set local statement_timeout = ${Math.trunc(deps.statementTimeoutMs)}; set local lock_timeout = 5000`)
-      const result = await fn(client)
-      await client.query(options.rollback ? 'rollback' : 'commit')
-      return result
-    } catch (err) {
-      await client.query('rollback').catch(() => (broken = true))
-      throw err
-    } finally {
-      client.release(broken)
-    }
+  function inTransaction<T>(reason: string, fn: (client: Client) => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {
+    return withOwner(`admin: ${reason}`, ({ client }) => fn(client), { ...txOptions, ...options })
   }
 
   async function resolveTable(client: Client, target: string): Promise<TableRow> {
@@ -118,7 +110,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
 
   return {
     listRules: (target) =>
-      inTransaction(async (client) => {
+      inTransaction('list rules', async (client) => {
         const t = await resolveTable(client, target)
         return (await q.listPolicies(client, t.oid)).map((p) => ({
           name: p.name, operation: p.command, roles: p.roles, permissive: p.permissive, using: p.using, check: p.check,
@@ -126,7 +118,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }, { rollback: true }),
 
     createRules: (target, input) =>
-      inTransaction(async (client) => {
+      inTransaction('create rules', async (client) => {
         const t = await resolveTable(client, target)
         const specs: PolicySpec[] = input.template
           ? expandTemplate(input.name, input.template)
@@ -136,7 +128,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }),
 
     updateRule: (target, name, patch) =>
-      inTransaction(async (client) => {
+      inTransaction('update a rule', async (client) => {
         const t = await resolveTable(client, target)
         const current = await getRule(client, t, name)
         const next: PolicySpec = {
@@ -161,14 +153,14 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }),
 
     deleteRule: (target, name) =>
-      inTransaction(async (client) => {
+      inTransaction('delete a rule', async (client) => {
         const t = await resolveTable(client, target)
         await getRule(client, t, name)
         await q.dropPolicy(client, t, name)
       }),
 
     setRowLevelSecurity: async (target, enabled, by) => {
-      const t = await inTransaction(async (client) => {
+      const t = await inTransaction('set row-level security', async (client) => {
         const table = await resolveTable(client, target)
         await q.setRowLevelSecurity(client, table, enabled)
         return table
@@ -184,7 +176,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
     },
 
     listWarnings: () =>
-      inTransaction(async (client) => {
+      inTransaction('list rule warnings', async (client) => {
         const tables = (await q.listTableWarnings(client, [...deps.exposedSchemas])).map((r) => ({
           ...r,
           problem: r.rls_enabled ? ('no_policy' as const) : ('rls_disabled' as const),
@@ -203,7 +195,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }, { rollback: true }),
 
     explain: (input) =>
-      inTransaction(async (client) => {
+      inTransaction('explain rules', async (client) => {
         const t = await resolveTable(client, `${input.schema}.${input.table}`)
         // The explainer switches to this role: only a role this instance serves (never `public`).
         if (!deps.allowedRoles.has(input.identity.role)) {

@@ -9,6 +9,7 @@
 export { createIdentityResolver, identityMiddleware, type IdentityOptions } from './identity.js'
 export { createApiKeyVerifier, listKeys, rotateKey, RELOAD_KEYS_PAYLOAD, type ApiKeyVerifier, type KeyKind } from './api-keys.js'
 export { ensureInstanceSecrets, type InstanceSecrets } from './instance-secrets.js'
+export { isLiveAdminSession } from './admin-session.js'
 export { jwtKeyId, jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.js'
 export { createAuthService, type AuthService, type AuthServiceDeps, type AuthUser, type TokenResponse } from './auth-service.js'
 export { authRouter, isPublicAuthPath, type AuthRouterDeps } from './router.js'

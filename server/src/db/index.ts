@@ -1,12 +1,22 @@
 /**
  * Database: the one pg Pool and Kysely instance, the per-request transaction that sets the
- * caller's role and claims (`withRequestRole`), the migration runner and the embedded PostgreSQL
- * of the zero-config start. It knows nothing of HTTP or of how identities are verified.
+ * caller's role and claims (`withRequestRole`), the one door to a transaction as the server's own
+ * role (`withOwner`), the process's one LISTEN connection (`listener`), the migration runner and
+ * the embedded PostgreSQL of the zero-config start. It knows nothing of HTTP or of how identities
+ * are verified.
  */
-export { createDatabase, type Database } from './create-database.js'
+export { createDatabase, type Database, type DatabaseOptions } from './create-database.js'
+export {
+  createWithOwner,
+  createWithServiceRole,
+  type OwnerTx,
+  type OwnerTxOptions,
+  type WithOwner,
+  type WithServiceRole,
+} from './with-owner.js'
+export { createListener, LISTENER_APPLICATION_NAME, type Listener, type ListenerStats, type ListenHooks, type Unsubscribe } from './listener.js'
 export {
   createWithRequestRole,
-  createWithServiceRole,
   createRunStatement,
   createRequestTransactions,
   type RunStatement,

@@ -1,7 +1,8 @@
 /**
  * Quotes a value as a SQL string literal. Used only where a bound parameter is impossible: the
- * one-round-trip transaction preamble in with-request-role.ts, which must go through the simple
- * query protocol (several statements, no parameters). Rejects NUL, which no Postgres text holds.
+ * one-round-trip transaction preambles of with-request-role.ts and with-owner.ts, which must go
+ * through the simple query protocol (several statements, no parameters). Rejects NUL, which no
+ * Postgres text holds.
  */
 export function quoteLiteral(value: string): string {
   if (value.includes('\0')) throw new Error('a SQL literal cannot contain NUL')

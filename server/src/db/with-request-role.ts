@@ -84,17 +84,6 @@ export function createWithRequestRole(
   }
 }
 
-/**
- * Privileged work outside any caller's rules, named by a reason so every use is easy to grep
- * and review. Runs as the server's own role in one transaction.
- */
-export function createWithServiceRole(db: Kysely<DB>) {
-  return <T>(reason: string, fn: (trx: Kysely<DB>) => Promise<T>): Promise<T> => {
-    void reason
-    return db.transaction().execute(fn)
-  }
-}
-
 export type RunStatement = (
   identity: RequestRole,
   /** `name`: prepare it under this name on each connection (same name, same text, always). */

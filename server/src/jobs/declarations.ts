@@ -1,55 +1,40 @@
 /**
  * The queue declarations, cached in memory and reloaded when they change (NOTIFY floe_queues
- * from the table's trigger) and on a slow timer in case a notification was missed while the
- * listener reconnected. Enqueue, the relay and the workers read them from here, so a change
- * made through the admin API (or SQL) reaches every process without a restart.
+ * from the table's trigger, on the process's shared LISTEN connection), after that connection
+ * comes back (notifications sent meanwhile are lost), and on a slow timer as a last resort.
+ * Enqueue, the relay and the workers read them from here, so a change made through the admin
+ * API (or SQL) reaches every process without a restart.
  */
-import pg from 'pg'
+import type { Database, Unsubscribe } from '../db/index.js'
 import type { Logger } from '../log.js'
 import { listQueues } from './queries.js'
 import type { QueueDeclaration } from './types.js'
 
 export class Declarations {
   private byName = new Map<string, QueueDeclaration>()
-  private listener: pg.Client | undefined
+  private unlisten: Unsubscribe | undefined
   private timer: NodeJS.Timeout | undefined
-  private closed = false
   private readonly subscribers = new Set<() => void>()
 
   constructor(
-    private readonly pool: pg.Pool,
-    private readonly connectionString: string,
+    private readonly database: Pick<Database, 'pool' | 'listener'>,
     private readonly log: Logger,
   ) {}
 
+  /** LISTEN first, then load: a change committed between the two cannot be missed. */
   async start(): Promise<void> {
-    await this.reload()
-    await this.listen()
+    const reload = () => void this.reload().catch((err: unknown) => this.log.warn({ err }, 'jobs: reloading queue declarations failed'))
+    this.unlisten = await this.database.listener.listen('floe_queues', reload, { onMissed: reload })
+    await this.reload().catch(async (err: unknown) => {
+      await this.unlisten?.()
+      throw err
+    })
     this.timer = setInterval(() => void this.reload().catch(() => undefined), 5_000)
     this.timer.unref()
   }
 
-  private async listen(): Promise<void> {
-    if (this.closed) return
-    const client = new pg.Client({ connectionString: this.connectionString })
-    client.on('error', () => undefined)
-    client.on('end', () => {
-      if (this.closed) return
-      setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref()
-    })
-    client.on('notification', () => void this.reload().catch((err: unknown) => this.log.warn({ err }, 'jobs: reloading queue declarations failed')))
-    try {
-      await client.connect()
-      await client.query('listen floe_queues')
-      this.listener = client
-      await this.reload()
-    } catch {
-      await client.end().catch(() => undefined)
-    }
-  }
-
   async reload(): Promise<void> {
-    const list = await listQueues(this.pool)
+    const list = await listQueues(this.database.pool)
     const next = new Map(list.map((q) => [q.name, q]))
     const changed = next.size !== this.byName.size || list.some((q) => this.byName.get(q.name)?.updated_at !== q.updated_at)
     this.byName = next
@@ -69,8 +54,7 @@ export class Declarations {
   }
 
   async close(): Promise<void> {
-    this.closed = true
     if (this.timer) clearInterval(this.timer)
-    await this.listener?.end().catch(() => undefined)
+    await this.unlisten?.()
   }
 }

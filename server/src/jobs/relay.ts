@@ -7,14 +7,17 @@
  * which BullMQ ignores, so the job still exists exactly once.
  *
  * When it wakes: an idle relay LISTENs (NOTIFY floe_outbox, sent by the outbox's statement
- * trigger) and sweeps every `sweepMs`. Once it finds work it turns busy: it takes the advisory
- * lock BUSY_LOCK on its LISTEN connection, which tells the trigger to skip the NOTIFY (a NOTIFY
- * serializes the commits of every notifying transaction, see migrations/0008), and polls every
- * `busyPollMs` instead. After `busyIdlePolls` empty polls it lets the lock go and looks once
- * more. A producer that saw the lock held but commits after that last look is picked up by the
- * next NOTIFY or sweep: later, never lost.
+ * trigger) on the process's shared LISTEN connection and sweeps every `sweepMs`. Once it finds
+ * work it turns busy: it takes the session advisory lock BUSY_LOCK on that LISTEN connection
+ * (listener.query), which tells the trigger to skip the NOTIFY (a NOTIFY serializes the commits
+ * of every notifying transaction, see migrations/0008), and polls every `busyPollMs` instead.
+ * After `busyIdlePolls` empty polls it lets the lock go and looks once more. A producer that saw
+ * the lock held but commits after that last look is picked up by the next NOTIFY or sweep:
+ * later, never lost. The lock goes with the connection when it drops (onLost: idle again, and
+ * producers notify again); after the reconnect the relay sweeps (onMissed) and takes the lock
+ * again once it finds work. One relay per process: the lock is re-entrant within the session.
  */
-import pg from 'pg'
+import type { Database, Listener, Unsubscribe } from '../db/index.js'
 import type { Logger } from '../log.js'
 import { jobOptions, type Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
@@ -29,8 +32,7 @@ export const BUSY_LOCK = 7_261_992_003
 const RELAY_LANES = 3
 
 export interface RelayDeps {
-  pool: pg.Pool
-  connectionString: string
+  database: Pick<Database, 'pool' | 'withOwner' | 'listener'>
   bull: Bull
   declarations: Declarations
   log: Logger
@@ -44,12 +46,12 @@ export interface RelayDeps {
 }
 
 export class Relay {
-  private listener: pg.Client | undefined
+  private unlisten: Unsubscribe | undefined
   private timer: NodeJS.Timeout | undefined
   private running: Promise<void> | undefined
   private again = false
   private closed = false
-  /** Holding BUSY_LOCK on `listener`: producers skip NOTIFY, this relay polls. */
+  /** Holding BUSY_LOCK on the LISTEN connection: producers skip NOTIFY, this relay polls. */
   private busy = false
   private emptyPolls = 0
   private poll: NodeJS.Timeout | undefined
@@ -58,39 +60,27 @@ export class Relay {
 
   /** Batches moved at once: RELAY_LANES, leaving the handlers two pool connections. */
   private readonly lanes: number
+  private readonly listener: Listener
 
   constructor(private readonly deps: RelayDeps) {
-    this.lanes = Math.max(1, Math.min(RELAY_LANES, (deps.pool.options.max ?? 10) - 2))
+    this.lanes = Math.max(1, Math.min(RELAY_LANES, (deps.database.pool.options.max ?? 10) - 2))
+    this.listener = deps.database.listener
   }
 
   async start(): Promise<void> {
-    await this.listen()
+    this.unlisten = await this.listener.listen('floe_outbox', () => this.wake(), {
+      // Rows committed while nobody listened: the sweep finds them.
+      onMissed: () => this.wake(),
+      // The lock went with the connection: producers notify again; until LISTEN holds again,
+      // the sweep finds their rows.
+      onLost: () => {
+        this.busy = false
+        this.emptyPolls = 0
+      },
+    })
     this.timer = setInterval(() => this.wake(), this.deps.sweepMs)
     this.timer.unref()
     this.wake()
-  }
-
-  private async listen(): Promise<void> {
-    if (this.closed) return
-    const client = new pg.Client({ connectionString: this.deps.connectionString })
-    client.on('error', () => undefined)
-    client.on('end', () => {
-      // The lock went with the connection: producers notify again; until the new LISTEN is up,
-      // the sweep finds their rows.
-      if (this.listener === client) {
-        this.listener = undefined
-        this.busy = false
-      }
-      if (!this.closed) setTimeout(() => void this.listen().catch(() => undefined), 1_000).unref()
-    })
-    client.on('notification', () => this.wake())
-    try {
-      await client.connect()
-      await client.query('listen floe_outbox')
-      this.listener = client
-    } catch {
-      await client.end().catch(() => undefined)
-    }
   }
 
   /** Coalesces wake-ups: one drain at a time, and one more if woken while draining. */
@@ -113,7 +103,7 @@ export class Relay {
     if (!this.deps.bull.isAvailable()) return // rows wait in Postgres; the sweep retries
     try {
       // A busy relay first asks whether there is anything at all: one cheap query per empty poll.
-      const moved = !this.busy || (await hasWaitingOutbox(this.deps.pool)) ? await this.moveAll() : 0
+      const moved = !this.busy || (await hasWaitingOutbox(this.deps.database.pool)) ? await this.moveAll() : 0
       await this.pace(moved)
     } catch (err) {
       this.deps.log.debug({ err }, 'jobs relay: batch not moved, will retry')
@@ -142,7 +132,7 @@ export class Relay {
   /** Turns busy when work keeps coming, idle after enough empty polls; schedules the next poll. */
   private async pace(moved: number): Promise<void> {
     const listener = this.listener
-    if (this.closed || !listener) return
+    if (this.closed || !listener.stats().listening) return
     if (moved > 0) {
       this.emptyPolls = 0
       // Another relay may be busy already (or a producer is testing the lock this instant): then
@@ -164,21 +154,15 @@ export class Relay {
     }
   }
 
+  /** The COMMIT comes only after BullMQ accepted the rows (see the header). */
   private async moveBatch(): Promise<number> {
-    const client = await this.deps.pool.connect()
-    try {
-      await client.query('begin')
+    const n = await this.deps.database.withOwner('jobs relay: move an outbox batch', async ({ client }) => {
       const rows = await takeOutboxBatch(client, this.deps.batchSize)
       if (rows.length > 0) await this.addToBull(rows)
-      await client.query('commit')
-      this.moved += rows.length
       return rows.length
-    } catch (err) {
-      await client.query('rollback').catch(() => undefined)
-      throw err
-    } finally {
-      client.release()
-    }
+    })
+    this.moved += n
+    return n
   }
 
   private async addToBull(rows: OutboxRow[]): Promise<void> {
@@ -222,6 +206,12 @@ export class Relay {
     if (this.timer) clearInterval(this.timer)
     if (this.poll) clearTimeout(this.poll)
     await this.running
-    await this.listener?.end().catch(() => undefined)
+    // The LISTEN connection outlives this relay: let the lock go, or producers would skip NOTIFY
+    // for a relay that is gone (if the connection is down, the lock went with it).
+    if (this.busy) {
+      this.busy = false
+      await this.listener.query('select pg_advisory_unlock($1)', [BUSY_LOCK]).catch(() => undefined)
+    }
+    await this.unlisten?.()
   }
 }

@@ -24,9 +24,8 @@ import { WorkerPool } from './worker.js'
 
 export interface JobsDeps {
   config: Readonly<Config>
+  /** Its `listener` carries the relay's and the declarations' notifications. */
   database: Database
-  /** The connection string of `database`: the relay and declarations LISTEN on their own clients. */
-  databaseUrl: string
   log: Logger
   /** The auth mailer the built-in `email` handler sends through. */
   mailer?: Mailer | undefined
@@ -51,7 +50,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   const bull = new Bull({ redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, log })
   // The first attempt only (ioredis' connect timeout bounds it): an unreachable Redis is not fatal.
   await bull.connected
-  const declarations = new Declarations(database.pool, deps.databaseUrl, log)
+  const declarations = new Declarations(database, log)
   await declarations.start()
   const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, maxBodyBytes: config.bodyLimit, retentionS: config.jobs.retentionS })
 
@@ -59,8 +58,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   let workers: WorkerPool | undefined
   if (deps.workers && bull.producer) {
     relay = new Relay({
-      pool: database.pool,
-      connectionString: deps.databaseUrl,
+      database,
       bull,
       declarations,
       log,
@@ -81,7 +79,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   return {
     service,
     schedules: createSchedules(bull, service, config.jobs.retentionS),
-    webhooks: createWebhooks(database.pool),
+    webhooks: createWebhooks(database),
     bull,
     relay,
     mailer: deps.mailer ? createQueuedMailer(deps.mailer, bull, database.pool) : undefined,

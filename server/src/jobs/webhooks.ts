@@ -4,8 +4,7 @@
  * floe.webhook_trigger(), which writes the event to the outbox inside the changing transaction.
  */
 import { z } from '@hono/zod-openapi'
-import type pg from 'pg'
-import { quoteIdent, quoteLiteral } from '../db/index.js'
+import { quoteIdent, quoteLiteral, type Database } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { QueueName } from './types.js'
 
@@ -63,17 +62,16 @@ const toWebhook = (r: Row): Webhook => ({
   created_at: r.created_at.toISOString(),
 })
 
-export function createWebhooks(pool: pg.Pool) {
+export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>) {
+  const { pool, withOwner } = database
   return {
     async list(): Promise<Webhook[]> {
       const { rows } = await pool.query<Row>('select * from floe.webhooks order by name')
       return rows.map(toWebhook)
     },
 
-    async create(input: WebhookInput): Promise<Webhook> {
-      const client = await pool.connect()
-      try {
-        await client.query('begin')
+    create: (input: WebhookInput): Promise<Webhook> =>
+      withOwner('jobs: create a webhook', async ({ client }) => {
         const t = await client.query('select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 and c.relkind in ($3, $4)', [
           input.schema,
           input.table,
@@ -97,32 +95,16 @@ export function createWebhooks(pool: pg.Pool) {
           `create trigger ${quoteIdent(`floe_webhook_${input.name}`)} after ${input.events.join(' or ')} on ${quoteIdent(input.schema)}.${quoteIdent(input.table)}
            for each row execute function floe.webhook_trigger(${quoteLiteral(row.id)})`,
         )
-        await client.query('commit')
         return toWebhook(row)
-      } catch (err) {
-        await client.query('rollback').catch(() => undefined)
-        throw err
-      } finally {
-        client.release()
-      }
-    },
+      }),
 
-    async remove(name: string): Promise<void> {
-      const client = await pool.connect()
-      try {
-        await client.query('begin')
+    remove: (name: string): Promise<void> =>
+      withOwner('jobs: remove a webhook', async ({ client }) => {
         const { rows } = await client.query<Row>('delete from floe.webhooks where name = $1 returning *', [name])
         const row = rows[0]
         if (!row) throw new ApiError('JOBS_WEBHOOK_NOT_FOUND', { details: `No webhook named "${name}"` })
         await client.query(`drop trigger if exists ${quoteIdent(`floe_webhook_${name}`)} on ${quoteIdent(row.table_schema)}.${quoteIdent(row.table_name)}`)
-        await client.query('commit')
-      } catch (err) {
-        await client.query('rollback').catch(() => undefined)
-        throw err
-      } finally {
-        client.release()
-      }
-    },
+      }),
   }
 }
 export type Webhooks = ReturnType<typeof createWebhooks>

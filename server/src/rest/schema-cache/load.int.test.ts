@@ -1,20 +1,22 @@
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/db.js'
+import { createDatabase } from '../../db/index.js'
+import { createLogger } from '../../log.js'
 import { loadSchemaCache } from './load.js'
 import { FIXTURE_SQL } from './test-fixture.js'
 import type { Column, QualifiedName, Relationship, SchemaCache } from './types.js'
 
 const t = await createTestDatabase()
-const pool = new pg.Pool({ connectionString: t.url, max: 2 })
+const database = createDatabase(t.url, { max: 2, log: createLogger('silent') })
+const { pool, withOwner } = database
 let cache: SchemaCache
 
 beforeAll(async () => {
   await pool.query(FIXTURE_SQL)
-  cache = await loadSchemaCache(pool, ['api'])
+  cache = await loadSchemaCache(withOwner, ['api'])
 })
 afterAll(async () => {
-  await pool.end()
+  await database.close()
   await t.drop()
 })
 
@@ -200,11 +202,11 @@ describe('loadSchemaCache', () => {
   })
 
   it('exposes nothing outside the configured schemas', async () => {
-    const other = await loadSchemaCache(pool, ['private'])
+    const other = await loadSchemaCache(withOwner, ['private'])
     expect([...other.tables.keys()]).toEqual(['private.accounts'])
     // users is not exposed, so the FK to it yields no relationship
     expect(other.relationships.size).toBe(0)
-    const none = await loadSchemaCache(pool, ['no_such_schema'])
+    const none = await loadSchemaCache(withOwner, ['no_such_schema'])
     expect(none.tables.size + none.functions.size + none.relationships.size).toBe(0)
   })
 })

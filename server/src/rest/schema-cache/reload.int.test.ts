@@ -1,14 +1,16 @@
 import pg from 'pg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase } from '../../../test/db.js'
+import { createDatabase, LISTENER_APPLICATION_NAME, type Database } from '../../db/index.js'
 import { createLogger } from '../../log.js'
 import { loadSchemaCache } from './load.js'
 import { createSchemaCacheHolder, type SchemaCacheHolder, type SchemaCacheHolderOptions } from './reload.js'
 import type { SchemaCache } from './types.js'
 
 const t = await createTestDatabase()
-const pool = new pg.Pool({ connectionString: t.url, max: 4 })
 const log = createLogger('silent')
+const shared: Database = createDatabase(t.url, { max: 4, log })
+const pool = shared.pool
 const cleanups: (() => Promise<void>)[] = []
 
 beforeAll(async () => {
@@ -18,17 +20,21 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((fn) => fn()))
 })
 afterAll(async () => {
-  await pool.end()
+  await shared.close()
   await t.drop()
 })
 
-async function holder(options: Partial<SchemaCacheHolderOptions> = {}): Promise<SchemaCacheHolder> {
-  // A pool of its own per holder: two holders stand for two server processes.
-  const own = new pg.Pool({ connectionString: t.url, max: 2 })
-  const h = await createSchemaCacheHolder({ pool: own, schemas: ['live'], log, ...options })
+async function holder(
+  options: Partial<SchemaCacheHolderOptions> = {},
+  listenerBackoff?: { initialMs: number; maxMs: number },
+): Promise<SchemaCacheHolder> {
+  // A database (pool and LISTEN connection) of its own per holder: two holders stand for two
+  // server processes.
+  const own = createDatabase(t.url, { max: 2, log, ...(listenerBackoff ? { listenerBackoff } : {}) })
+  const h = await createSchemaCacheHolder({ database: own, schemas: ['live'], log, ...options })
   cleanups.push(async () => {
     await h.close()
-    await own.end()
+    await own.close()
   })
   return h
 }
@@ -129,10 +135,10 @@ describe('SchemaCacheHolder', () => {
 
   it('reconnects a dropped LISTEN connection and reloads once, catching DDL made meanwhile', async () => {
     // A slow first retry, so the DDL below surely lands while nobody listens.
-    const h = await holder({ reconnect: { initialMs: 600, maxMs: 1_000 } })
+    const h = await holder({}, { initialMs: 600, maxMs: 1_000 })
     await runElsewhere(`
       select pg_terminate_backend(pid) from pg_stat_activity
-      where datname = current_database() and application_name = 'floe-schema-listener'`)
+      where datname = current_database() and application_name = '${LISTENER_APPLICATION_NAME}'`)
     await waitFor(() => !h.stats().listening, 1_000)
     const started = performance.now()
     await runElsewhere('create table live.while_away (id int)')
@@ -168,7 +174,7 @@ describe('loadSchemaCache on ~100 tables', () => {
     let cache: SchemaCache | undefined
     for (let run = 0; run < 7; run++) {
       const started = performance.now()
-      cache = await loadSchemaCache(pool, ['bench'])
+      cache = await loadSchemaCache(shared.withOwner, ['bench'])
       times.push(performance.now() - started)
     }
     times.sort((a, b) => a - b)

@@ -5,40 +5,34 @@
  * fails keeps the old cache and is logged; the next trigger tries again.
  *
  * Triggers: a notification on channel `floe` with payload 'reload schema' (or empty, as PostgREST
- * accepts), sent by the DDL event trigger of migration 0003 or by hand; and every re-established
- * LISTEN connection, since notifications sent while it was down are lost. Bursts are debounced:
+ * accepts), sent by the DDL event trigger of migration 0003 or by hand, received on the process's
+ * shared LISTEN connection (db/listener.ts; other payloads on `floe`, such as 'reload keys', are
+ * other subscribers'); and every re-established LISTEN connection, since notifications sent
+ * while it was down are lost. Bursts are debounced:
  * a reload starts once `debounceMs` pass without a new trigger, but never later than
  * `maxDelayMs` after the first one, and a trigger arriving during a reload queues exactly one
  * more (the running one may have read the catalog before that DDL committed).
  */
-import type pg from 'pg'
+import type { Database, Unsubscribe, WithOwner } from '../../db/index.js'
 import type { Logger } from '../../log.js'
-import { startNotificationListener, type NotificationListener } from './listener.js'
 import { loadSchemaCache } from './load.js'
 import type { SchemaCache } from './types.js'
 
 export interface SchemaCacheHolderOptions {
-  pool: pg.Pool
+  /** The owner door loads the catalog; the listener brings the reload notifications. */
+  database: Pick<Database, 'withOwner' | 'listener'>
   schemas: string[]
   log: Logger
-  /** The LISTEN connection's settings; defaults to the pool's. `false`: no live reload. */
-  listen?: pg.ClientConfig | false
+  /** `false`: no live reload (no LISTEN). */
+  listen?: boolean
   /** Defaults to `floe`, the channel migration 0003's event trigger notifies. */
   channel?: string
   /** Quiet time that ends a burst of triggers; default 50 ms. */
   debounceMs?: number
   /** Longest a continuing burst may postpone the reload; default 500 ms. */
   maxDelayMs?: number
-  /** Backoff of the LISTEN connection's reconnection attempts; default 100 ms doubling to 10 s. */
-  reconnect?: { initialMs: number; maxMs: number }
-  /**
-   * Other payloads on the same channel (e.g. 'reload keys' after an API key rotation), so the
-   * process needs one LISTEN connection for all platform notifications. Also called after a
-   * reconnect with '' since notifications may have been missed.
-   */
-  onOtherNotification?: (payload: string) => void
   /** The loader, replaceable so a test can make a reload fail. */
-  load?: (pool: pg.Pool, schemas: string[]) => Promise<SchemaCache>
+  load?: (withOwner: WithOwner, schemas: string[]) => Promise<SchemaCache>
 }
 
 export interface SchemaCacheStats {
@@ -82,7 +76,8 @@ class Holder implements SchemaCacheHolder {
   private reloads = 0
   private failedReloads = 0
   private closed = false
-  listener: NotificationListener | undefined
+  /** Set while subscribed to the reload channel. */
+  unlisten: Unsubscribe | undefined
 
   constructor(private readonly options: SchemaCacheHolderOptions & { load: NonNullable<SchemaCacheHolderOptions['load']> }) {}
 
@@ -90,7 +85,7 @@ class Holder implements SchemaCacheHolder {
    *  instead of racing it (an older catalog read must not land last). */
   async loadInitial(): Promise<void> {
     const started = performance.now()
-    const initial = this.options.load(this.options.pool, this.options.schemas)
+    const initial = this.options.load(this.options.database.withOwner, this.options.schemas)
     this.running = initial.then(() => undefined, () => undefined)
     try {
       this.current = await initial
@@ -127,7 +122,7 @@ class Holder implements SchemaCacheHolder {
       lastLoadMs: this.lastLoadMs,
       reloads: this.reloads,
       failedReloads: this.failedReloads,
-      listening: this.listener?.isListening ?? false,
+      listening: this.unlisten !== undefined && this.options.database.listener.stats().listening,
     }
   }
 
@@ -148,7 +143,9 @@ class Holder implements SchemaCacheHolder {
   async close(): Promise<void> {
     this.closed = true
     this.clearTimer()
-    await this.listener?.close()
+    const unlisten = this.unlisten
+    this.unlisten = undefined
+    await unlisten?.()
     await this.running
     const pending = this.waiters.splice(0)
     for (const w of pending) w.reject(new Error('schema cache holder closed'))
@@ -180,7 +177,7 @@ class Holder implements SchemaCacheHolder {
   private async loadAndSwap(waiters: Waiter[]): Promise<void> {
     const started = performance.now()
     try {
-      const cache = await this.options.load(this.options.pool, this.options.schemas)
+      const cache = await this.options.load(this.options.database.withOwner, this.options.schemas)
       this.current = cache
       this.lastLoadMs = performance.now() - started
       this.reloads++
@@ -202,26 +199,19 @@ function sizes(cache: SchemaCache) {
 /**
  * Loads the cache (a failure here is thrown: the server cannot serve the data API without one)
  * and starts listening. LISTEN is set up before the first load, so DDL committed between the
- * two cannot be missed.
+ * two cannot be missed; if the LISTEN connection cannot be opened yet, the first load goes ahead
+ * and the reconnect triggers a reload.
  */
 export async function createSchemaCacheHolder(options: SchemaCacheHolderOptions): Promise<SchemaCacheHolder> {
   const holder = new Holder({ ...options, load: options.load ?? loadSchemaCache })
   if (options.listen !== false) {
-    holder.listener = startNotificationListener({
-      connection: options.listen ?? options.pool.options,
-      channel: options.channel ?? 'floe',
-      log: options.log,
-      onNotification: (payload) => {
+    holder.unlisten = await options.database.listener.listen(
+      options.channel ?? 'floe',
+      (payload) => {
         if (RELOAD_PAYLOADS.has(payload)) holder.request()
-        else options.onOtherNotification?.(payload)
       },
-      onReconnected: () => {
-        holder.request()
-        options.onOtherNotification?.('')
-      },
-      ...(options.reconnect ? { backoff: options.reconnect } : {}),
-    })
-    await holder.listener.firstAttempt
+      { onMissed: () => holder.request() },
+    )
   }
   try {
     await holder.loadInitial()
