@@ -4,24 +4,39 @@
  */
 import { Redis } from 'ioredis'
 import type { Server } from 'node:http'
-import { createApiKeyVerifier, createAuthService, createMailer, ensureInstanceSecrets, jwtKeysFrom, RELOAD_KEYS_PAYLOAD, type JwtKeys } from './auth/index.js'
-import { createServerApp } from './app.js'
+import { createRulesService } from './admin/index.js'
+import {
+  createApiKeyVerifier,
+  createAuthService,
+  createIdentityResolver,
+  createMailer,
+  ensureInstanceSecrets,
+  jwtKeysFrom,
+  listKeys,
+  RELOAD_KEYS_PAYLOAD,
+  type ApiKeyVerifier,
+  type AuthService,
+  type JwtKeys,
+} from './auth/index.js'
+import { createServerApp, type AppDeps } from './app.js'
 import type { Config } from './config.js'
 import {
   createDatabase,
   createRequestTransactions,
+  createWithServiceRole,
   ensureExposedSchemas,
   migrate,
   startEmbeddedPostgres,
   type Database,
   type EmbeddedDatabase,
 } from './db/index.js'
-import type { ReadinessCheck } from './health/index.js'
-import { createJobs } from './jobs/index.js'
-import { createSchemaCacheHolder } from './rest/index.js'
+import { readinessChecks } from './health/index.js'
+import { createJobs, type Jobs } from './jobs/index.js'
+import { createRestHandler, createSchemaCacheHolder, type SchemaCacheHolder } from './rest/index.js'
 import { createNodeServer, type FrontHandler } from './http/index.js'
 import type { Logger } from './log.js'
-import { createObjectStore } from './storage/index.js'
+import { createObjectStore, createSigner, createStorageService, type ObjectStore, type StorageService } from './storage/index.js'
+import { FLOE_VERSION } from './version.js'
 
 export const REQUEST_ROLES: ReadonlySet<string> = new Set(['anon', 'authenticated', 'service_role'])
 
@@ -57,6 +72,73 @@ async function connectRedis(url: string | undefined, log: Logger): Promise<Redis
   })
   await redis.connect().catch(() => undefined)
   return redis
+}
+
+/** The object store (initialised: an unreachable one is logged, not fatal) and the storage service over it. */
+export async function createStorage(core: { config: Readonly<Config>; database: Database; jwtKeys: JwtKeys; log: Logger }): Promise<{ objectStore: ObjectStore; storage: StorageService }> {
+  const { config, database, log } = core
+  const objectStore = createObjectStore(config.storage, config.dataDir)
+  await objectStore.init().catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, `storage (${objectStore.kind}) is not reachable`))
+  const storage = createStorageService({
+    ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
+    withServiceRole: createWithServiceRole(database.db),
+    store: objectStore,
+    // Signed URLs verify with the instance's current JWT secret, whichever process made them.
+    signer: createSigner(core.jwtKeys.secrets[0]!),
+    config: config.storage,
+    log,
+  })
+  return { objectStore, storage }
+}
+
+/** What the process holds before the app is built: connections, keys and the modules' runtimes. */
+export interface CoreServices {
+  config: Readonly<Config>
+  log: Logger
+  database: Database
+  redis?: Redis | undefined
+  apiKeys: ApiKeyVerifier
+  jwtKeys: JwtKeys
+  schemaCache: SchemaCacheHolder
+  objectStore: ObjectStore
+  storage: StorageService
+  auth?: AuthService | undefined
+  jobs?: Jobs | undefined
+}
+
+/**
+ * The services app.ts serves, built from the process's connections: the one place they are
+ * built (startFloe, and the tests' in-process app through the same function).
+ */
+export function createServices(core: CoreServices): AppDeps {
+  const { config, log, database } = core
+  const { withRequestRole, runStatement } = createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs })
+  return {
+    config,
+    log,
+    database,
+    resolveIdentity: createIdentityResolver({ apiKeys: core.apiKeys, jwtKeys: core.jwtKeys, allowedRoles: REQUEST_ROLES }),
+    redis: core.redis,
+    readiness: readinessChecks({ database, objectStore: core.objectStore, schemaCache: core.schemaCache, jobs: core.jobs, redis: core.redis }),
+    rest: createRestHandler({
+      schemaCache: core.schemaCache,
+      withRequestRole,
+      runStatement,
+      publicUrl: config.publicUrl,
+      version: FLOE_VERSION,
+      limits: { maxRows: config.rest.maxRows, maxEmbedDepth: config.rest.maxEmbedDepth, maxFilters: config.rest.maxFilters },
+    }),
+    storage: core.storage,
+    rules: createRulesService({
+      pool: database.pool,
+      exposedSchemas: config.dbSchemas,
+      allowedRoles: REQUEST_ROLES,
+      statementTimeoutMs: config.requestTimeoutMs,
+      log,
+    }),
+    auth: core.auth,
+    jobs: core.jobs,
+  }
 }
 
 export async function startFloe(config: Readonly<Config>, log: Logger): Promise<RunningFloe> {
@@ -102,62 +184,10 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
     // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
-    const objectStore = createObjectStore(config.storage, config.dataDir)
-    await objectStore.init().catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, `storage (${objectStore.kind}) is not reachable`))
-    const readiness: ReadinessCheck[] = [
-      {
-        name: 'storage',
-        required: false,
-        run: async () => {
-          const started = performance.now()
-          try {
-            await objectStore.check()
-            return { status: 'ok', latency_ms: Math.round((performance.now() - started) * 100) / 100, message: objectStore.kind }
-          } catch (err) {
-            return { status: 'error', message: `${objectStore.kind}: ${(err as Error).message}` }
-          }
-        },
-      },
-      { name: 'database', required: true, run: async () => ({ status: 'ok', latency_ms: await database.ping() }) },
-      {
-        name: 'schema_cache',
-        required: false,
-        run: async () => {
-          const st = schemaCache.stats()
-          return st.listening
-            ? { status: 'ok', latency_ms: Math.round(st.lastLoadMs * 100) / 100, message: `loaded ${st.loadedAt.toISOString()}` }
-            : { status: 'error', message: 'not listening for schema changes (reconnecting); serving the last loaded cache' }
-        },
-      },
-      { name: 'jobs', required: false, run: () => jobs.check() },
-      {
-        name: 'redis',
-        required: false,
-        run: async () => {
-          if (!redis) return { status: 'disabled', message: 'REDIS_URL is not set' }
-          const started = performance.now()
-          await redis.ping()
-          return { status: 'ok', latency_ms: Math.round((performance.now() - started) * 100) / 100 }
-        },
-      },
-    ]
-    const { app, nodeHandler } = createServerApp({
-      config,
-      log,
-      database,
-      ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
-      apiKeys,
-      jwtKeys,
-      allowedRoles: REQUEST_ROLES,
-      redis,
-      readiness,
-      schemaCache,
-      auth,
-      jobs,
-      objectStore,
-    })
+    const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
+    const { app, nodeFront } = createServerApp(createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs }))
 
-    const server = await listen(app.fetch, nodeHandler, config)
+    const server = await listen(app.fetch, nodeFront, config)
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
     cleanups.push(() => closeServer(server, config.shutdownTimeoutMs, log))
@@ -179,15 +209,14 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
 }
 
 async function readAnonKey(database: Database, jwtSecret: string): Promise<string | undefined> {
-  const { listKeys } = await import('./auth/api-keys.js')
   const keys = await listKeys(database.db, jwtSecret).catch(() => [])
   return keys.find((k) => k.kind === 'anon')?.key
 }
 
-/** The Hono app behind the Node fast paths (`/rest/v1` and `POST /jobs/v1/:queue` are served by them). */
-function listen(fetch: (req: Request) => Response | Promise<Response>, nodeHandler: FrontHandler, config: Readonly<Config>): Promise<Server> {
+/** The Hono app behind the Node front end (the direct routes: `/rest/v1/...`, `POST /jobs/v1/:queue`). */
+function listen(fetch: (req: Request) => Response | Promise<Response>, front: FrontHandler, config: Readonly<Config>): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createNodeServer(fetch, nodeHandler, config.host)
+    const server = createNodeServer(fetch, front, config.host)
     server.listen(config.port, config.host, () => resolve(server))
     server.once('error', reject)
   })

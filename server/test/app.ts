@@ -2,11 +2,11 @@ import type { OpenAPIHono } from '@hono/zod-openapi'
 import { createServerApp, type AppDeps } from '../src/app.js'
 import { createApiKeyVerifier, createAuthService, ensureInstanceSecrets, jwtKeysFrom, signJwt, type AuthService, type JwtKeys, type Mailer } from '../src/auth/index.js'
 import { loadConfig, type Config } from '../src/config.js'
-import { createDatabase, createRequestTransactions, type Database } from '../src/db/index.js'
+import { createDatabase, createRequestTransactions, type Database, type RunStatement, type WithRequestRole } from '../src/db/index.js'
 import { createNodeServer, type AppEnv, type FrontHandler } from '../src/http/index.js'
-import { REQUEST_ROLES } from '../src/index.js'
+import { createServices, createStorage, REQUEST_ROLES } from '../src/index.js'
 import { createLogger } from '../src/log.js'
-import { createSchemaCacheHolder } from '../src/rest/index.js'
+import { createSchemaCacheHolder, type SchemaCacheHolder } from '../src/rest/index.js'
 import type { Redis } from 'ioredis'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -19,8 +19,8 @@ export const TEST_JWT_SECRET = 'test-jwt-secret-0123456789abcdef0123456789'
 
 export interface TestApp {
   app: OpenAPIHono<AppEnv>
-  /** The data API's Node fast path that the real server puts in front of `app`. */
-  nodeHandler: FrontHandler
+  /** The Node front end (direct routes) that the real server puts in front of `app`. */
+  nodeFront: FrontHandler
   /**
    * `fetch` against the real Node server (fast path in front of the Hono app, as `floe start`
    * serves), started on a free port on first use; `http://floe.test` in a URL means that server.
@@ -28,6 +28,10 @@ export interface TestApp {
   http: typeof fetch
   deps: AppDeps
   config: Readonly<Config>
+  /** The per-request transactions, as the app's services use them (for routes a test adds). */
+  withRequestRole: WithRequestRole
+  runStatement: RunStatement
+  schemaCache: SchemaCacheHolder
   database: Database
   jwtKeys: JwtKeys
   auth: AuthService
@@ -62,27 +66,18 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
   const auth = await createAuthService({ config, database, jwtKeys, log, mailer: options.mailer })
   const apiKeys = createApiKeyVerifier(database.db, config)
   const schemaCache = await createSchemaCacheHolder({ database, schemas: config.dbSchemas, log })
-  const deps: AppDeps = {
-    config,
-    log,
-    database,
-    ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
-    apiKeys,
-    jwtKeys,
-    allowedRoles: REQUEST_ROLES,
-    readiness: [{ name: 'database', required: true, run: async () => ({ status: 'ok', latency_ms: await database.ping() }) }],
-    schemaCache,
-    auth,
-    redis: options.redis,
-  }
-  const { app, nodeHandler } = createServerApp(deps)
-  const served = serveOverHttp(app.fetch, nodeHandler)
+  const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
+  const deps = createServices({ config, log, database, redis: options.redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth })
+  const { app, nodeFront } = createServerApp(deps)
+  const served = serveOverHttp(app.fetch, nodeFront)
   return {
     app,
-    nodeHandler,
+    nodeFront,
     http: served.fetch,
     deps,
     config,
+    ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
+    schemaCache,
     database,
     jwtKeys,
     auth,

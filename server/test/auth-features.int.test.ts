@@ -21,7 +21,7 @@ async function app(env: Record<string, string> = {}): Promise<TestApp> {
   const floe = await buildTestApp(t, env)
   apps.push(floe)
   floe.app.get('/test/sql', async (c) => {
-    const rows = await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
+    const rows = await floe.withRequestRole(c.var.identity!, async (trx) => {
       const q = c.req.query('q')
       if (q === 'users') return (await sql`select id, email from auth.users order by email`.execute(trx)).rows
       if (q === 'outbox') return (await sql`select count(*)::int as n from auth.outbox`.execute(trx)).rows

@@ -23,7 +23,7 @@ const apps: TestApp[] = []
 async function app(env: Record<string, string>): Promise<TestApp> {
   const floe = await buildTestApp(t, { AUTH_REQUIRE_EMAIL_VERIFICATION: 'false', ...env })
   floe.app.get('/test/uid', async (c) => {
-    const r = await floe.deps.withRequestRole(c.var.identity!, (trx) => sql<{ uid: string }>`select auth.uid()::text as uid`.execute(trx))
+    const r = await floe.withRequestRole(c.var.identity!, (trx) => sql<{ uid: string }>`select auth.uid()::text as uid`.execute(trx))
     return c.json(r.rows[0])
   })
   apps.push(floe)

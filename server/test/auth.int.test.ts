@@ -61,7 +61,7 @@ beforeAll(async () => {
   floe = await buildTestApp(t, { LOG_LEVEL: 'trace', AUTH_REQUIRE_EMAIL_VERIFICATION: 'true' }, { logDestination: destination })
   // Until the data API route is used here: SQL inside withRequestRole, as every module runs it.
   floe.app.get('/test/uid', async (c) => {
-    const row = await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
+    const row = await floe.withRequestRole(c.var.identity!, async (trx) => {
       const r = await sql<{ uid: string | null; role: string | null; email: string | null }>`
         select auth.uid()::text as uid, auth.role() as role, (select email from auth.users where id = auth.uid()) as email`.execute(trx)
       return r.rows[0]!

@@ -27,7 +27,16 @@ describe('platform HTTP behaviour', () => {
     expect(await (await floe.app.request('/health')).json()).toEqual({ status: 'ok' })
     const ready = await floe.app.request('/ready')
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ok', checks: { database: { status: 'ok', latency_ms: expect.any(Number) } } })
+    expect(await ready.json()).toEqual({
+      status: 'ok',
+      checks: {
+        database: { status: 'ok', latency_ms: expect.any(Number) },
+        storage: { status: 'ok', latency_ms: expect.any(Number), message: 'filesystem' },
+        schema_cache: { status: 'ok', latency_ms: expect.any(Number), message: expect.stringMatching(/^loaded /) },
+        jobs: { status: 'disabled', message: 'jobs are not mounted' },
+        redis: { status: 'disabled', message: 'REDIS_URL is not set' },
+      },
+    })
   })
 
   it('serves the OpenAPI document and the reference page', async () => {

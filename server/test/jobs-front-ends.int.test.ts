@@ -1,10 +1,11 @@
 /**
- * `POST /jobs/v1/:queue` has two front ends over one `enqueueFromRequest`: the Hono route
- * (app.request, any runtime) and the Node fast path the real server puts in front of Hono
- * (jobs/node-handler.ts). The same requests go through both and must get the same status,
- * headers, body and access-log line; the fast path must apply the shared middleware duties
- * (request id, secure and CORS headers, rate limits counted with the Hono routes, body limit,
- * JSON errors) and leave every other jobs route to Hono.
+ * `POST /jobs/v1/:queue` is a direct route with two front ends: the Hono app (app.request, any
+ * runtime) and the Node front end the real server puts in front of Hono (http/node-front.ts),
+ * both running the one pipeline. The same requests go through both and must get the same
+ * status, headers, body and access-log line: request id, secure and CORS headers, rate limits
+ * counted with the Hono routes, body limit, JSON errors; `POST /admin` takes the admin guard
+ * first either way, and a percent-escaped path is decoded as Hono decodes it. Every other jobs
+ * route is left to Hono.
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createServerApp } from '../src/app.js'
@@ -25,10 +26,10 @@ async function buildFronts(t: TestDatabase, env: Record<string, string>) {
   const log = accessLog()
   const floe = await buildTestApp(t, { LOG_LEVEL: 'info', ...env }, { logDestination: log.sink })
   const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, workers: false })
-  const { app, nodeHandler } = createServerApp({ ...floe.deps, jobs })
+  const { app, nodeFront } = createServerApp({ ...floe.deps, jobs })
   let fastServed = 0
   const served = serveOverHttp(app.fetch, (req, res) => {
-    const mine = nodeHandler(req, res)
+    const mine = nodeFront(req, res)
     if (mine) fastServed++
     return mine
   })
@@ -125,10 +126,15 @@ describe.skipIf(!redisUrl)('POST /jobs/v1/:queue: the Node fast path and the Hon
     expect(job?.data).toEqual({ payload: { hello: 'world' }, by: { role: 'authenticated', sub: 'user-1' } })
   })
 
-  it('leaves the other jobs routes, admin and percent-escaped paths to Hono', async () => {
-    await bothAlike(f, '/admin', post(user, { payload: {} }), false)
-    await bothAlike(f, '/admin', post(service, { payload: {} }), false)
-    await bothAlike(f, '/%73vc', post(service, { payload: {}, idempotency_key: 'front-7' }), false)
+  it('answers admin and percent-escaped paths as Hono does', async () => {
+    const forbidden = await bothAlike(f, '/admin', post(user, { payload: {} }))
+    expect(forbidden.status).toBe(403)
+    expect((await bothAlike(f, '/admin', post(service, { payload: {} }))).status).toBe(400)
+    expect((await bothAlike(f, '/%61dmin', post(user, { payload: {} }))).status).toBe(403)
+    expect((await bothAlike(f, '/%73vc', post(service, { payload: {}, idempotency_key: 'front-7' }))).status).toBe(202)
+  })
+
+  it('leaves the other jobs routes and preflights to Hono', async () => {
     await bothAlike(f, '/svc/h-1', { headers: service }, false)
     await bothAlike(f, '/svc/h-1', post(service, { payload: {} }), false)
     const before = f.fastServed()

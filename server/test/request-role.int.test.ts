@@ -18,7 +18,7 @@ beforeAll(async () => {
   floe = await buildTestApp(t, { DATABASE_POOL_MAX: '4' })
   // A route that runs SQL the way every module does: inside withRequestRole.
   floe.app.get('/test/sql', async (c) => {
-    const seen = await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
+    const seen = await floe.withRequestRole(c.var.identity!, async (trx) => {
       const r = await sql<Seen & { slept?: string }>`select current_user, auth.uid()::text as uid, auth.role() as role,
                                  auth.jwt() ->> 'sub' as claims_sub, pg_sleep(random() * 0.005)::text as slept`.execute(trx)
       const { slept: _slept, ...row } = r.rows[0]!
@@ -28,18 +28,18 @@ beforeAll(async () => {
   })
   // The same through the one-round-trip pipeline the data API uses.
   floe.app.get('/test/pipe', async (c) => {
-    const rows = await floe.deps.runStatement(c.var.identity!, {
+    const rows = await floe.runStatement(c.var.identity!, {
       text: `select current_user, auth.uid()::text as uid, auth.role() as role, auth.jwt() ->> 'sub' as claims_sub where $1::int > 0`,
       values: [1],
     })
     return c.json(rows[0])
   })
   floe.app.get('/test/pipefail', async (c) => {
-    await floe.deps.runStatement(c.var.identity!, { text: 'select 1 / $1::int', values: [0] })
+    await floe.runStatement(c.var.identity!, { text: 'select 1 / $1::int', values: [0] })
     return c.json({})
   })
   floe.app.get('/test/fail', async (c) => {
-    await floe.deps.withRequestRole(c.var.identity!, async (trx) => {
+    await floe.withRequestRole(c.var.identity!, async (trx) => {
       await sql`select 1 / 0`.execute(trx)
     })
     return c.json({})

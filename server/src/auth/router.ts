@@ -7,7 +7,7 @@ import { every } from 'hono/combine'
 import type { Redis } from 'ioredis'
 import type { Config } from '../config.js'
 import { ApiError } from '../errors/index.js'
-import { clientIp, createRouter, type AppEnv, type Router } from '../http/index.js'
+import { clientIp, createRouter, type AppEnv, type ModuleRoutes, type PolicyRule } from '../http/index.js'
 import type { Logger } from '../log.js'
 import { apiErrorFromAuthResponse } from './auth-errors.js'
 import { authRateLimits, LIMITED_AUTH_PATHS } from './auth-rate-limit.js'
@@ -27,24 +27,18 @@ export interface AuthRouterDeps {
  * (a browser sends no apikey), and the refresh, whose refresh token is the credential and whose
  * caller may hold only an expired access token.
  */
-const PUBLIC_AUTH_ROUTES: [method: string, path: RegExp][] = [
-  ['GET', /^\/verify-email$/],
-  ['GET', /^\/reset-password$/],
-  ['GET', /^\/magic-link\/verify$/],
-  ['GET', /^\/callback\/[a-z0-9-]+$/],
-  ['POST', /^\/callback\/[a-z0-9-]+$/],
-  ['GET', /^\/delete-user\/callback$/],
-  ['GET', /^\/error$/],
-  ['POST', /^\/token$/],
+const PUBLIC = { public: true } as const
+const AUTH_POLICIES: PolicyRule[] = [
+  { methods: ['GET'], path: '/verify-email', policy: PUBLIC },
+  { methods: ['GET'], path: '/reset-password', policy: PUBLIC },
+  { methods: ['GET'], path: '/magic-link/verify', policy: PUBLIC },
+  { methods: ['GET', 'POST'], path: '/callback/:provider{[a-z0-9-]+}', policy: PUBLIC },
+  { methods: ['GET'], path: '/delete-user/callback', policy: PUBLIC },
+  { methods: ['GET'], path: '/error', policy: PUBLIC },
+  { methods: ['POST'], path: '/token', policy: PUBLIC },
 ]
 
-export function isPublicAuthPath(method: string, path: string): boolean {
-  if (!path.startsWith(AUTH_BASE_PATH + '/')) return false
-  const rest = path.slice(AUTH_BASE_PATH.length)
-  return PUBLIC_AUTH_ROUTES.some(([m, re]) => m === method && re.test(rest))
-}
-
-export function authRouter(deps: AuthRouterDeps): Router {
+export function authRouter(deps: AuthRouterDeps): ModuleRoutes {
   const router = createRouter()
   const limits = authRateLimits(deps)
   if (limits.length > 0) {
@@ -62,7 +56,7 @@ export function authRouter(deps: AuthRouterDeps): Router {
     return forward(c, deps, new Request(url, c.req.raw))
   })
   router.all('/*', (c) => forward(c, deps, c.req.raw))
-  return router
+  return { router, policies: AUTH_POLICIES }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { createRouter } from '../http/index.js'
+import { createRouter, type ModuleRoutes } from '../http/index.js'
 
 export type CheckStatus = 'ok' | 'error' | 'disabled'
 export interface CheckResult {
@@ -64,7 +64,10 @@ async function runCheck(check: ReadinessCheck): Promise<CheckResult> {
   }
 }
 
-export function healthRouter(checks: ReadinessCheck[]) {
+/** Probes answer without credentials. */
+const PROBE = { public: true } as const
+
+export function healthRouter(checks: ReadinessCheck[]): ModuleRoutes {
   const router = createRouter()
   router.openapi(healthRoute, (c) => c.json({ status: 'ok' as const }, 200))
   router.openapi(readyRoute, async (c) => {
@@ -73,5 +76,11 @@ export function healthRouter(checks: ReadinessCheck[]) {
     const body = { status: ok ? ('ok' as const) : ('unavailable' as const), checks: Object.fromEntries(results.map(([ch, r]) => [ch.name, r])) }
     return ok ? c.json(body, 200) : c.json(body, 503)
   })
-  return router
+  return {
+    router,
+    policies: [
+      { methods: 'ALL', path: '/health', policy: PROBE },
+      { methods: 'ALL', path: '/ready', policy: PROBE },
+    ],
+  }
 }

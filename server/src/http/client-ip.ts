@@ -6,13 +6,16 @@ import type { Context } from 'hono'
  * Requests made in-process (app.request in tests) have no socket and count as 'local'.
  */
 export function clientIp(c: Context, trustProxy: boolean): string {
-  return clientIpFrom(c.req.header('x-forwarded-for'), trustProxy, () => {
-    try {
-      return getConnInfo(c).remote.address
-    } catch {
-      return undefined
-    }
-  })
+  return clientIpFrom(c.req.header('x-forwarded-for'), trustProxy, () => peerAddress(c))
+}
+
+/** The socket's peer address under the Node server; undefined in-process. */
+export function peerAddress(c: Context): string | undefined {
+  try {
+    return getConnInfo(c).remote.address
+  } catch {
+    return undefined
+  }
 }
 
 /** The same from the raw parts: the X-Forwarded-For header and the socket's peer address. */

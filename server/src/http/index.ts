@@ -1,15 +1,20 @@
 /**
- * HTTP plumbing shared by every module: the router factory (zod failures → 400 in the shared
- * shape), error response declarations, request context (id + logger), client IP and rate limits.
+ * HTTP: the one request pipeline (request id, secure and CORS headers, rate limits, body limit,
+ * identity, timeout, error body, access log) and its two adapters (Hono middleware; the Node
+ * front end for direct routes), the route table modules declare their policies in, the Identity
+ * every module is handed, and the router factory (zod failures → 400 in the shared shape).
+ * It does not verify credentials: it is handed an IdentityResolver (auth builds it).
  */
 export { createRouter, errorResponses, ErrorBodySchema, type Router } from './create-router.js'
 export type { AppEnv } from './context.js'
 export { requireIdentity, type Credentials, type Identity, type IdentityResolver } from './identity.js'
-export { incomingRequestId, logRequest, requestContext } from './request-context.js'
 export { errorOutcome, type ErrorOutcome } from './error-response.js'
-export { createRateLimiter, rateLimit, rateLimitWith, type RateLimiter, type RateLimitOptions } from './rate-limit.js'
+export { rateLimit, type RateLimitOptions } from './rate-limit.js'
 export { clientIp, clientIpFrom } from './client-ip.js'
-export { preparedResponseHeaders, simpleResponseHeaders } from './response-headers.js'
-export { readBodyText, readIncomingText } from './read-body.js'
-export { chainFronts, createNodeServer, type FrontHandler } from './node-server.js'
-export { headerOf, serveFast, withoutTrailingSlash, type FastPathOptions, type FastResponse, type FastRoute } from './fast-path.js'
+export { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS } from './response-headers.js'
+export { readBodyText } from './read-body.js'
+export { createNodeServer, type FrontHandler } from './node-server.js'
+export { createPipeline, type Pipeline, type PipelineOptions } from './pipeline.js'
+export { createRouteTable, type DirectRoute, type ModuleRoutes, type Mount, type PlainRequest, type PlainResponse, type PolicyRule, type RoutePolicy, type RouteTable } from './routes.js'
+export { pipelineMiddleware, registerDirect } from './hono.js'
+export { createNodeFront } from './node-front.js'

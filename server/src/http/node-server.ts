@@ -6,19 +6,9 @@ import { ApiError, renderError } from '../errors/index.js'
 /** Serves a request and returns true, or returns false (without touching it) to pass it on. */
 export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolean
 
-/** Fronts tried in order: the first that takes a request serves it; none → false. */
-export function chainFronts(...fronts: FrontHandler[]): FrontHandler {
-  if (fronts.length === 1) return fronts[0]!
-  return (req, res) => {
-    for (const front of fronts) if (front(req, res)) return true
-    return false
-  }
-}
-
 /**
- * The Node HTTP server: `front` (the fast paths, the data API's then the jobs enqueue route's,
- * joined by chainFronts) first, then the Hono app through its Node adapter for everything `front`
- * passes on. A request Node itself refuses before any handler
+ * The Node HTTP server: `front` (node-front.ts: the direct routes) first, then the Hono app
+ * through its Node adapter for everything `front` passes on. A request Node itself refuses before any handler
  * sees it (request line and headers over 16 KiB, malformed HTTP) gets the shared JSON error body
  * too, instead of Node's bare status line.
  */

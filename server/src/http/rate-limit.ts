@@ -94,7 +94,7 @@ export interface RateLimitHit {
   error?: ApiError
 }
 
-/** Counts requests per key; shared by the Hono middleware and the data API's Node fast path. */
+/** Counts requests per key. */
 export interface RateLimiter {
   hit(key: string): Promise<RateLimitHit>
 }
@@ -134,15 +134,15 @@ export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
   }
 }
 
-/** A limiter answering 429 with Retry-After and the shared error body. `key` undefined → not counted. */
+/**
+ * A module's own limit as middleware (auth's sign-in limits), answering 429 with Retry-After and
+ * the shared error body. `key` undefined → not counted. The pipeline's per-IP and per-user limits
+ * use createRateLimiter directly.
+ */
 export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
-  return rateLimitWith(createRateLimiter(options), options.key)
-}
-
-/** The same over a limiter built elsewhere (shared with the data API's Node fast path). */
-export function rateLimitWith(limiter: RateLimiter, key: KeyOf): MiddlewareHandler<AppEnv> {
+  const limiter = createRateLimiter(options)
   return async (c, next) => {
-    const k = key(c)
+    const k = options.key(c)
     if (k === undefined) return next()
     const { headers, error } = await limiter.hit(k)
     for (const [name, value] of headers) c.header(name, value)

@@ -1,15 +1,14 @@
-import type { MiddlewareHandler } from 'hono'
-import type { AppEnv } from './context.js'
-
 /**
- * The headers hono's secureHeaders (with Floe's options: CORP cross-origin, no COOP) and cors add
- * to a simple request, set BEFORE the handler runs as prepared headers. Those two middlewares
- * write to `c.res.headers` after the handler, which makes the Node adapter materialise a full
- * fetch Response for every request; on the data API's hot path that cost showed in profiles.
- * Only for handlers that build their response through the context (c.body / c.json /
- * c.newResponse), which merges prepared headers: the data API. Preflights still go to `cors`.
+ * The secure and CORS headers of every response, in one place for both front ends. They are
+ * computed once per origin and set before the route runs, so a route's own response never has
+ * to be copied to carry them.
+ *
+ * The secure headers are those of helmet's defaults that apply to an API (as hono's
+ * secureHeaders sets them), with CORP cross-origin (browser apps on other origins load objects)
+ * and no COOP (no documents to isolate). CORS follows the Fetch standard as hono's cors does:
+ * a preflight (any OPTIONS) is answered 204 with the allowed methods and headers.
  */
-const SECURE_HEADERS: readonly [string, string][] = [
+const SECURE_HEADERS: readonly (readonly [string, string])[] = [
   ['Cross-Origin-Resource-Policy', 'cross-origin'],
   ['Origin-Agent-Cluster', '?1'],
   ['Referrer-Policy', 'no-referrer'],
@@ -22,21 +21,47 @@ const SECURE_HEADERS: readonly [string, string][] = [
   ['X-XSS-Protection', '0'],
 ]
 
-/** The secure and CORS headers of a simple (non-preflight) request from `origin`. */
-export function simpleResponseHeaders(corsOrigins: '*' | string[], exposeHeaders: string[]): (origin: string | undefined) => [string, string][] {
-  const expose: [string, string] = ['Access-Control-Expose-Headers', exposeHeaders.join(',')]
+/** Request headers a browser app may send (supabase-js's, PostgREST's, tus's). */
+export const CORS_ALLOW_HEADERS = [
+  'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
+  'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match', 'x-metadata',
+  'tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length', 'upload-concat',
+]
+/** Response headers a browser app may read. */
+export const CORS_EXPOSE_HEADERS = [
+  'content-range', 'content-location', 'location', 'preference-applied', 'x-request-id', 'retry-after',
+  'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag', 'content-disposition', 'accept-ranges',
+  'tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size', 'upload-offset', 'upload-length', 'upload-metadata',
+]
+const CORS_ALLOW_METHODS = 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS'
+const CORS_MAX_AGE_S = '86400'
+
+type Header = readonly [string, string]
+
+const allowOrigin = (corsOrigins: '*' | string[], origin: string | undefined): Header[] =>
+  corsOrigins === '*' ? [['Access-Control-Allow-Origin', '*']] : origin && corsOrigins.includes(origin) ? [['Access-Control-Allow-Origin', origin]] : []
+
+/** The secure and CORS headers of a simple (non-preflight) response to `origin`. */
+export function simpleResponseHeaders(corsOrigins: '*' | string[]): (origin: string | undefined) => readonly Header[] {
+  const expose: Header = ['Access-Control-Expose-Headers', CORS_EXPOSE_HEADERS.join(',')]
   if (corsOrigins === '*') {
-    const all: [string, string][] = [...SECURE_HEADERS, ['Access-Control-Allow-Origin', '*'], expose]
+    const all: Header[] = [...SECURE_HEADERS, ...allowOrigin('*', undefined), expose]
     return () => all
   }
-  const vary: [string, string][] = [...SECURE_HEADERS, ['Vary', 'Origin'], expose]
-  return (origin) => (origin && corsOrigins.includes(origin) ? [...vary, ['Access-Control-Allow-Origin', origin]] : vary)
+  const vary: Header[] = [...SECURE_HEADERS, ['Vary', 'Origin'], expose]
+  const byOrigin = new Map(corsOrigins.map((o) => [o, [...vary, ...allowOrigin(corsOrigins, o)]]))
+  return (origin) => (origin !== undefined && byOrigin.get(origin)) || vary
 }
 
-export function preparedResponseHeaders(corsOrigins: '*' | string[], exposeHeaders: string[]): MiddlewareHandler<AppEnv> {
-  const headersFor = simpleResponseHeaders(corsOrigins, exposeHeaders)
-  return async (c, next) => {
-    for (const [name, value] of headersFor(c.req.header('origin'))) c.header(name, value)
-    await next()
-  }
+/** The headers of the 204 that answers a CORS preflight from `origin`. */
+export function corsPreflightHeaders(corsOrigins: '*' | string[], origin: string | undefined): readonly Header[] {
+  return [
+    ...SECURE_HEADERS,
+    ...allowOrigin(corsOrigins, origin),
+    ['Access-Control-Expose-Headers', CORS_EXPOSE_HEADERS.join(',')],
+    ['Vary', corsOrigins === '*' ? 'Access-Control-Request-Headers' : 'Origin, Access-Control-Request-Headers'],
+    ['Access-Control-Max-Age', CORS_MAX_AGE_S],
+    ['Access-Control-Allow-Methods', CORS_ALLOW_METHODS],
+    ['Access-Control-Allow-Headers', CORS_ALLOW_HEADERS.join(',')],
+  ]
 }

@@ -6,8 +6,6 @@
  * configuration (it is handed config). Without a reachable Redis it reports itself off.
  */
 export { jobsRouter } from './router.js'
-export { isEnqueuePath as isJobsEnqueuePath } from './routes/enqueue-job.js'
-export { createNodeJobsHandler, type NodeJobsOptions } from './node-handler.js'
 export { createJobs, type Jobs, type JobsDeps } from './runtime.js'
 export { defineHandler, type Handler, type HandlerContext } from './define-handler.js'
 export type { HandlerStorage } from './handler-storage.js'

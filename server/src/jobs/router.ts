@@ -1,9 +1,10 @@
 /**
- * /jobs/v1. Admin routes (`/admin/...`, service key only) are registered before the caller
+ * /jobs/v1. Admin routes (`/admin/...`, service key only) are registered before the other caller
  * routes so `GET /admin/queues` is never read as `GET /{queue}/{id}` ("admin" is also refused as
- * a queue name).
+ * a queue name). The enqueue route comes first of all: it is a direct route (served without Hono
+ * by the Node server), so it applies the admin guard to `POST /admin` itself.
  */
-import { createRouter, requireIdentity } from '../http/index.js'
+import { createRouter, requireIdentity, type ModuleRoutes } from '../http/index.js'
 import { type Register } from './routes/common.js'
 import { registerCreateWebhook } from './routes/create-webhook.js'
 import { registerDeleteQueue } from './routes/delete-queue.js'
@@ -44,14 +45,15 @@ const ADMIN: Register[] = [
   registerDeleteWebhook,
 ]
 
-export function jobsRouter(jobs: Jobs) {
+export function jobsRouter(jobs: Jobs): ModuleRoutes {
   const router = createRouter()
+  // First: a direct route, registered ahead of the admin guard, which it applies itself to `admin`.
+  const enqueue = registerEnqueueJob(router, jobs)
   router.use('/admin/*', async (c, next) => {
     jobs.service.requireService(requireIdentity(c))
     await next()
   })
   for (const register of ADMIN) register(router, jobs)
-  registerEnqueueJob(router, jobs)
   registerGetJob(router, jobs)
-  return router
+  return { router, direct: [enqueue] }
 }

@@ -5,7 +5,13 @@
  */
 import { Scalar } from '@scalar/hono-api-reference'
 import type { OpenAPIHono } from '@hono/zod-openapi'
-import type { AppEnv } from '../http/index.js'
+import type { AppEnv, PolicyRule } from '../http/index.js'
+
+/** The document and the reference page are public: a docs page opened in a browser sends no key. */
+export const OPENAPI_POLICIES: PolicyRule[] = [
+  { methods: 'ALL', path: '/openapi.json', policy: { public: true } },
+  { methods: 'ALL', path: '/docs', policy: { public: true } },
+]
 
 export function mountOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string, version: string): void {
   app.doc31('/openapi.json', {

@@ -5,6 +5,5 @@
  * (it is handed an Identity) and does not open connections (it is handed withRequestRole).
  */
 export { createRestHandler, restRouter, type RestDeps, type RestHandler, type RestInput } from './router.js'
-export { createNodeRestHandler, type NodeRestHandler, type NodeRestOptions } from './node-handler.js'
 export { createSchemaCacheHolder, loadSchemaCache, type SchemaCache, type SchemaCacheHolder } from './schema-cache/index.js'
 export type { Limits } from './compile.js'

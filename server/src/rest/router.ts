@@ -3,20 +3,17 @@
  * parse → plan → build (pure, compile.ts) → execute (one statement inside withRequestRole, so
  * RLS decides) → respond (status, headers, the body Postgres produced).
  *
- * The handler works on plain inputs (method, path, query, headers, a body reader, the caller),
- * so two front ends share it: the Hono routes below (every runtime, app.request in tests), and
- * the Node fast path (node-handler.ts) that serves `/rest/v1` in the Node server without going
- * through Hono. Routes are dynamic (one per table and function of the schema cache), so they
- * are plain Hono routes, not zod-openapi ones; their description is the live OpenAPI document
- * at `GET /rest/v1/`.
+ * The handler works on plain inputs (method, path, query, headers, a body reader, the caller):
+ * its two routes are direct routes (http/routes.ts), served from the IncomingMessage by the Node
+ * server and through Hono elsewhere. Routes are dynamic (one per table and function of the schema
+ * cache), so they are not zod-openapi ones; their description is the live OpenAPI document at
+ * `GET /rest/v1/`.
  */
 import { Hono } from 'hono'
 import { CompiledQuery } from 'kysely'
-import type { StatusCode } from 'hono/utils/http-status'
-import type { Identity } from '../http/index.js'
 import type { RunStatement, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
-import { readBodyText, type AppEnv } from '../http/index.js'
+import { registerDirect, requireIdentity, type AppEnv, type DirectRoute, type Identity, type ModuleRoutes } from '../http/index.js'
 import { compileRequest, type CompileResult, type Limits } from './compile.js'
 import { canPipeline, checkBeforeCommit, executeCompiled } from './execute.js'
 import { buildRestOpenApi } from './openapi.js'
@@ -43,8 +40,8 @@ export interface RestDeps {
 }
 
 const WRITE_METHODS = new Set(['POST', 'PATCH', 'PUT', 'DELETE'])
-/** The verbs `/rest/v1/<name>` and `/rest/v1/rpc/<name>` answer (both front ends). */
-export const REST_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
+/** The verbs `/rest/v1/<name>` and `/rest/v1/rpc/<name>` answer. */
+const REST_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const
 const PLAN_CACHE_SIZE = 1000
 
 interface Prepared {
@@ -216,30 +213,31 @@ export function createRestHandler(deps: RestDeps): RestHandler {
   }
 }
 
-/** The Hono front end. `bodyLimit` (BODY_LIMIT) is enforced while reading a write's body. */
-export function restRouter(rest: RestHandler, bodyLimit: number): Hono<AppEnv> {
+/**
+ * `/rest/v1`: the OpenAPI document, and tables and functions as direct routes. Every route reads
+ * its own body (BODY_LIMIT enforced while reading a write's body).
+ */
+export function restRouter(rest: RestHandler, bodyLimit: number): ModuleRoutes {
   const router = new Hono<AppEnv>()
   router.get('/', async (c) => {
-    const identity = c.var.identity
-    if (!identity) throw new ApiError('UNAUTHENTICATED')
-    return c.body(await rest.openApi(identity), 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' })
+    return c.body(await rest.openApi(requireIdentity(c)), 200, { 'Content-Type': 'application/openapi+json; charset=utf-8' })
   })
-  const serve = (kind: 'table' | 'rpc') =>
-    router.on([...REST_METHODS], kind === 'rpc' ? '/rpc/:name' : '/:name', async (c) => {
-      const url = new URL(c.req.url)
-      const out = await rest.handle({
-        method: c.req.method,
+  const route = (kind: 'table' | 'rpc', path: string): DirectRoute => ({
+    methods: REST_METHODS,
+    path,
+    serve: (req, identity) =>
+      rest.handle({
+        method: req.method,
         kind,
-        name: c.req.param('name'),
-        pathname: url.pathname,
-        search: url.search,
-        headers: c.req.raw.headers,
-        readBody: () => readBodyText(c, bodyLimit),
-        identity: c.var.identity,
-      })
-      return c.newResponse(out.body, out.status as StatusCode, out.headers)
-    })
-  serve('rpc')
-  serve('table')
-  return router
+        name: req.params.name!,
+        pathname: req.pathname,
+        search: req.search,
+        headers: req.headers,
+        readBody: () => req.readBody(bodyLimit),
+        identity,
+      }),
+  })
+  const direct = [route('rpc', '/rpc/:name'), route('table', '/:name')]
+  for (const d of direct) registerDirect(router, d)
+  return { router, direct, policies: [{ methods: 'ALL', path: '/*', policy: { ownsBody: true } }] }
 }

@@ -3,7 +3,7 @@
  * sign, info, list, upload) come before the `/object/:bucket/:name{.+}` catch-all.
  */
 import type { Context } from 'hono'
-import { createRouter, type AppEnv, requireIdentity } from '../http/index.js'
+import { createRouter, requireIdentity, type AppEnv, type ModuleRoutes, type PolicyRule } from '../http/index.js'
 import { type StorageRouteDeps } from './context.js'
 import { createResumableUploads } from './resumable.js'
 import { registerCopyObject } from './routes/copy-object.js'
@@ -23,7 +23,22 @@ import { registerSignedUpload } from './routes/signed-upload.js'
 import { registerUpdateBucket } from './routes/update-bucket.js'
 import { registerUploadObject } from './routes/upload-object.js'
 
-export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }) {
+const PUBLIC = { public: true } as const
+/** Uploads stream their body, enforcing the storage limits while streaming (upload-guard.ts),
+ *  and may outlive the request timeout, which is sized for API calls, not for large files. */
+const UPLOAD = { ownsBody: true, untimed: true } as const
+
+const STORAGE_POLICIES: PolicyRule[] = [
+  // Without an API key: public objects, and signed URLs (the token is the credential).
+  { methods: ['GET', 'HEAD'], path: '/render/image/public/:path{.+}', policy: PUBLIC },
+  { methods: ['GET', 'HEAD'], path: '/object/public/:path{.+}', policy: PUBLIC },
+  { methods: ['GET', 'HEAD'], path: '/object/sign/:path{.+}', policy: PUBLIC },
+  { methods: ['PUT'], path: '/object/upload/sign/:path{.+}', policy: PUBLIC },
+  { methods: ['POST', 'PUT'], path: '/object/:path{.+}', policy: UPLOAD },
+  { methods: ['POST', 'PATCH'], path: '/upload/resumable/*', policy: UPLOAD },
+]
+
+export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }): ModuleRoutes {
   const router = createRouter()
   if (deps.dataDir) {
     const resumable = createResumableUploads({
@@ -41,21 +56,5 @@ export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }) {
   ]) {
     register(router, deps)
   }
-  return router
-}
-
-/** Paths that work without an API key: public objects and signed URLs (the token is the credential). */
-export function isPublicStoragePath(method: string, path: string): boolean {
-  if (path.startsWith('/storage/v1/render/image/public/')) return method === 'GET' || method === 'HEAD'
-  if (!path.startsWith('/storage/v1/object/')) return false
-  const rest = path.slice('/storage/v1/object/'.length)
-  if (method === 'GET' || method === 'HEAD') return rest.startsWith('public/') || rest.startsWith('sign/')
-  return method === 'PUT' && rest.startsWith('upload/sign/')
-}
-
-/** Upload routes stream their body and enforce the storage limits themselves (see upload-guard.ts). */
-export function isStorageUploadPath(method: string, path: string): boolean {
-  if (method === 'PATCH') return path.startsWith('/storage/v1/upload/resumable')
-  if (method === 'POST') return path.startsWith('/storage/v1/object/') || path.startsWith('/storage/v1/upload/resumable')
-  return method === 'PUT' && path.startsWith('/storage/v1/object/')
+  return { router, policies: STORAGE_POLICIES }
 }

@@ -22,10 +22,10 @@ const log = accessLog()
 beforeAll(async () => {
   h = await setupRest()
   logged = await buildTestApp(h.db, { LOG_LEVEL: 'info' }, { logDestination: log.sink })
-  const { app, nodeHandler } = createServerApp(logged.deps)
+  const { app, nodeFront } = createServerApp(logged.deps)
   hono = app
   served = serveOverHttp(app.fetch, (req, res) => {
-    const mine = nodeHandler(req, res)
+    const mine = nodeFront(req, res)
     if (mine) fastServed++
     return mine
   })
@@ -116,7 +116,7 @@ describe('limits on the fast path', () => {
 
   beforeAll(async () => {
     limited = await buildTestApp(h.db, { RATE_LIMIT_PER_IP: '3', RATE_LIMIT_PER_USER: '0' })
-    limitedServer = serveOverHttp(limited.app.fetch, limited.nodeHandler)
+    limitedServer = serveOverHttp(limited.app.fetch, limited.nodeFront)
   })
   afterAll(async () => {
     await limitedServer?.close()
@@ -140,7 +140,7 @@ describe('limits on the fast path', () => {
 
   it('enforces BODY_LIMIT while reading and sends CORS only to a listed origin', async () => {
     const fresh = await buildTestApp(h.db, { RATE_LIMIT_PER_IP: '0', BODY_LIMIT: '1024', CORS_ORIGINS: 'https://app.example' })
-    const server = serveOverHttp(fresh.app.fetch, fresh.nodeHandler)
+    const server = serveOverHttp(fresh.app.fetch, fresh.nodeFront)
     try {
       const tooBig = await server.fetch(`${BASE_URL}/films`, { method: 'POST', headers: { ...service, ...json }, body: JSON.stringify({ title: 'x'.repeat(2000) }) })
       expect(tooBig.status).toBe(413)

@@ -410,7 +410,7 @@ beforeAll(async () => {
   fuzz = await buildTestApp(h.db, { RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' })
   const underFuzz = createServerApp({ ...fuzz.deps, log: createLogger('error', { write: capture }) })
   app = underFuzz.app
-  served = serveOverHttp(app.fetch, underFuzz.nodeHandler)
+  served = serveOverHttp(app.fetch, underFuzz.nodeFront)
   sql = new pg.Client({ connectionString: h.db.url })
   await sql.connect()
   await sql.query(`
@@ -459,7 +459,7 @@ beforeAll(async () => {
 
   // The DDL above reaches the schema cache by NOTIFY; wait until the cache knows the table.
   const deadline = Date.now() + 10_000
-  while (!fuzz.deps.schemaCache.get().tables.has(`public.${SCRATCH}`)) {
+  while (!fuzz.schemaCache.get().tables.has(`public.${SCRATCH}`)) {
     if (Date.now() > deadline) throw new Error(`${SCRATCH} is not in the schema cache after 10 s`)
     await new Promise((r) => setTimeout(r, 50))
   }

@@ -37,13 +37,13 @@ describe('OpenAPI of the live schema (GET /rest/v1/)', () => {
     expect(anonPaths).not.toContain('/secrets')
     expect(await pathsFor(h.testApp.service)).toContain('/secrets')
 
-    const before = h.testApp.deps.schemaCache.get()
+    const before = h.testApp.schemaCache.get()
     const c = new pg.Client({ connectionString: h.db.url })
     await c.connect()
     await c.query('revoke execute on function add(int, int) from public, anon')
     await c.end()
     const deadline = Date.now() + 5_000
-    while (h.testApp.deps.schemaCache.get() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
+    while (h.testApp.schemaCache.get() === before && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25))
     expect(await pathsFor(h.testApp.anon)).not.toContain('/rpc/add')
     expect(await pathsFor(await h.testApp.asUser({ sub: 'someone' }))).toContain('/rpc/add')
   })

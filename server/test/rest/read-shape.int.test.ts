@@ -20,7 +20,8 @@ let deps: RestDeps
 
 beforeAll(async () => {
   h = await setupRest()
-  const { deps: app, config } = h.testApp
+  const { testApp: app } = h
+  const { config } = app
   deps = {
     schemaCache: app.schemaCache, withRequestRole: app.withRequestRole, runStatement: app.runStatement,
     publicUrl: config.publicUrl, version: FLOE_VERSION,

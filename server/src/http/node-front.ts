@@ -1,0 +1,94 @@
+/**
+ * The pipeline (pipeline.ts) run straight on Node's IncomingMessage for the direct routes (the
+ * data API, the enqueue route): in front of the Hono app, which serves every other request. On a
+ * primary-key read, Hono's context, its middleware closures, Headers objects and the fetch
+ * Response its Node adapter writes back cost more CPU than the data API's own work
+ * (bench/README.md). Holds no step of its own: each stage is the pipeline's, and the route is
+ * found in the same route table the Hono middleware reads its policies from.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { getPathNoStrict, tryDecodeURIComponent } from 'hono/utils/url'
+import type { Logger } from '../log.js'
+import type { Identity } from './identity.js'
+import type { FrontHandler } from './node-server.js'
+import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
+import { readIncomingText } from './read-body.js'
+import type { PlainRequest, PlainResponse, RouteMatch, RouteTable } from './routes.js'
+
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name]
+  return Array.isArray(v) ? v.join(', ') : v
+}
+
+/** Serves a direct route's request and returns true, or returns false (untouched) for Hono. */
+export function createNodeFront(p: Pipeline, table: RouteTable): FrontHandler {
+  return (req, res) => {
+    const { url, method } = req
+    if (url === undefined || method === undefined || method === 'OPTIONS' || url.charCodeAt(0) !== 47 /* / */) return false
+    // The path as Hono decodes it for routing, so a pattern means the same to both front ends.
+    const path = getPathNoStrict({ url: `http://h${url}` } as Request)
+    const found = table.match(method, path)
+    if (!found.direct) return false
+    void serve(p, req, res, method, url, path, found)
+    return true
+  }
+}
+
+async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, method: string, url: string, path: string, found: RouteMatch): Promise<void> {
+  const started = performance.now()
+  const { requestId, headers: base } = p.open(headerOf(req, 'x-request-id'), headerOf(req, 'origin'))
+  let log: Logger | undefined
+  const logOf = (): Logger => (log ??= p.log.child({ reqId: requestId }))
+  // Lower-case names, as Hono's Node adapter writes them: a later value replaces an earlier one
+  // whatever case each source spelled it in.
+  const headers: Record<string, string | number> = { 'x-request-id': requestId }
+  const set: SetHeaders = (entries) => {
+    for (const [name, value] of entries) headers[name.toLowerCase()] = value
+  }
+  set(base)
+  const q = url.indexOf('?')
+  const search = q < 0 ? '' : url.slice(q)
+  const admission: AdmissionRequest = {
+    header: (name) => headerOf(req, name),
+    queryApikey: () => (search.includes('apikey') ? (new URLSearchParams(search).get('apikey') ?? undefined) : undefined),
+    peer: () => req.socket.remoteAddress,
+  }
+  const plain: PlainRequest = {
+    method,
+    pathname: q < 0 ? url : url.slice(0, q),
+    search,
+    params: decodedParams(found.params),
+    headers: { get: (name) => headerOf(req, name) ?? null },
+    readBody: (limit) => readIncomingText(req, limit),
+  }
+  const { policy, direct } = found
+  let identity: Identity | undefined
+  let out: PlainResponse
+  try {
+    out = await p.deadline(policy, async () => {
+      await p.limitIp(policy, admission, set)
+      identity = await p.identify(policy, admission)
+      await p.limitUser(identity, set)
+      return direct!.serve(plain, identity)
+    })
+  } catch (err) {
+    out = p.fail(err, identity, logOf())
+  }
+  try {
+    set(Object.entries(out.headers))
+    if (out.body !== null) headers['content-length'] = Buffer.byteLength(out.body)
+    res.writeHead(out.status, headers)
+    res.end(out.body ?? undefined)
+  } catch (err) {
+    // The client went away, or a header value Node refuses: nothing more can be answered.
+    logOf().warn({ err: { message: (err as Error).message } }, 'response not written')
+    if (!res.headersSent) res.writeHead(500).end()
+  }
+  p.finish(logOf, { method, path, status: out.status, started, role: identity?.role })
+}
+
+/** As Hono's c.req.param(): a value with a percent-escape is decoded, leniently. */
+function decodedParams(params: Record<string, string>): Record<string, string> {
+  for (const k in params) if (params[k]!.includes('%')) params[k] = tryDecodeURIComponent(params[k]!)
+  return params
+}

@@ -1,0 +1,133 @@
+/**
+ * What a module declares about its routes, beside the routes themselves, and the one table that
+ * answers for a request "which policy, and is it a direct route". The pipeline reads policies
+ * from here; app.ts only lists the modules' mounts and never tests a URL.
+ *
+ * Paths are Hono patterns relative to the module's mount point, matched by Hono's own router on
+ * the path as Hono decodes it, so a declaration means the same thing to both front ends.
+ */
+import type { Hono } from 'hono'
+import { RegExpRouter } from 'hono/router/reg-exp-router'
+import { SmartRouter } from 'hono/router/smart-router'
+import { TrieRouter } from 'hono/router/trie-router'
+import type { AppEnv } from './context.js'
+import type { Identity } from './identity.js'
+
+export interface RoutePolicy {
+  /** Served without credentials: no identity is resolved and the per-IP limit does not count it
+   *  (probes, links opened from emails, public objects, signed URLs whose token is the credential). */
+  readonly public?: boolean
+  /** The route reads its own body (streaming it, or enforcing its limit while reading it), so the
+   *  pipeline's BODY_LIMIT check leaves the body alone. */
+  readonly ownsBody?: boolean
+  /** Not cut off by REQUEST_TIMEOUT_MS (uploads of large files; a WebSocket once upgraded). */
+  readonly untimed?: boolean
+}
+
+/** A policy for the routes of `methods` ('ALL': every method) under `path`. HEAD is its own method. */
+export interface PolicyRule {
+  methods: readonly string[] | 'ALL'
+  path: string
+  policy: RoutePolicy
+}
+
+/** A request as a direct route sees it: no Hono context, no fetch Request. */
+export interface PlainRequest {
+  method: string
+  /** The path as sent (still percent-encoded), without the query string. */
+  pathname: string
+  /** The query string with its `?`, or ''. */
+  search: string
+  /** Path parameters, percent-decoded as Hono decodes them. */
+  params: Readonly<Record<string, string>>
+  headers: { get(name: string): string | null }
+  /** The body as text, at most `limit` bytes (413 beyond). */
+  readBody(limit: number): Promise<string>
+}
+
+export interface PlainResponse {
+  status: number
+  headers: Record<string, string>
+  body: string | null
+}
+
+/**
+ * A route whose handler works on a plain request, so the Node server serves it straight from the
+ * IncomingMessage (http/node-front.ts) and the Hono app through registerDirect (http/hono.ts):
+ * the hot routes (data API, enqueue), where Hono's context and its Node adapter cost more CPU
+ * than the route's own work. It reads its own body, so `ownsBody` is implied.
+ */
+export interface DirectRoute {
+  methods: readonly string[]
+  path: string
+  policy?: RoutePolicy
+  serve(req: PlainRequest, identity: Identity | undefined): Promise<PlainResponse>
+}
+
+/** A module as app.ts mounts it: its Hono router, its policies and its direct routes. */
+export interface Mount {
+  prefix: string
+  router: Hono<AppEnv>
+  policies?: PolicyRule[]
+  /** Already registered on `router` (registerDirect); listed here for the Node front end. */
+  direct?: DirectRoute[]
+}
+
+/** What a module's router function returns; app.ts gives it its prefix. */
+export type ModuleRoutes = Omit<Mount, 'prefix'>
+
+export interface RouteMatch {
+  policy: RoutePolicy
+  direct?: DirectRoute
+  params: Record<string, string>
+}
+
+export interface RouteTable {
+  /** `path`: decoded as Hono decodes it, without a trailing slash. */
+  match(method: string, path: string): RouteMatch
+}
+
+type Entry = { policy: RoutePolicy; direct?: DirectRoute }
+type Stash = Record<string, number> | Record<string, string>
+
+const NO_POLICY: RoutePolicy = Object.freeze({})
+const joinPath = (prefix: string, path: string) => (path === '/' ? prefix || '/' : `${prefix}${path}`)
+
+export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'policies' | 'direct'>[]): RouteTable {
+  const router = new SmartRouter<Entry>({ routers: [new RegExpRouter(), new TrieRouter()] })
+  const add = (methods: readonly string[] | 'ALL', path: string, entry: Entry) => {
+    for (const m of methods === 'ALL' ? ['ALL'] : methods) router.add(m, path, entry)
+  }
+  for (const mount of mounts) {
+    for (const rule of mount.policies ?? []) add(rule.methods, joinPath(mount.prefix, rule.path), { policy: rule.policy })
+    for (const direct of mount.direct ?? []) add(direct.methods, joinPath(mount.prefix, direct.path), { policy: { ...direct.policy, ownsBody: true }, direct })
+  }
+  return {
+    match(method, path) {
+      const [found, stash] = router.match(method, path) as [[Entry, Stash][], string[] | undefined]
+      if (found.length === 0) return { policy: NO_POLICY, params: {} }
+      if (found.length === 1 && !found[0]![0].direct) return { policy: found[0]![0].policy, params: {} }
+      let policy: RoutePolicy = {}
+      let direct: DirectRoute | undefined
+      let params: Record<string, string> = {}
+      for (const [entry, p] of found) {
+        policy = { ...policy, ...entry.policy }
+        if (entry.direct && !direct) {
+          direct = entry.direct
+          params = paramsOf(p, stash)
+        }
+      }
+      return direct ? { policy, direct, params } : { policy, params }
+    },
+  }
+}
+
+/** Hono's routers answer params either by name or as indexes into a stash. */
+function paramsOf(p: Stash, stash: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const [name, v] of Object.entries(p)) {
+    const raw = stash && typeof v === 'number' ? stash[v] : v
+    if (typeof raw === 'string') out[name] = raw
+  }
+  return out
+}
