@@ -12,7 +12,7 @@ export { ensureInstanceSecrets, type InstanceSecrets } from './instance-secrets.
 export { isLiveAdminSession } from './admin-session.js'
 export { jwtKeyId, jwtKeysFrom, signJwt, verifyJwt, type JwtKeys } from './jwt.js'
 export { createAuthService, type AuthService, type AuthServiceDeps, type AuthUser, type TokenResponse } from './auth-service.js'
-export { authRouter, isPublicAuthPath, type AuthRouterDeps } from './router.js'
+export { authRouter, type AuthRouterDeps } from './router.js'
 export { AUTH_BASE_PATH } from './better-auth.js'
 export { createMailer, createOutboxMailer, createSmtpMailer, type Mailer, type OutgoingEmail } from './mailer.js'
 export type { AuthEmailKind } from './email-templates.js'
