@@ -1,8 +1,8 @@
 /**
  * The `floe` command: `floe start` (default), `floe migrate`, `floe keys [rotate anon|service]`.
- * The only entry that reads process.env (through loadConfig) and process.argv.
+ * Reads process.argv; its environment comes from config.ts (loadProcessConfig), the only reader of process.env.
  */
-import { ConfigError, loadConfig, type Config } from './config.js'
+import { ConfigError, loadProcessConfig, type Config } from './config.js'
 import { createLogger, type Logger } from './log.js'
 
 const HELP = `Usage: floe <command>
@@ -24,7 +24,7 @@ function fail(message: string): never {
 
 function readConfig(): Readonly<Config> {
   try {
-    return loadConfig(process.env)
+    return loadProcessConfig()
   } catch (err) {
     if (err instanceof ConfigError) fail(err.problems.map((p) => `floe: invalid configuration: ${p}`).join('\n'))
     throw err

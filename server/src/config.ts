@@ -412,6 +412,11 @@ export class ConfigError extends Error {
   }
 }
 
+/** The process's own environment, parsed: what the `floe` command runs with. */
+export function loadProcessConfig(): Readonly<Config> {
+  return loadConfig(process.env)
+}
+
 /** Parses the environment; throws ConfigError listing every bad variable, one line each. */
 export function loadConfig(env: Record<string, string | undefined>, cwd = process.cwd()): Readonly<Config> {
   const problems: string[] = []
