@@ -6,6 +6,19 @@
  *   pnpm --filter @floe/bench bench:rest
  *   (BENCH_DATABASE_URL, BENCH_CONNECTIONS=50, BENCH_SECONDS=5, BENCH_ROUNDS=3,
  *    BENCH_BASELINE_PREPARED=1 to let the bare server prepare its statements too)
+ *
+ * Before/after pairs in one run:
+ *   BENCH_FLOE_BIN=<checkout>/server/bin/floe.mjs         the Floe measured ("after"; default: this
+ *                                                         checkout's)
+ *   BENCH_FLOE_BEFORE_BIN=<checkout>/server/bin/floe.mjs  a second Floe ("before"), started on the
+ *                                                         same database; each round then runs bare,
+ *                                                         before and after for the operation (before
+ *                                                         and after swap places every other round),
+ *                                                         the median of each is shown with an
+ *                                                         "after / before" column
+ *   BENCH_FLOE_BEFORE_NAME=before                         what to call the second Floe in the table
+ *   BENCH_OPS=key,keys,list,insert                        only those operations (default: all four)
+ * The two checkouts must share the database's migrations (both migrate it on start).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -19,6 +32,12 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 /** BENCH_BASELINE_PREPARED=1: the bare server prepares its statements too (a stricter ceiling). */
 const BASELINE_PREPARED = process.env.BENCH_BASELINE_PREPARED === '1'
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
+/** The Floe CLI to run: another checkout's `server/bin/floe.mjs` measures its code. */
+const FLOE_BIN = process.env.BENCH_FLOE_BIN ?? here('../server/bin/floe.mjs')
+/** A second Floe measured in the same rounds (before/after pairs); unset: only FLOE_BIN. */
+const BEFORE_BIN = process.env.BENCH_FLOE_BEFORE_BIN || undefined
+const BEFORE_NAME = process.env.BENCH_FLOE_BEFORE_NAME ?? 'before'
+const OPS = new Set((process.env.BENCH_OPS ?? 'key,keys,list,insert').split(','))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
 
 function withDb(url: string, name: string) {
@@ -98,10 +117,14 @@ async function main() {
   try {
     const floePort = 8790
     const basePort = 8791
-    procs.push(await start(process.execPath, [here('../server/bin/floe.mjs'), 'start'], {
-      DATABASE_URL: url, PORT: String(floePort), LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0',
+    const beforePort = 8792
+    const floeEnv = (port: number) => ({
+      DATABASE_URL: url, PORT: String(port), LOG_LEVEL: 'warn', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0',
       FLOE_ANON_KEY: ANON, FLOE_SERVICE_KEY: ANON + '-service', FLOE_JWT_SECRET: ANON + '-jwt',
-    }, /Floe is running/))
+    })
+    // One after the other: each migrates the database on start.
+    procs.push(await start(process.execPath, [FLOE_BIN, 'start'], floeEnv(floePort), /Floe is running/))
+    if (BEFORE_BIN) procs.push(await start(process.execPath, [BEFORE_BIN, 'start'], floeEnv(beforePort), /Floe is running/))
     const c = new pg.Client({ connectionString: url })
     await c.connect()
     await c.query(SCHEMA)
@@ -111,30 +134,49 @@ async function main() {
     procs.push(await start(process.execPath, ['--import', 'tsx', here('baseline-server.ts')], { DATABASE_URL: url, PORT: String(basePort), PREPARED: BASELINE_PREPARED ? '1' : '0' }, /listening/))
 
     const h = { apikey: ANON }
-    const ops: [string, (base: string, isFloe: boolean) => Promise<Load>][] = [
-      ['GET by primary key (RLS)', (b) => autocannon(`${b}/items?id=eq.4242`, { headers: h })],
-      ['GET by primary key (RLS), 10,000 keys', (b) => autocannon(`${b}/items?id=eq.{key}`, { headers: h, keys: 10_000 })],
-      ['list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
-      ['insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
+    const ops: [string, string, (base: string, isFloe: boolean) => Promise<Load>][] = [
+      ['key', 'GET by primary key (RLS)', (b) => autocannon(`${b}/items?id=eq.4242`, { headers: h })],
+      ['keys', 'GET by primary key (RLS), 10,000 keys', (b) => autocannon(`${b}/items?id=eq.{key}`, { headers: h, keys: 10_000 })],
+      ['list', 'list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
+      ['insert', 'insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
     ]
-    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} alternating runs of ${SECONDS} s per side (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}\n`)
-    console.log('| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare |')
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- |')
-    const median = (runs: Load[]) => runs.sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
-    for (const [label, op] of ops) {
-      // Alternating runs, so a burst of other load on the machine hits both sides alike.
+    const sides = BEFORE_BIN ? 'bare, ' + BEFORE_NAME + ' and after in turn' : 'alternating runs'
+    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
+    console.log(`Floe: ${FLOE_BIN}${BEFORE_BIN ? `\n${BEFORE_NAME}: ${BEFORE_BIN}` : ''}\n`)
+    const cols = BEFORE_BIN ? ` after / ${BEFORE_NAME} |` : ''
+    console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare |${cols}`)
+    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |${BEFORE_BIN ? ' --- |' : ''}`)
+    const median = (runs: Load[]) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
+    const floeBase = (port: number) => `http://127.0.0.1:${port}/rest/v1`
+    for (const [key, label, op] of ops) {
+      if (!OPS.has(key)) continue
+      // Runs alternate, so a burst of other load on the machine hits every side alike; with a
+      // second Floe, it and the first swap places every other round.
       const bareRuns: Load[] = []
       const floeRuns: Load[] = []
+      const beforeRuns: Load[] = []
       for (let r = 0; r < ROUNDS; r++) {
         bareRuns.push(await op(`http://127.0.0.1:${basePort}`, false))
-        floeRuns.push(await op(`http://127.0.0.1:${floePort}/rest/v1`, true))
+        if (BEFORE_BIN && r % 2 === 0) beforeRuns.push(await op(floeBase(beforePort), true))
+        floeRuns.push(await op(floeBase(floePort), true))
+        if (BEFORE_BIN && r % 2 === 1) beforeRuns.push(await op(floeBase(beforePort), true))
       }
       const bare = median(bareRuns)
       const floe = median(floeRuns)
-      const row = (who: string, r: Load, ratio: string) =>
-        console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} |`)
+      const pct = (r: Load) => `${((r.reqPerSec / bare.reqPerSec) * 100).toFixed(0)}%`
+      const row = (who: string, r: Load, ratio: string, vsBefore = '') =>
+        console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} |${BEFORE_BIN ? ` ${vsBefore} |` : ''}`)
       row('bare node:http + pg', bare, '100%')
-      row('Floe', floe, `${((floe.reqPerSec / bare.reqPerSec) * 100).toFixed(0)}%`)
+      if (BEFORE_BIN) {
+        const before = median(beforeRuns)
+        row(`Floe (${BEFORE_NAME})`, before, pct(before))
+        row('Floe (after)', floe, pct(floe), (floe.reqPerSec / before.reqPerSec).toFixed(3))
+      } else {
+        row('Floe', floe, pct(floe))
+      }
+      // Every run's req/s, on stderr (the table on stdout stays a table).
+      const list = (rs: Load[]) => rs.map((x) => x.reqPerSec).join(', ')
+      console.error(`  ${label}: bare ${list(bareRuns)}; ${BEFORE_BIN ? `${BEFORE_NAME} ${list(beforeRuns)}; ` : ''}Floe ${list(floeRuns)}`)
     }
   } finally {
     for (const p of procs) p.kill('SIGTERM')
