@@ -176,15 +176,16 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     // active jobs, and only then does the mailer close.
     const mailer = createMailer({ smtp: config.auth.smtp, from: config.auth.mailFrom, db: database.db, log })
     cleanups.push(() => mailer.close())
-    const jobs = await createJobs({ config, database, log, mailer, workers: config.jobs.workers })
+    // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
+    // Built before jobs: their handlers use the same service (as the service role).
+    const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
+    const jobs = await createJobs({ config, database, log, mailer, storage, workers: config.jobs.workers })
     cleanups.push(() => jobs.close())
     const auth = await createAuthService({ config, database, jwtKeys, log, mailer: jobs.mailer }) // /auth/v1 (issue 5)
     cleanups.push(() => auth.close())
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
-    // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
-    const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
     const { app, nodeFront } = createServerApp(createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs }))
 
     const server = await listen(app.fetch, nodeFront, config)

@@ -3,9 +3,10 @@
  * scale-out next to (or instead of) the workers inside `floe start` (FLOE_WORKERS). It serves no
  * HTTP. SIGTERM/SIGINT stop taking jobs and let the active ones finish before exiting.
  */
-import { createOutboxMailer, createSmtpMailer } from './auth/index.js'
+import { createOutboxMailer, createSmtpMailer, ensureInstanceSecrets, jwtKeysFrom } from './auth/index.js'
 import type { Config } from './config.js'
 import { createDatabase, findRunningEmbeddedPostgres, migrate } from './db/index.js'
+import { createStorage } from './index.js'
 import { createJobs } from './jobs/index.js'
 import type { Logger } from './log.js'
 
@@ -22,7 +23,10 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
   try {
     await migrate(database.pool, log)
     const mailer = config.auth.smtp ? createSmtpMailer(config.auth.smtp, config.auth.mailFrom) : createOutboxMailer(database.db)
-    const jobs = await createJobs({ config, database, log, mailer, workers: true })
+    // Handlers' signed URLs must verify on the server: the same instance secret, the same storage.
+    const secrets = await ensureInstanceSecrets(database.db, config)
+    const { storage } = await createStorage({ config, database, jwtKeys: jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets), log })
+    const jobs = await createJobs({ config, database, log, mailer, storage, workers: true })
     log.info('floe worker: relay and workers running')
     return {
       async close() {

@@ -25,7 +25,7 @@ const jobSnapshot = (res: Response) => snapshot(res, (text) => text.replace(/"h-
 async function buildFronts(t: TestDatabase, env: Record<string, string>) {
   const log = accessLog()
   const floe = await buildTestApp(t, { LOG_LEVEL: 'info', ...env }, { logDestination: log.sink })
-  const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, workers: false })
+  const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, storage: floe.deps.storage, workers: false })
   const { app, nodeFront } = createServerApp({ ...floe.deps, jobs })
   let fastServed = 0
   const served = serveOverHttp(app.fetch, (req, res) => {

@@ -19,7 +19,7 @@ export interface JobsTestApp extends TestApp {
 /** buildTestApp plus the jobs module (relay and workers in-process, like the server's default). */
 export async function buildJobsApp(t: TestDatabase, env: Record<string, string>, options: { workers?: boolean } = {}): Promise<JobsTestApp> {
   const floe = await buildTestApp(t, { FLOE_FUNCTIONS_DIR: FUNCTIONS_DIR, JOBS_RELAY_SWEEP_MS: '200', ...env })
-  const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, mailer: floe.auth.mailer, workers: options.workers ?? true })
+  const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, mailer: floe.auth.mailer, storage: floe.deps.storage, workers: options.workers ?? true })
   const app = createApp({ ...floe.deps, jobs })
   return {
     ...floe,

@@ -16,7 +16,7 @@ describe('jobs without Redis (the zero-config start)', () => {
     const lines: string[] = []
     const sink = new Writable({ write: (chunk: Buffer, _enc, cb) => (lines.push(chunk.toString()), cb()) })
     const floe = await buildTestApp(t, { LOG_LEVEL: 'info' }, { logDestination: sink })
-    const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, workers: true })
+    const jobs = await createJobs({ config: floe.config, database: floe.database, log: floe.deps.log, storage: floe.deps.storage, workers: true })
     const app = createApp({ ...floe.deps, jobs })
     try {
       for (const path of ['/jobs/v1/email', '/jobs/v1/email/h-1', '/jobs/v1/admin/queues/email/counts']) {

@@ -27,7 +27,7 @@ describe.skipIf(!redisUrl)('outbox relay: busy polling, idle NOTIFY, two replica
     floe = await buildJobsApp(t, { REDIS_URL: redisUrl!, REDIS_PREFIX: testPrefix(), JOBS_RELAY_SWEEP_MS: '60000', JOBS_RELAY_BATCH: '100' })
     // A replica is another process: its own pool and LISTEN connection (the busy lock is per session).
     replicaDb = createDatabase(t.url, { max: floe.config.databasePoolMax, log: floe.deps.log })
-    replica = await createJobs({ config: floe.config, database: replicaDb, log: floe.deps.log, workers: true })
+    replica = await createJobs({ config: floe.config, database: replicaDb, log: floe.deps.log, storage: floe.deps.storage, workers: true })
   })
   afterAll(async () => {
     await replica?.close()

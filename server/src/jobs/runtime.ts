@@ -8,10 +8,11 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/index.js'
 import type { CheckResult } from '../health/index.js'
 import type { Logger } from '../log.js'
+import type { StorageService } from '../storage/index.js'
 import { Bull } from './bull.js'
 import { Declarations } from './declarations.js'
 import type { Handler } from './define-handler.js'
-import { createHandlerStorage } from './handler-storage.js'
+import { bindServiceRole } from './handler-storage.js'
 import { emailHandler } from './handlers/email.js'
 import { loadFunctions } from './handlers/load-functions.js'
 import { webhookHandler } from './handlers/webhook.js'
@@ -29,6 +30,8 @@ export interface JobsDeps {
   log: Logger
   /** The auth mailer the built-in `email` handler sends through. */
   mailer?: Mailer | undefined
+  /** The service behind /storage/v1: handlers use it as the service role (`ctx.storage`). */
+  storage: StorageService
   /** Run the relay and workers here (FLOE_WORKERS, or `floe worker`). */
   workers: boolean
 }
@@ -71,8 +74,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
     const handlers = new Map<string, Handler>(await loadFunctions(config.jobs.functionsDir, log))
     handlers.set('webhook', webhookHandler(config.jobs.webhookTimeoutMs) as Handler)
     if (deps.mailer) handlers.set('email', emailHandler(deps.mailer) as Handler)
-    const storage = await createHandlerStorage(config, database, log)
-    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, storage, log })
+    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, storage: bindServiceRole(deps.storage), log })
     workers.start()
   }
 
