@@ -12,6 +12,3 @@ export const QueueParams = z.object({ queue: QueueName })
 export const JobParams = z.object({ queue: QueueName, id: JobId })
 export const ScheduleParams = z.object({ queue: QueueName, id: z.string().regex(/^[A-Za-z0-9_-]{1,80}$/, 'expected a schedule id') })
 export const Ok = z.object({ ok: z.literal(true) }).openapi('JobsOk')
-
-/** The shared router's defaultHook answer (errors/invalid-input.ts), for a route that validates by hand. */
-export { invalidInput } from '../../errors/index.js'

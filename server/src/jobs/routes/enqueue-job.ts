@@ -1,8 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { ApiError } from '../../errors/index.js'
+import { ApiError, invalidInput } from '../../errors/index.js'
 import { errorResponses, registerDirect, requireIdentity, type DirectRoute } from '../../http/index.js'
 import type { Jobs } from '../runtime.js'
-import { invalidInput, QueueParams, type JobsRouter } from './common.js'
+import { QueueParams, type JobsRouter } from './common.js'
 
 const EnqueueBody = z
   .object({
