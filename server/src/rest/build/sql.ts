@@ -3,7 +3,7 @@
  * identifier quoting. Identifiers come from the plan (schema-cache names, or aliases the client
  * chose for its output keys); they are always quoted, and truncated at NUL as PostgREST does.
  */
-import { quoteIdent } from '../../db/sql-ident.js'
+import { quoteIdent } from '../../db/index.js'
 import type { SqlRef } from '../plan/types.js'
 
 export interface SqlStatement {
