@@ -22,9 +22,10 @@ export interface ApiErrorOptions {
 }
 
 /**
- * A code that is in neither registry, answered with the status its origin gave it: a SQLSTATE
- * (status from statusForSqlState), a better-auth code (better-auth's own status). Clients branch
- * on these codes, so they are sent as they came.
+ * A code from outside Floe, answered with the status its origin gave it: a SQLSTATE (status from
+ * statusForSqlState), a better-auth code (better-auth's own status). Clients branch on these codes,
+ * so they are sent as they came. (Auth also answers a platform code with better-auth's status when
+ * better-auth sends no code, e.g. INVALID_INPUT with a 422.)
  */
 export interface PassThroughCode {
   passThrough: string
