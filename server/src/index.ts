@@ -81,7 +81,7 @@ export async function createStorage(core: { config: Readonly<Config>; database: 
   await objectStore.init().catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, `storage (${objectStore.kind}) is not reachable`))
   const storage = createStorageService({
     ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
-    withServiceRole: createWithServiceRole(database.db),
+    withServiceRole: createWithServiceRole(database.withOwner),
     store: objectStore,
     // Signed URLs verify with the instance's current JWT secret, whichever process made them.
     signer: createSigner(core.jwtKeys.secrets[0]!),
@@ -130,7 +130,7 @@ export function createServices(core: CoreServices): AppDeps {
     }),
     storage: core.storage,
     rules: createRulesService({
-      pool: database.pool,
+      withOwner: database.withOwner,
       exposedSchemas: config.dbSchemas,
       allowedRoles: REQUEST_ROLES,
       statementTimeoutMs: config.requestTimeoutMs,

@@ -3,8 +3,7 @@
  * tables' owner): Postgres parses and checks every expression while the policy is created, so a
  * bad one rolls back the whole request and nothing changes.
  */
-import type pg from 'pg'
-import { createWithOwner } from '../db/index.js'
+import type { WithOwner } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
@@ -15,7 +14,8 @@ import type { Explanation, ExplainInput, Rule, RuleInput, RulePatch } from './sc
 import { expandTemplate } from './templates.js'
 
 export interface RulesServiceDeps {
-  pool: pg.Pool
+  /** The server's own role owns the tables whose policies change. */
+  withOwner: WithOwner
   exposedSchemas: readonly string[]
   /** Roles a rule may name besides `public`: the roles this instance serves. */
   allowedRoles: ReadonlySet<string>
@@ -65,9 +65,7 @@ function ruleError(err: unknown): unknown {
 }
 
 export function createRulesService(deps: RulesServiceDeps): RulesService {
-  // Built over the pool the app hands in (the door holds no state): one policy for every
-  // owner transaction of the process.
-  const withOwner = createWithOwner(deps.pool, deps.log)
+  const { withOwner } = deps
   const txOptions = { statementTimeoutMs: deps.statementTimeoutMs, lockTimeoutMs: 5000 }
 
   function inTransaction<T>(reason: string, fn: (client: Client) => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {

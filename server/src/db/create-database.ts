@@ -4,7 +4,7 @@ import { markServiceFailure } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import { createListener, type Listener } from './listener.js'
 import type { DB } from './types.js'
-import { createWithOwner, registerOwnerDoor, type WithOwner } from './with-owner.js'
+import { createWithOwner, type WithOwner } from './with-owner.js'
 
 export interface Database {
   pool: pg.Pool
@@ -43,7 +43,6 @@ export function createDatabase(url: string, options: DatabaseOptions): Database 
     callback ? connect(callback) : connect().catch((err: unknown) => Promise.reject(markServiceFailure(err, 'database')))) as pg.Pool['connect']
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   const withOwner = createWithOwner(pool, options.log)
-  registerOwnerDoor(db, withOwner)
   const listener = createListener({
     connection: { connectionString: url, connectionTimeoutMillis: 10_000 },
     log: options.log,

@@ -47,6 +47,8 @@ export interface Listener {
    * only for an invalid channel name or a closed listener.
    */
   listen(channel: string, handler: (payload: string) => void, hooks?: ListenHooks): Promise<Unsubscribe>
+  /** Connected, with every subscribed channel LISTENed (stats().listening without the allocation). */
+  readonly isListening: boolean
   /** Runs one statement on the LISTEN connection's session; rejects while it is down. */
   query<R extends pg.QueryResultRow = Record<string, unknown>>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>>
   stats(): ListenerStats
@@ -112,6 +114,10 @@ class SharedListener implements Listener {
     const c = this.client
     if (!c) throw new Error('the database LISTEN connection is down')
     return c.query<R>(text, values)
+  }
+
+  get isListening(): boolean {
+    return this.listening
   }
 
   stats(): ListenerStats {
@@ -187,7 +193,12 @@ class SharedListener implements Listener {
     this.client = c
     this.listened = new Map(channels.map((ch) => [ch, Promise.resolve()]))
     this.connections++
-    // Channels subscribed while the batch was on its way.
+    // Channels left while the batch was on its way, then channels subscribed meanwhile.
+    for (const ch of channels) {
+      if (this.subs.has(ch)) continue
+      this.listened.delete(ch)
+      void c.query(`unlisten ${ch}`).catch(() => undefined)
+    }
     for (const ch of this.subs.keys()) if (!(await this.ensureListened(ch))) return
     this.listening = true
     this.failures = 0

@@ -99,7 +99,7 @@ describe('withOwner', () => {
     })
     expect(same).toEqual({ samePid: true, sameTx: true })
 
-    const withServiceRole = createWithServiceRole(database.db)
+    const withServiceRole = createWithServiceRole(withOwner)
     await expect(withServiceRole('test: service role', async () => Promise.reject(new Error('nope')))).rejects.toThrow('nope')
     expect(logged('owner transaction failed; rolling back').at(-1)).toMatchObject({ reason: 'test: service role' })
   })

@@ -83,9 +83,6 @@ function kyselyOn(client: pg.PoolClient): Kysely<DB> {
   return k
 }
 
-/** The door of each Database's Kysely, for createWithServiceRole (its call sites hand over `database.db`). */
-const doorOfKysely = new WeakMap<Kysely<DB>, WithOwner>()
-
 /** Builds the door over a pool. `createDatabase` makes the process's one; see the file's header. */
 export function createWithOwner(pool: pg.Pool, log: Logger): WithOwner {
   return async function withOwner<T>(reason: string, fn: (tx: OwnerTx) => Promise<T>, options: OwnerTxOptions = {}): Promise<T> {
@@ -127,17 +124,7 @@ export function createWithOwner(pool: pg.Pool, log: Logger): WithOwner {
   }
 }
 
-/** Registers a Database's door under its Kysely (createDatabase does). */
-export function registerOwnerDoor(db: Kysely<DB>, withOwner: WithOwner): void {
-  doorOfKysely.set(db, withOwner)
-}
-
-/**
- * Privileged work outside any caller's rules, in storage's shape (a Kysely transaction): the same
- * door as everything else, `db` being the Kysely of a Database made by createDatabase.
- */
-export function createWithServiceRole(db: Kysely<DB>): WithServiceRole {
-  const withOwner = doorOfKysely.get(db)
-  if (!withOwner) throw new Error('createWithServiceRole: not the Kysely of a Database made by createDatabase')
+/** Privileged work outside any caller's rules, in storage's shape (a Kysely transaction): the same door. */
+export function createWithServiceRole(withOwner: WithOwner): WithServiceRole {
   return (reason, fn) => withOwner(reason, (tx) => fn(tx.trx))
 }

@@ -132,7 +132,7 @@ export class Relay {
   /** Turns busy when work keeps coming, idle after enough empty polls; schedules the next poll. */
   private async pace(moved: number): Promise<void> {
     const listener = this.listener
-    if (this.closed || !listener.stats().listening) return
+    if (this.closed || !listener.isListening) return
     if (moved > 0) {
       this.emptyPolls = 0
       // Another relay may be busy already (or a producer is testing the lock this instant): then

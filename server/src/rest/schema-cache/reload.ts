@@ -122,7 +122,7 @@ class Holder implements SchemaCacheHolder {
       lastLoadMs: this.lastLoadMs,
       reloads: this.reloads,
       failedReloads: this.failedReloads,
-      listening: this.unlisten !== undefined && this.options.database.listener.stats().listening,
+      listening: this.unlisten !== undefined && this.options.database.listener.isListening,
     }
   }
 
