@@ -9,6 +9,7 @@ export { createDatabase, type Database, type DatabaseOptions } from './create-da
 export {
   createWithOwner,
   createWithServiceRole,
+  withTrialSavepoint,
   type OwnerTx,
   type OwnerTxOptions,
   type WithOwner,

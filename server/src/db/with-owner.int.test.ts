@@ -5,7 +5,7 @@ import { createTestDatabase } from '../../test/db.js'
 import { ApiError } from '../errors/index.js'
 import { createLogger } from '../log.js'
 import { createDatabase } from './create-database.js'
-import { createWithServiceRole, ownerPreamble } from './with-owner.js'
+import { createWithServiceRole, ownerPreamble, withTrialSavepoint } from './with-owner.js'
 
 const t = await createTestDatabase()
 const lines: Record<string, unknown>[] = []
@@ -102,6 +102,22 @@ describe('withOwner', () => {
     const withServiceRole = createWithServiceRole(withOwner)
     await expect(withServiceRole('test: service role', async () => Promise.reject(new Error('nope')))).rejects.toThrow('nope')
     expect(logged('owner transaction failed; rolling back').at(-1)).toMatchObject({ reason: 'test: service role' })
+  })
+
+  it('undoes a trial savepoint whatever it did, and the transaction goes on', async () => {
+    const seen = await withOwner('test: trial', async ({ client }) => {
+      const failed = await withTrialSavepoint(client, async () => {
+        await client.query('insert into public.door_log values (5)')
+        await client.query(`select set_config('role', 'anon', true)`)
+        return client.query('select 1/0').then(() => 'no error', (err: Error) => err.message)
+      })
+      await client.query('insert into public.door_log values (6)') // the transaction is not aborted
+      const { rows } = await client.query<{ role: string }>('select current_user as role')
+      return { failed, role: rows[0]!.role }
+    })
+    expect(seen).toEqual({ failed: 'division by zero', role: 'postgres' })
+    expect((await pool.query('select n from public.door_log order by n')).rows).toEqual([{ n: 1 }, { n: 6 }])
+    await pool.query('delete from public.door_log where n = 6')
   })
 
   it('destroys the connection when its ROLLBACK fails, never returning it to the pool', async () => {

@@ -128,3 +128,17 @@ export function createWithOwner(pool: pg.Pool, log: Logger): WithOwner {
 export function createWithServiceRole(withOwner: WithOwner): WithServiceRole {
   return (reason, fn) => withOwner(reason, (tx) => fn(tx.trx))
 }
+
+/**
+ * Runs `fn` inside the door's transaction under a savepoint that is always rolled back, whatever
+ * `fn` did: a trial (e.g. evaluating an admin's expression as another role) whose error, writes
+ * and `set_config(..., true)` settings must not reach the rest of the transaction.
+ */
+export async function withTrialSavepoint<T>(client: pg.PoolClient, fn: () => Promise<T>): Promise<T> {
+  await client.query('savepoint floe_trial')
+  try {
+    return await fn()
+  } finally {
+    await client.query('rollback to savepoint floe_trial')
+  }
+}
