@@ -11,8 +11,8 @@
  * the connection was down finally holds.
  *
  * Session state: `query()` runs a statement on this connection's session, for state that must
- * live exactly as long as the LISTEN does (the relay's busy advisory lock, which triggers test to
- * skip NOTIFY). Such state goes with the connection: each subscriber holding some is told by its
+ * live exactly as long as the LISTEN does (the relay's busy advisory lock: while it is held, the
+ * outbox trigger skips its NOTIFY). Such state goes with the connection: each subscriber holding some is told by its
  * `onLost` hook, called as soon as the drop is seen, and takes it again after the reconnect if it
  * still needs it.
  */
