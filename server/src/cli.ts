@@ -102,14 +102,14 @@ async function keys(config: Readonly<Config>, log: Logger, args: string[]) {
   const { migrate } = await import('./db/index.js')
   await withDatabase(config, log, async (database) => {
     await migrate(database.pool, log)
-    const secrets = await ensureInstanceSecrets(database.db, config)
+    const secrets = await ensureInstanceSecrets(database.withOwner, config)
     if (args[0] === 'rotate') {
       const kind = args[1]
       if (kind !== 'anon' && kind !== 'service') fail('floe keys rotate: say which key: anon or service')
       if ((kind === 'anon' ? config.anonKey : config.serviceKey) !== undefined) {
         fail(`floe keys rotate: the ${kind} key is set by FLOE_${kind.toUpperCase()}_KEY; change it there`)
       }
-      const key = await rotateKey(database.db, kind, secrets.jwtSecret)
+      const key = await rotateKey(database.withOwner, kind, secrets.jwtSecret)
       process.stdout.write(`new ${kind} key: ${key}\nthe previous ${kind} key stops working at once on every server\n`)
       return
     }

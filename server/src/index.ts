@@ -169,7 +169,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     cleanups.push(await database.listener.listen('floe', (payload) => payload === RELOAD_KEYS_PAYLOAD && refreshKeys(), { onMissed: refreshKeys }))
     const schemaCache = await createSchemaCacheHolder({ database, schemas: config.dbSchemas, log })
     cleanups.push(() => schemaCache.close())
-    const secrets = await ensureInstanceSecrets(database.db, config)
+    const secrets = await ensureInstanceSecrets(database.withOwner, config)
     const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
     // Jobs (issue 7) before auth: auth emails go through the `email` queue, whose handler sends
     // with this mailer. Cleanups run in reverse: the server stops, then the workers finish their

@@ -24,7 +24,7 @@ export async function startWorker(config: Readonly<Config>, log: Logger): Promis
     await migrate(database.pool, log)
     const mailer = config.auth.smtp ? createSmtpMailer(config.auth.smtp, config.auth.mailFrom) : createOutboxMailer(database.db)
     // Handlers' signed URLs must verify on the server: the same instance secret, the same storage.
-    const secrets = await ensureInstanceSecrets(database.db, config)
+    const secrets = await ensureInstanceSecrets(database.withOwner, config)
     const { storage } = await createStorage({ config, database, jwtKeys: jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets), log })
     const jobs = await createJobs({ config, database, log, mailer, storage, workers: true })
     log.info('floe worker: relay and workers running')

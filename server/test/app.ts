@@ -61,7 +61,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
   const config = loadConfig(testEnv(t, { LOG_LEVEL: 'silent', ...env }))
   const log = createLogger(config.logLevel, options.logDestination)
   const database = createDatabase(t.url, { max: config.databasePoolMax, log })
-  const secrets = await ensureInstanceSecrets(database.db, config)
+  const secrets = await ensureInstanceSecrets(database.withOwner, config)
   const jwtKeys = jwtKeysFrom(secrets.jwtSecret, config.jwtPreviousSecrets)
   const auth = await createAuthService({ config, database, jwtKeys, log, mailer: options.mailer })
   const apiKeys = createApiKeyVerifier(database.db, config)

@@ -91,8 +91,8 @@ describe('identity', () => {
 
 describe('generated API keys', () => {
   it('creates one key of each kind once, verifies them, and rotation retires the old one', async () => {
-    const first = await ensureInstanceSecrets(floe.database.db, { jwtSecret: TEST_JWT_SECRET })
-    const again = await ensureInstanceSecrets(floe.database.db, { jwtSecret: TEST_JWT_SECRET })
+    const first = await ensureInstanceSecrets(floe.database.withOwner, { jwtSecret: TEST_JWT_SECRET })
+    const again = await ensureInstanceSecrets(floe.database.withOwner, { jwtSecret: TEST_JWT_SECRET })
     expect(first.createdKeys.anon).toMatch(/^floe_anon_/)
     expect(first.createdKeys.service).toMatch(/^floe_service_/)
     expect(again.createdKeys).toEqual({})
@@ -103,7 +103,7 @@ describe('generated API keys', () => {
       expect(await verifier.verify(first.createdKeys.service!)).toEqual({ kind: 'service', role: 'service_role' })
       expect(await verifier.verify('floe_service_guess')).toBeUndefined()
 
-      const rotated = await rotateKey(floe.database.db, 'service', TEST_JWT_SECRET)
+      const rotated = await rotateKey(floe.database.withOwner, 'service', TEST_JWT_SECRET)
       await verifier.refresh()
       expect(await verifier.verify(rotated)).toEqual({ kind: 'service', role: 'service_role' })
       expect(await verifier.verify(first.createdKeys.service!)).toBeUndefined()

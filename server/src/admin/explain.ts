@@ -11,7 +11,7 @@
  * `<table>.<column>` in subqueries resolve as they do in the policy). Subqueries in an expression
  * therefore see what that role sees, as when Postgres applies the policy.
  */
-import { quoteIdent } from '../db/index.js'
+import { quoteIdent, withTrialSavepoint } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { listColumns, listPolicies, qualifiedName, run, type Client, type PolicyRow, type TableRow } from './queries.js'
 import type { Explanation, ExplainInput, PolicyVerdict } from './schemas.js'
@@ -34,21 +34,20 @@ async function findRow(client: Client, t: TableRow, filter: Record<string, unkno
 
 /** One expression as the identity, for one row: true / false / null (SQL null or an error). */
 async function evaluate(client: Client, t: TableRow, role: string, expr: string, row: Row): Promise<{ value: boolean | null; error: string | null }> {
-  await run(client, 'savepoint floe_explain')
-  try {
-    await run(client, `select set_config('role', $1, true)`, [role])
-    const rows = await run<{ ok: boolean | null }>(
-      client,
-      `select (${expr})::boolean as ok from jsonb_populate_record(null::${qualifiedName(t)}, $1::jsonb) as ${quoteIdent(t.table)}`,
-      [JSON.stringify(row)],
-    )
-    return { value: rows[0]?.ok ?? null, error: null }
-  } catch (err) {
-    return { value: null, error: err instanceof Error ? err.message : String(err) }
-  } finally {
-    // Also restores the server's role set inside the savepoint.
-    await run(client, 'rollback to savepoint floe_explain')
-  }
+  // The trial savepoint is always rolled back, which also restores the server's role set in it.
+  return withTrialSavepoint(client, async () => {
+    try {
+      await run(client, `select set_config('role', $1, true)`, [role])
+      const rows = await run<{ ok: boolean | null }>(
+        client,
+        `select (${expr})::boolean as ok from jsonb_populate_record(null::${qualifiedName(t)}, $1::jsonb) as ${quoteIdent(t.table)}`,
+        [JSON.stringify(row)],
+      )
+      return { value: rows[0]?.ok ?? null, error: null }
+    } catch (err) {
+      return { value: null, error: err instanceof Error ? err.message : String(err) }
+    }
+  })
 }
 
 const covers = (p: PolicyRow, op: string) => p.command === 'all' || p.command === op

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { DB } from '../db/index.js'
+import type { DB, WithOwner } from '../db/index.js'
 import { decryptSecret, digestsEqual, sha256 } from './crypto.js'
 import { generateApiKey, insertKey, type KeyKind } from './instance-secrets.js'
 
@@ -95,9 +95,9 @@ export async function listKeys(db: Kysely<DB>, jwtSecret: string): Promise<{ kin
 }
 
 /** Replaces the active key of a kind with a new one in one transaction; returns the new key. */
-export async function rotateKey(db: Kysely<DB>, kind: KeyKind, jwtSecret: string): Promise<string> {
+export async function rotateKey(withOwner: WithOwner, kind: KeyKind, jwtSecret: string): Promise<string> {
   const key = generateApiKey(kind)
-  await db.transaction().execute(async (trx) => {
+  await withOwner(`auth: rotate the ${kind} key`, async ({ trx }) => {
     await trx.updateTable('floe.api_keys').set({ revoked_at: new Date() }).where('kind', '=', kind).where('revoked_at', 'is', null).execute()
     await insertKey(trx, kind, key, jwtSecret)
     // Delivered at COMMIT to every server on this database: they drop the old key at once.

@@ -65,7 +65,7 @@ function newSessionToken(): string {
  * ended. Returns the session's current token.
  */
 async function rotateRefreshToken(database: Database, presented: string, reuseIntervalS: number, log: Logger): Promise<string> {
-  const outcome = await database.db.transaction().execute(async (trx) => {
+  const outcome = await database.withOwner('auth: refresh token rotation', async ({ trx }) => {
     const current = await sql<{ id: string }>`
       select id from auth.sessions where token = ${presented} and expires_at > now() for update`.execute(trx)
     const session = current.rows[0]

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import type { DB } from '../db/index.js'
+import type { DB, WithOwner } from '../db/index.js'
 import { encryptSecret, randomToken, sha256 } from './crypto.js'
 
 export type KeyKind = 'anon' | 'service'
@@ -22,10 +22,10 @@ export function generateApiKey(kind: KeyKind): string {
  * booting together agree on one set.
  */
 export async function ensureInstanceSecrets(
-  db: Kysely<DB>,
+  withOwner: WithOwner,
   given: { jwtSecret?: string; anonKey?: string; serviceKey?: string },
 ): Promise<InstanceSecrets> {
-  return db.transaction().execute(async (trx) => {
+  return withOwner('auth: first-boot secrets and keys', async ({ trx }) => {
     await sql`select pg_advisory_xact_lock(7261992002)`.execute(trx)
     let jwtSecret = given.jwtSecret
     if (!jwtSecret) {
