@@ -14,7 +14,19 @@ import type { Config } from './config.js'
 import type { Database } from './db/index.js'
 import { ApiError } from './errors/index.js'
 import { healthRouter, type ReadinessCheck } from './health/index.js'
-import { createNodeFront, createPipeline, createRouteTable, pipelineMiddleware, type AppEnv, type FrontHandler, type IdentityResolver, type Mount, type Pipeline } from './http/index.js'
+import {
+  createNodeFront,
+  createNodeUpgrade,
+  createPipeline,
+  createRouteTable,
+  pipelineMiddleware,
+  type AppEnv,
+  type FrontHandler,
+  type IdentityResolver,
+  type Mount,
+  type Pipeline,
+  type UpgradeHandler,
+} from './http/index.js'
 import { jobsRouter, type Jobs } from './jobs/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi, OPENAPI_POLICIES } from './openapi/index.js'
@@ -47,6 +59,8 @@ export interface ServerApp {
   app: OpenAPIHono<AppEnv>
   /** What the Node server puts in front of `app`: the direct routes, served without Hono. */
   nodeFront: FrontHandler
+  /** What the Node server answers requests to switch protocols with: the upgrade routes. */
+  nodeUpgrade: UpgradeHandler
 }
 
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
@@ -83,7 +97,7 @@ export function createServerApp(deps: AppDeps): ServerApp {
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), pipeline))
   app.onError((err, c) => errorResponse(c, err, pipeline))
-  return { app, nodeFront: createNodeFront(pipeline, table) }
+  return { app, nodeFront: createNodeFront(pipeline, table), nodeUpgrade: createNodeUpgrade(pipeline, table) }
 }
 
 function errorResponse(c: Context<AppEnv>, err: unknown, pipeline: Pipeline): Response {

@@ -18,7 +18,7 @@ import {
   type AuthService,
   type JwtKeys,
 } from './auth/index.js'
-import { createServerApp, type AppDeps } from './app.js'
+import { createServerApp, type AppDeps, type ServerApp } from './app.js'
 import type { Config } from './config.js'
 import {
   createDatabase,
@@ -33,7 +33,7 @@ import {
 import { readinessChecks } from './health/index.js'
 import { createJobs, type Jobs } from './jobs/index.js'
 import { createRestHandler, createSchemaCacheHolder, type SchemaCacheHolder } from './rest/index.js'
-import { createNodeServer, type FrontHandler } from './http/index.js'
+import { createNodeServer } from './http/index.js'
 import type { Logger } from './log.js'
 import { createObjectStore, createSigner, createStorageService, type ObjectStore, type StorageService } from './storage/index.js'
 import { FLOE_VERSION } from './version.js'
@@ -186,9 +186,9 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
-    const { app, nodeFront } = createServerApp(createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs }))
+    const served = createServerApp(createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs }))
 
-    const server = await listen(app.fetch, nodeFront, config)
+    const server = await listen(served, config)
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
     cleanups.push(() => closeServer(server, config.shutdownTimeoutMs, log))
@@ -215,9 +215,9 @@ async function readAnonKey(database: Database, jwtSecret: string): Promise<strin
 }
 
 /** The Hono app behind the Node front end (the direct routes: `/rest/v1/...`, `POST /jobs/v1/:queue`). */
-function listen(fetch: (req: Request) => Response | Promise<Response>, front: FrontHandler, config: Readonly<Config>): Promise<Server> {
+function listen({ app, nodeFront, nodeUpgrade }: ServerApp, config: Readonly<Config>): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createNodeServer(fetch, front, config.host)
+    const server = createNodeServer(app.fetch, nodeFront, config.host, nodeUpgrade)
     server.listen(config.port, config.host, () => resolve(server))
     server.once('error', reject)
   })

@@ -3,7 +3,7 @@ import { createServerApp, type AppDeps } from '../src/app.js'
 import { createApiKeyVerifier, createAuthService, ensureInstanceSecrets, jwtKeysFrom, signJwt, type AuthService, type JwtKeys, type Mailer } from '../src/auth/index.js'
 import { loadConfig, type Config } from '../src/config.js'
 import { createDatabase, createRequestTransactions, type Database, type RunStatement, type WithRequestRole } from '../src/db/index.js'
-import { createNodeServer, type AppEnv, type FrontHandler } from '../src/http/index.js'
+import { createNodeServer, type AppEnv, type FrontHandler, type UpgradeHandler } from '../src/http/index.js'
 import { createServices, createStorage, REQUEST_ROLES } from '../src/index.js'
 import { createLogger } from '../src/log.js'
 import { createSchemaCacheHolder, type SchemaCacheHolder } from '../src/rest/index.js'
@@ -68,8 +68,8 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
   const schemaCache = await createSchemaCacheHolder({ database, schemas: config.dbSchemas, log })
   const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
   const deps = createServices({ config, log, database, redis: options.redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth })
-  const { app, nodeFront } = createServerApp(deps)
-  const served = serveOverHttp(app.fetch, nodeFront)
+  const { app, nodeFront, nodeUpgrade } = createServerApp(deps)
+  const served = serveOverHttp(app.fetch, nodeFront, nodeUpgrade)
   return {
     app,
     nodeFront,
@@ -98,11 +98,15 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
 }
 
 /** `fetch` through a real Node server on a free port (started lazily), for `http://floe.test` URLs. */
-export function serveOverHttp(fetchApp: (req: Request) => Response | Promise<Response>, front: FrontHandler): { fetch: typeof fetch; close(): Promise<void> } {
+export function serveOverHttp(
+  fetchApp: (req: Request) => Response | Promise<Response>,
+  front: FrontHandler,
+  upgrade?: UpgradeHandler,
+): { fetch: typeof fetch; close(): Promise<void> } {
   let started: Promise<{ origin: string; server: Server }> | undefined
   const start = () =>
     (started ??= new Promise((resolve, reject) => {
-      const server = createNodeServer(fetchApp, front, '127.0.0.1')
+      const server = createNodeServer(fetchApp, front, '127.0.0.1', upgrade)
       server.once('error', reject)
       server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server }))
     }))

@@ -1,19 +1,22 @@
 /**
  * The pipeline (pipeline.ts) run straight on Node's IncomingMessage for the direct routes (the
- * data API, the enqueue route): in front of the Hono app, which serves every other request. On a
+ * data API, the enqueue route), in front of the Hono app, which serves every other request; and
+ * for the upgrade routes (WebSockets), which Hono's Node adapter cannot serve. On a
  * primary-key read, Hono's context, its middleware closures, Headers objects and the fetch
  * Response its Node adapter writes back cost more CPU than the data API's own work
  * (bench/README.md). Holds no step of its own: each stage is the pipeline's, and the route is
  * found in the same route table the Hono middleware reads its policies from.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { getPathNoStrict, tryDecodeURIComponent } from 'hono/utils/url'
+import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { Identity } from './identity.js'
-import type { FrontHandler } from './node-server.js'
+import { endRaw, type FrontHandler, type UpgradeHandler } from './node-server.js'
 import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
 import { readIncomingText } from './read-body.js'
-import type { PlainRequest, PlainResponse, RouteMatch, RouteTable } from './routes.js'
+import { UPGRADE, type PlainRequest, type PlainResponse, type RouteMatch, type RoutePolicy, type RouteTable } from './routes.js'
 
 const headerOf = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name]
@@ -48,11 +51,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
   set(base)
   const q = url.indexOf('?')
   const search = q < 0 ? '' : url.slice(q)
-  const admission: AdmissionRequest = {
-    header: (name) => headerOf(req, name),
-    queryApikey: () => (search.includes('apikey') ? (new URLSearchParams(search).get('apikey') ?? undefined) : undefined),
-    peer: () => req.socket.remoteAddress,
-  }
+  const admission = admissionOf(req, search)
   const plain: PlainRequest = {
     method,
     pathname: q < 0 ? url : url.slice(0, q),
@@ -66,9 +65,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
   let out: PlainResponse
   try {
     out = await p.deadline(policy, async () => {
-      await p.limitIp(policy, admission, set)
-      identity = await p.identify(policy, admission)
-      await p.limitUser(identity, set)
+      identity = await admit(p, policy, admission, set)
       return direct!.serve(plain, identity)
     })
   } catch (err) {
@@ -85,6 +82,59 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
     if (!res.headersSent) res.writeHead(500).end()
   }
   p.finish(logOf, { method, path, status: out.status, started, role: identity?.role })
+}
+
+/**
+ * A request to switch protocols on an upgrade route: admitted by the same stages (a refusal is the
+ * usual JSON error on the socket, which is then closed), then handed to the route. Anything else
+ * asking to upgrade is answered 404.
+ */
+export function createNodeUpgrade(p: Pipeline, table: RouteTable): UpgradeHandler {
+  return (req, socket, head) => {
+    const url = req.url ?? '/'
+    const path = getPathNoStrict({ url: `http://h${url.startsWith('/') ? url : '/'}` } as Request)
+    const found = table.match(UPGRADE, path)
+    void upgrade(p, req, socket, head, path, found)
+  }
+}
+
+async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: Buffer, path: string, found: RouteMatch): Promise<void> {
+  const started = performance.now()
+  const { requestId, headers: base } = p.open(headerOf(req, 'x-request-id'), headerOf(req, 'origin'))
+  const log = p.log.child({ reqId: requestId })
+  const headers: (readonly [string, string])[] = [['x-request-id', requestId], ...base]
+  const set: SetHeaders = (entries) => void headers.push(...entries)
+  const url = req.url ?? ''
+  const q = url.indexOf('?')
+  let identity: Identity | undefined
+  let status = 101
+  try {
+    const route = found.upgrade
+    if (!route) throw new ApiError('NOT_FOUND', { details: `No upgrade route matches ${path}` })
+    identity = await p.deadline({}, () => admit(p, found.policy, admissionOf(req, q < 0 ? '' : url.slice(q)), set))
+    route.upgrade(req, socket, head, identity)
+  } catch (err) {
+    const out = p.fail(err, identity, log)
+    status = out.status
+    endRaw(socket, out.status, [...headers, ...Object.entries(out.headers)], out.body)
+  }
+  p.finish(() => log, { method: req.method ?? 'GET', path, status, started, role: identity?.role })
+}
+
+/** Per-IP limit → identity → per-user limit: the pipeline's admission, as the Node front end runs it. */
+async function admit(p: Pipeline, policy: RoutePolicy, req: AdmissionRequest, set: SetHeaders): Promise<Identity | undefined> {
+  await p.limitIp(policy, req, set)
+  const identity = await p.identify(policy, req)
+  await p.limitUser(identity, set)
+  return identity
+}
+
+function admissionOf(req: IncomingMessage, search: string): AdmissionRequest {
+  return {
+    header: (name) => headerOf(req, name),
+    queryApikey: () => (search.includes('apikey') ? (new URLSearchParams(search).get('apikey') ?? undefined) : undefined),
+    peer: () => req.socket.remoteAddress,
+  }
 }
 
 /** As Hono's c.req.param(): a value with a percent-escape is decoded, leniently. */

@@ -6,6 +6,8 @@
  * Paths are Hono patterns relative to the module's mount point, matched by Hono's own router on
  * the path as Hono decodes it, so a declaration means the same thing to both front ends.
  */
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import type { Hono } from 'hono'
 import { RegExpRouter } from 'hono/router/reg-exp-router'
 import { SmartRouter } from 'hono/router/smart-router'
@@ -64,13 +66,26 @@ export interface DirectRoute {
   serve(req: PlainRequest, identity: Identity | undefined): Promise<PlainResponse>
 }
 
-/** A module as app.ts mounts it: its Hono router, its policies and its direct routes. */
+/**
+ * A route answered by switching protocols (a WebSocket, `GET` with `Upgrade:`). The Node server
+ * admits it through the same pipeline stages as any request (per-IP limit, identity from the
+ * apikey header or query parameter and the bearer, per-user limit; a refusal is the usual JSON
+ * error), then hands it the socket. The deadline covers admission only: a socket lives on.
+ */
+export interface UpgradeRoute {
+  path: string
+  policy?: RoutePolicy
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, identity: Identity | undefined): void
+}
+
+/** A module as app.ts mounts it: its Hono router, its policies, its direct and upgrade routes. */
 export interface Mount {
   prefix: string
   router: Hono<AppEnv>
   policies?: PolicyRule[]
   /** Already registered on `router` (registerDirect); listed here for the Node front end. */
   direct?: DirectRoute[]
+  upgrades?: UpgradeRoute[]
 }
 
 /** What a module's router function returns; app.ts gives it its prefix. */
@@ -79,21 +94,25 @@ export type ModuleRoutes = Omit<Mount, 'prefix'>
 export interface RouteMatch {
   policy: RoutePolicy
   direct?: DirectRoute
+  upgrade?: UpgradeRoute
   params: Record<string, string>
 }
 
+/** The method key upgrade routes are matched under (no HTTP method has this name). */
+export const UPGRADE = 'UPGRADE'
+
 export interface RouteTable {
-  /** `path`: decoded as Hono decodes it, without a trailing slash. */
+  /** `path`: decoded as Hono decodes it, without a trailing slash; `method` UPGRADE for upgrade routes. */
   match(method: string, path: string): RouteMatch
 }
 
-type Entry = { policy: RoutePolicy; direct?: DirectRoute }
+type Entry = { policy: RoutePolicy; direct?: DirectRoute; upgrade?: UpgradeRoute }
 type Stash = Record<string, number> | Record<string, string>
 
 const NO_POLICY: RoutePolicy = Object.freeze({})
 const joinPath = (prefix: string, path: string) => (path === '/' ? prefix || '/' : `${prefix}${path}`)
 
-export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'policies' | 'direct'>[]): RouteTable {
+export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'policies' | 'direct' | 'upgrades'>[]): RouteTable {
   const router = new SmartRouter<Entry>({ routers: [new RegExpRouter(), new TrieRouter()] })
   const add = (methods: readonly string[] | 'ALL', path: string, entry: Entry) => {
     for (const m of methods === 'ALL' ? ['ALL'] : methods) router.add(m, path, entry)
@@ -101,23 +120,25 @@ export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'polici
   for (const mount of mounts) {
     for (const rule of mount.policies ?? []) add(rule.methods, joinPath(mount.prefix, rule.path), { policy: rule.policy })
     for (const direct of mount.direct ?? []) add(direct.methods, joinPath(mount.prefix, direct.path), { policy: { ...direct.policy, ownsBody: true }, direct })
+    for (const upgrade of mount.upgrades ?? []) add([UPGRADE], joinPath(mount.prefix, upgrade.path), { policy: upgrade.policy ?? {}, upgrade })
   }
   return {
     match(method, path) {
       const [found, stash] = router.match(method, path) as [[Entry, Stash][], string[] | undefined]
       if (found.length === 0) return { policy: NO_POLICY, params: {} }
-      if (found.length === 1 && !found[0]![0].direct) return { policy: found[0]![0].policy, params: {} }
+      const only = found.length === 1 ? found[0]![0] : undefined
+      if (only && !only.direct && !only.upgrade) return { policy: only.policy, params: {} }
       let policy: RoutePolicy = {}
-      let direct: DirectRoute | undefined
+      let route: Entry | undefined
       let params: Record<string, string> = {}
       for (const [entry, p] of found) {
         policy = { ...policy, ...entry.policy }
-        if (entry.direct && !direct) {
-          direct = entry.direct
+        if ((entry.direct || entry.upgrade) && !route) {
+          route = entry
           params = paramsOf(p, stash)
         }
       }
-      return direct ? { policy, direct, params } : { policy, params }
+      return { policy, params, ...(route?.direct && { direct: route.direct }), ...(route?.upgrade && { upgrade: route.upgrade }) }
     },
   }
 }
