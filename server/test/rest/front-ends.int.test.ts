@@ -1,8 +1,8 @@
 /**
- * The data API has two front ends over one RestHandler: the Hono route (app.request, any runtime)
- * and the Node fast path the real server puts in front of Hono (rest/node-handler.ts). The rest
- * of this suite goes through the fast path; here the same requests go through both and must get
- * the same status, headers, body and access-log line, and the fast path must apply the shared middleware duties:
+ * The data API's routes are direct routes with two front ends running the one pipeline: the Hono
+ * app (app.request, any runtime) and the Node front end the real server puts in front of Hono
+ * (http/node-front.ts). The rest of this suite goes through the Node front end; here the same
+ * requests go through both and must get the same status, headers, body and access-log line:
  * request id, CORS, rate limits counted together with the Hono routes, body limit, JSON errors.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
