@@ -18,9 +18,12 @@
  *                                                         "after / before" column
  *   BENCH_FLOE_BEFORE_NAME=before                         what to call the second Floe in the table
  *   BENCH_OPS=key,keys,list,insert                        only those operations (default: all four)
+ * Each server's CPU time per request (user + system, from /proc/<pid>/stat, over the run) is shown
+ * too: steadier than req/s on a shared machine; its median is taken on its own.
  * The two checkouts must share the database's migrations (both migrate it on start).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 
@@ -66,6 +69,16 @@ interface Load {
   p99: number
   errors: number
   non2xx: number
+  requests: number
+  /** The server process's CPU time per request in this run, µs (set by the caller). */
+  cpuUs?: number
+}
+
+/** A process's user + system CPU time so far, in clock ticks (100 per second on Linux). */
+function cpuTicks(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return Number(f[11]) + Number(f[12])
 }
 
 function autocannon(url: string, opts: { method?: string; body?: string; headers?: Record<string, string>; keys?: number }): Promise<Load> {
@@ -83,8 +96,8 @@ function autocannon(url: string, opts: { method?: string; body?: string; headers
     p.stdout.on('data', (d: Buffer) => (out += d.toString()))
     p.on('exit', () => {
       try {
-        const r = JSON.parse(out) as { requests: { average: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number }
-        resolve({ reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx })
+        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number }
+        resolve({ reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, requests: r.requests.total })
       } catch (err) {
         reject(err)
       }
@@ -143,11 +156,18 @@ async function main() {
     const sides = BEFORE_BIN ? 'bare, ' + BEFORE_NAME + ' and after in turn' : 'alternating runs'
     console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
     console.log(`Floe: ${FLOE_BIN}${BEFORE_BIN ? `\n${BEFORE_NAME}: ${BEFORE_BIN}` : ''}\n`)
-    const cols = BEFORE_BIN ? ` after / ${BEFORE_NAME} |` : ''
-    console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare |${cols}`)
-    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- |${BEFORE_BIN ? ' --- |' : ''}`)
+    const cols = BEFORE_BIN ? ` req/s after / ${BEFORE_NAME} | CPU per request after / ${BEFORE_NAME} |` : ''
+    console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare | server CPU µs/request |${cols}`)
+    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |${BEFORE_BIN ? ' --- | --- |' : ''}`)
     const median = (runs: Load[]) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
     const floeBase = (port: number) => `http://127.0.0.1:${port}/rest/v1`
+    const [floePid, beforePid, basePid] = BEFORE_BIN ? [procs[0]!.pid!, procs[1]!.pid!, procs[2]!.pid!] : [procs[0]!.pid!, 0, procs[1]!.pid!]
+    const measured = async (pid: number, run: Promise<Load> | (() => Promise<Load>)) => {
+      const t0 = cpuTicks(pid)
+      const r = await (typeof run === 'function' ? run() : run)
+      r.cpuUs = ((cpuTicks(pid) - t0) * 10_000) / Math.max(r.requests, 1)
+      return r
+    }
     for (const [key, label, op] of ops) {
       if (!OPS.has(key)) continue
       // Runs alternate, so a burst of other load on the machine hits every side alike; with a
@@ -156,26 +176,27 @@ async function main() {
       const floeRuns: Load[] = []
       const beforeRuns: Load[] = []
       for (let r = 0; r < ROUNDS; r++) {
-        bareRuns.push(await op(`http://127.0.0.1:${basePort}`, false))
-        if (BEFORE_BIN && r % 2 === 0) beforeRuns.push(await op(floeBase(beforePort), true))
-        floeRuns.push(await op(floeBase(floePort), true))
-        if (BEFORE_BIN && r % 2 === 1) beforeRuns.push(await op(floeBase(beforePort), true))
+        bareRuns.push(await measured(basePid, () => op(`http://127.0.0.1:${basePort}`, false)))
+        if (BEFORE_BIN && r % 2 === 0) beforeRuns.push(await measured(beforePid, () => op(floeBase(beforePort), true)))
+        floeRuns.push(await measured(floePid, () => op(floeBase(floePort), true)))
+        if (BEFORE_BIN && r % 2 === 1) beforeRuns.push(await measured(beforePid, () => op(floeBase(beforePort), true)))
       }
       const bare = median(bareRuns)
       const floe = median(floeRuns)
       const pct = (r: Load) => `${((r.reqPerSec / bare.reqPerSec) * 100).toFixed(0)}%`
-      const row = (who: string, r: Load, ratio: string, vsBefore = '') =>
-        console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} |${BEFORE_BIN ? ` ${vsBefore} |` : ''}`)
-      row('bare node:http + pg', bare, '100%')
+      const cpu = (rs: Load[]) => [...rs].map((x) => x.cpuUs!).sort((a, b) => a - b)[Math.floor(rs.length / 2)]!
+      const row = (who: string, r: Load, rs: Load[], ratio: string, vsBefore = ' | ') =>
+        console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} | ${Math.round(cpu(rs))} |${BEFORE_BIN ? ` ${vsBefore} |` : ''}`)
+      row('bare node:http + pg', bare, bareRuns, '100%')
       if (BEFORE_BIN) {
         const before = median(beforeRuns)
-        row(`Floe (${BEFORE_NAME})`, before, pct(before))
-        row('Floe (after)', floe, pct(floe), (floe.reqPerSec / before.reqPerSec).toFixed(3))
+        row(`Floe (${BEFORE_NAME})`, before, beforeRuns, pct(before))
+        row('Floe (after)', floe, floeRuns, pct(floe), `${(floe.reqPerSec / before.reqPerSec).toFixed(3)} | ${(cpu(floeRuns) / cpu(beforeRuns)).toFixed(3)}`)
       } else {
-        row('Floe', floe, pct(floe))
+        row('Floe', floe, floeRuns, pct(floe))
       }
       // Every run's req/s, on stderr (the table on stdout stays a table).
-      const list = (rs: Load[]) => rs.map((x) => x.reqPerSec).join(', ')
+      const list = (rs: Load[]) => rs.map((x) => `${x.reqPerSec} (${Math.round(x.cpuUs!)} µs)`).join(', ')
       console.error(`  ${label}: bare ${list(bareRuns)}; ${BEFORE_BIN ? `${BEFORE_NAME} ${list(beforeRuns)}; ` : ''}Floe ${list(floeRuns)}`)
     }
   } finally {
