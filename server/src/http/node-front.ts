@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
-import { getPathNoStrict, tryDecodeURIComponent } from 'hono/utils/url'
+import { getPathNoStrict } from 'hono/utils/url'
 import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { Identity } from './identity.js'
@@ -56,7 +56,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
     method,
     pathname: q < 0 ? url : url.slice(0, q),
     search,
-    params: decodedParams(found.params),
+    params: found.params,
     headers: { get: (name) => headerOf(req, name) ?? null },
     readBody: (limit) => readIncomingText(req, limit),
   }
@@ -65,7 +65,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
   let out: PlainResponse
   try {
     out = await p.deadline(policy, async () => {
-      identity = await admit(p, policy, admission, set)
+      await admit(p, policy, admission, set, (who) => (identity = who))
       return direct!.serve(plain, identity)
     })
   } catch (err) {
@@ -111,7 +111,7 @@ async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: 
   try {
     const route = found.upgrade
     if (!route) throw new ApiError('NOT_FOUND', { details: `No upgrade route matches ${path}` })
-    identity = await p.deadline({}, () => admit(p, found.policy, admissionOf(req, q < 0 ? '' : url.slice(q)), set))
+    await p.deadline({}, () => admit(p, found.policy, admissionOf(req, q < 0 ? '' : url.slice(q)), set, (who) => (identity = who)))
     route.upgrade(req, socket, head, identity)
   } catch (err) {
     const out = p.fail(err, identity, log)
@@ -121,10 +121,15 @@ async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: 
   p.finish(() => log, { method: req.method ?? 'GET', path, status, started, role: identity?.role })
 }
 
-/** Per-IP limit → identity → per-user limit: the pipeline's admission, as the Node front end runs it. */
-async function admit(p: Pipeline, policy: RoutePolicy, req: AdmissionRequest, set: SetHeaders): Promise<Identity | undefined> {
+/**
+ * Per-IP limit → identity → per-user limit: the pipeline's admission, as the Node front end runs
+ * it. `resolved` hears the identity as soon as it is known, so a 429 from the per-user limit is
+ * logged with the caller's role, as Hono's is.
+ */
+async function admit(p: Pipeline, policy: RoutePolicy, req: AdmissionRequest, set: SetHeaders, resolved: (who: Identity | undefined) => void): Promise<Identity | undefined> {
   await p.limitIp(policy, req, set)
   const identity = await p.identify(policy, req)
+  resolved(identity)
   await p.limitUser(identity, set)
   return identity
 }
@@ -135,10 +140,4 @@ function admissionOf(req: IncomingMessage, search: string): AdmissionRequest {
     queryApikey: () => (search.includes('apikey') ? (new URLSearchParams(search).get('apikey') ?? undefined) : undefined),
     peer: () => req.socket.remoteAddress,
   }
-}
-
-/** As Hono's c.req.param(): a value with a percent-escape is decoded, leniently. */
-function decodedParams(params: Record<string, string>): Record<string, string> {
-  for (const k in params) if (params[k]!.includes('%')) params[k] = tryDecodeURIComponent(params[k]!)
-  return params
 }

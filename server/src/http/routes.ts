@@ -12,6 +12,7 @@ import type { Hono } from 'hono'
 import { RegExpRouter } from 'hono/router/reg-exp-router'
 import { SmartRouter } from 'hono/router/smart-router'
 import { TrieRouter } from 'hono/router/trie-router'
+import { tryDecodeURIComponent } from 'hono/utils/url'
 import type { AppEnv } from './context.js'
 import type { Identity } from './identity.js'
 
@@ -91,11 +92,13 @@ export interface Mount {
 /** What a module's router function returns; app.ts gives it its prefix. */
 export type ModuleRoutes = Omit<Mount, 'prefix'>
 
+/** Shared between requests (cached): read it, never change it. */
 export interface RouteMatch {
-  policy: RoutePolicy
-  direct?: DirectRoute
-  upgrade?: UpgradeRoute
-  params: Record<string, string>
+  readonly policy: RoutePolicy
+  readonly direct?: DirectRoute
+  readonly upgrade?: UpgradeRoute
+  /** Percent-decoded as Hono decodes them. */
+  readonly params: Readonly<Record<string, string>>
 }
 
 /** The method key upgrade routes are matched under (no HTTP method has this name). */
@@ -110,6 +113,9 @@ type Entry = { policy: RoutePolicy; direct?: DirectRoute; upgrade?: UpgradeRoute
 type Stash = Record<string, number> | Record<string, string>
 
 const NO_POLICY: RoutePolicy = Object.freeze({})
+const MATCH_CACHE_SIZE = 1000
+const NO_PARAMS: Readonly<Record<string, string>> = Object.freeze({})
+const NO_MATCH: RouteMatch = Object.freeze({ policy: NO_POLICY, params: NO_PARAMS })
 const joinPath = (prefix: string, path: string) => (path === '/' ? prefix || '/' : `${prefix}${path}`)
 
 export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'policies' | 'direct' | 'upgrades'>[]): RouteTable {
@@ -122,33 +128,50 @@ export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'polici
     for (const direct of mount.direct ?? []) add(direct.methods, joinPath(mount.prefix, direct.path), { policy: { ...direct.policy, ownsBody: true }, direct })
     for (const upgrade of mount.upgrades ?? []) add([UPGRADE], joinPath(mount.prefix, upgrade.path), { policy: upgrade.policy ?? {}, upgrade })
   }
+  // Matches by method and path, most recent kept: a data API read repeats its path whatever its
+  // query, and Hono's router costs about 2 µs a match (bench/README.md).
+  const cache = new Map<string, RouteMatch>()
   return {
     match(method, path) {
-      const [found, stash] = router.match(method, path) as [[Entry, Stash][], string[] | undefined]
-      if (found.length === 0) return { policy: NO_POLICY, params: {} }
-      const only = found.length === 1 ? found[0]![0] : undefined
-      if (only && !only.direct && !only.upgrade) return { policy: only.policy, params: {} }
-      let policy: RoutePolicy = {}
-      let route: Entry | undefined
-      let params: Record<string, string> = {}
-      for (const [entry, p] of found) {
-        policy = { ...policy, ...entry.policy }
-        if ((entry.direct || entry.upgrade) && !route) {
-          route = entry
-          params = paramsOf(p, stash)
-        }
+      const key = `${method} ${path}`
+      let found = cache.get(key)
+      if (found === undefined) {
+        found = lookup(method, path)
+        if (cache.size >= MATCH_CACHE_SIZE) cache.delete(cache.keys().next().value!)
+        cache.set(key, found)
       }
-      return { policy, params, ...(route?.direct && { direct: route.direct }), ...(route?.upgrade && { upgrade: route.upgrade }) }
+      return found
     },
+  }
+
+  function lookup(method: string, path: string): RouteMatch {
+    const [found, stash] = router.match(method, path) as [[Entry, Stash][], string[] | undefined]
+    if (found.length === 0) return NO_MATCH
+    const only = found.length === 1 ? found[0]![0] : undefined
+    if (only && !only.direct && !only.upgrade) return Object.freeze({ policy: only.policy, params: NO_PARAMS })
+    let policy: RoutePolicy = {}
+    let route: Entry | undefined
+    let params: Record<string, string> = {}
+    for (const [entry, p] of found) {
+      policy = { ...policy, ...entry.policy }
+      if ((entry.direct || entry.upgrade) && !route) {
+        route = entry
+        params = paramsOf(p, stash)
+      }
+    }
+    return Object.freeze({ policy, params: Object.freeze(params), ...(route?.direct && { direct: route.direct }), ...(route?.upgrade && { upgrade: route.upgrade }) })
   }
 }
 
-/** Hono's routers answer params either by name or as indexes into a stash. */
+/**
+ * Hono's routers answer params either by name or as indexes into a stash; a value with a
+ * percent-escape is decoded as Hono's c.req.param() decodes it (leniently).
+ */
 function paramsOf(p: Stash, stash: string[] | undefined): Record<string, string> {
   const out: Record<string, string> = {}
   for (const [name, v] of Object.entries(p)) {
     const raw = stash && typeof v === 'number' ? stash[v] : v
-    if (typeof raw === 'string') out[name] = raw
+    if (typeof raw === 'string') out[name] = raw.includes('%') ? tryDecodeURIComponent(raw) : raw
   }
   return out
 }
