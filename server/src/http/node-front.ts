@@ -16,7 +16,7 @@ import type { Identity } from './identity.js'
 import { endRaw, type FrontHandler, type UpgradeHandler } from './node-server.js'
 import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
 import { readIncomingText } from './read-body.js'
-import { UPGRADE, type PlainRequest, type PlainResponse, type RouteMatch, type RoutePolicy, type RouteTable } from './routes.js'
+import { UPGRADE, type PlainRequest, type PlainResponse, type RouteMatch, type RouteTable } from './routes.js'
 
 const headerOf = (req: IncomingMessage, name: string): string | undefined => {
   const v = req.headers[name]
@@ -28,8 +28,7 @@ export function createNodeFront(p: Pipeline, table: RouteTable): FrontHandler {
   return (req, res) => {
     const { url, method } = req
     if (url === undefined || method === undefined || method === 'OPTIONS' || url.charCodeAt(0) !== 47 /* / */) return false
-    // The path as Hono decodes it for routing, so a pattern means the same to both front ends.
-    const path = getPathNoStrict({ url: `http://h${url}` } as Request)
+    const path = routingPath(url)
     const found = table.match(method, path)
     if (!found.direct) return false
     void serve(p, req, res, method, url, path, found)
@@ -65,7 +64,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
   let out: PlainResponse
   try {
     out = await p.deadline(policy, async () => {
-      await admit(p, policy, admission, set, (who) => (identity = who))
+      await p.admit(policy, admission, set, (who) => (identity = who))
       return direct!.serve(plain, identity)
     })
   } catch (err) {
@@ -92,7 +91,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
 export function createNodeUpgrade(p: Pipeline, table: RouteTable): UpgradeHandler {
   return (req, socket, head) => {
     const url = req.url ?? '/'
-    const path = getPathNoStrict({ url: `http://h${url.startsWith('/') ? url : '/'}` } as Request)
+    const path = routingPath(url.startsWith('/') ? url : '/')
     const found = table.match(UPGRADE, path)
     void upgrade(p, req, socket, head, path, found)
   }
@@ -111,7 +110,8 @@ async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: 
   try {
     const route = found.upgrade
     if (!route) throw new ApiError('NOT_FOUND', { details: `No upgrade route matches ${path}` })
-    await p.deadline({}, () => admit(p, found.policy, admissionOf(req, q < 0 ? '' : url.slice(q)), set, (who) => (identity = who)))
+    const admission = admissionOf(req, q < 0 ? '' : url.slice(q))
+    await p.deadline({}, () => p.admit(found.policy, admission, set, (who) => (identity = who)))
     route.upgrade(req, socket, head, identity)
   } catch (err) {
     const out = p.fail(err, identity, log)
@@ -122,16 +122,21 @@ async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: 
 }
 
 /**
- * Per-IP limit → identity → per-user limit: the pipeline's admission, as the Node front end runs
- * it. `resolved` hears the identity as soon as it is known, so a 429 from the per-user limit is
- * logged with the caller's role, as Hono's is.
+ * The path as Hono decodes it for routing (c.req.path of a non-strict app), so a pattern means
+ * the same to both front ends. Without a percent-escape that is the path as sent, less one
+ * trailing slash: the common case skips building a URL for Hono's decoder.
  */
-async function admit(p: Pipeline, policy: RoutePolicy, req: AdmissionRequest, set: SetHeaders, resolved: (who: Identity | undefined) => void): Promise<Identity | undefined> {
-  await p.limitIp(policy, req, set)
-  const identity = await p.identify(policy, req)
-  resolved(identity)
-  await p.limitUser(identity, set)
-  return identity
+function routingPath(url: string): string {
+  let end = url.length
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i)
+    if (c === 37 /* % */) return getPathNoStrict({ url: `http://h${url}` } as Request)
+    if (c === 63 /* ? */ || c === 35 /* # */) {
+      end = i
+      break
+    }
+  }
+  return end > 1 && url.charCodeAt(end - 1) === 47 /* / */ ? url.slice(0, end - 1) : url.slice(0, end)
 }
 
 function admissionOf(req: IncomingMessage, search: string): AdmissionRequest {
