@@ -63,7 +63,11 @@ export function createDatabase(url: string, options: DatabaseOptions): Database 
       if (closed) return
       closed = true
       await listener.close()
-      await db.destroy() // ends the pool
+      await db.destroy()
+      // Kysely ends the pool only if it ever drew a connection from it: a process that used the
+      // pool alone (`floe migrate`, the owner door) kept an idle client, and so ran on, for
+      // the pool's 30 s idle timeout.
+      if (!pool.ended) await pool.end()
     },
   }
 }
