@@ -30,7 +30,9 @@ export function pipelineMiddleware(p: Pipeline, table: RouteTable): [open: Middl
     c.set('log', log)
     c.header('X-Request-Id', requestId)
     if (c.req.method === 'OPTIONS') {
-      c.res = new Response(null, { status: 204, headers: [['X-Request-Id', requestId], ...p.preflight(origin).map(([k, v]) => [k, v])] })
+      const preflight = new Headers({ 'X-Request-Id': requestId })
+      for (const [name, value] of p.preflight(origin)) preflight.set(name, value)
+      c.res = new Response(null, { status: 204, headers: preflight })
     } else {
       for (const [name, value] of headers) c.header(name, value)
       await next()

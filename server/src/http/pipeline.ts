@@ -88,25 +88,29 @@ export function createPipeline(o: PipelineOptions): Pipeline {
           set(hit.headers)
           if (hit.error) throw hit.error
         })
+  const limitIp: Pipeline['limitIp'] = (policy, req, set) =>
+    policy.public || !ipLimiter ? DONE : count(ipLimiter, clientIpFrom(req.header('x-forwarded-for'), o.trustProxy, req.peer), set)
+  const identify: Pipeline['identify'] = (policy, req) => {
+    if (policy.public) return NOBODY
+    // A query-string key is accepted as Supabase's gateway does, for clients that cannot set
+    // headers (EventSource, WebSocket, a docs page); it is never logged (logs carry the path only).
+    const credentials: Credentials = { apikey: req.header('apikey') ?? req.queryApikey(), authorization: req.header('authorization') }
+    return o.resolveIdentity(credentials)
+  }
+  const limitUser: Pipeline['limitUser'] = (identity, set) => count(userLimiter, userKey(identity), set)
   return {
     log: o.log,
     bodyLimit: o.bodyLimit,
     open: (incomingId, origin) => ({ requestId: incomingRequestId(incomingId), headers: headersFor(origin) }),
     preflight: (origin) => corsPreflightHeaders(o.corsOrigins, origin),
-    limitIp: (policy, req, set) => (policy.public || !ipLimiter ? DONE : count(ipLimiter, clientIpFrom(req.header('x-forwarded-for'), o.trustProxy, req.peer), set)),
-    identify(policy, req) {
-      if (policy.public) return NOBODY
-      // A query-string key is accepted as Supabase's gateway does, for clients that cannot set
-      // headers (EventSource, WebSocket, a docs page); it is never logged (logs carry the path only).
-      const credentials: Credentials = { apikey: req.header('apikey') ?? req.queryApikey(), authorization: req.header('authorization') }
-      return o.resolveIdentity(credentials)
-    },
-    limitUser: (identity, set) => count(userLimiter, userKey(identity), set),
+    limitIp,
+    identify,
+    limitUser,
     async admit(policy, req, set, resolved) {
-      await this.limitIp(policy, req, set)
-      const identity = await this.identify(policy, req)
+      await limitIp(policy, req, set)
+      const identity = await identify(policy, req)
       resolved(identity)
-      await this.limitUser(identity, set)
+      await limitUser(identity, set)
       return identity
     },
     deadline(policy, work) {
