@@ -86,11 +86,16 @@ describe.each(BACKENDS)('storage rules on %s', (kind) => {
       expect(r.status, `${who} ${method} ${path}`).toBe(who === 'anon' && method === 'HEAD' ? 404 : status)
       leaks(who, r.text)
     }
-    const list = await call(who, 'POST', '/object/list/homes', json({ prefix: '' }), jsonHeaders)
+    // list-v2 lists every object with its full name; list (one level) shows a folder only if the
+    // caller may read something in it.
+    const list = await call(who, 'POST', '/object/list-v2/homes', json({ prefix: '' }), jsonHeaders)
     expect(list.status).toBe(200)
-    const names = (JSON.parse(list.text) as { name: string }[]).map((o) => o.name).sort()
+    const names = (JSON.parse(list.text) as { objects: { name: string }[] }).objects.map((o) => o.name).sort()
     expect(names).toEqual({ anon: [], A: [`${A}/note.txt`], B: [`${B}/b.txt`], service: [`${A}/note.txt`, `${B}/b.txt`] }[who])
     if (who === 'anon' || who === 'B') expect(list.text).not.toContain(A)
+    const folders = await call(who, 'POST', '/object/list/homes', json({ prefix: '' }), jsonHeaders)
+    expect((JSON.parse(folders.text) as { name: string }[]).map((o) => o.name).sort()).toEqual({ anon: [], A: [A], B: [B], service: [A, B] }[who])
+    if (who === 'anon' || who === 'B') expect(folders.text).not.toContain(A)
   })
 
   it.each(WRITES)('write: %s → %i (new file in A/, overwrite, move into and copy out of A/)', async (who, status) => {

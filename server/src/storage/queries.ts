@@ -29,21 +29,38 @@ export interface ObjectRow {
   etag: string
   version: string
   user_metadata: Record<string, unknown>
+  cache_control: string | null
   created_at: Date
   updated_at: Date
   last_accessed_at: Date
 }
 
+/** A literal for LIKE (backslash is Postgres's default LIKE escape). */
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
+
 const BUCKET_COLS = sql`id, name, public, file_size_limit::float8 as file_size_limit, allowed_mime_types, owner, created_at, updated_at`
-const OBJECT_COLS = sql`id, bucket_id, name, owner, size::float8 as size, mime_type, etag, version, user_metadata, created_at, updated_at, last_accessed_at`
+const OBJECT_COLS = sql`id, bucket_id, name, owner, size::float8 as size, mime_type, etag, version, user_metadata, cache_control, created_at, updated_at, last_accessed_at`
 
 export async function findBucket(trx: Trx, id: string): Promise<BucketRow | undefined> {
   const r = await sql<BucketRow>`select ${BUCKET_COLS} from storage.buckets where id = ${id}`.execute(trx)
   return r.rows[0]
 }
 
-export async function listBuckets(trx: Trx): Promise<BucketRow[]> {
-  return (await sql<BucketRow>`select ${BUCKET_COLS} from storage.buckets order by name`.execute(trx)).rows
+export const BUCKET_SORT_COLUMNS = ['id', 'name', 'created_at', 'updated_at'] as const
+
+export interface BucketListQuery {
+  limit?: number | undefined
+  offset?: number | undefined
+  search?: string | undefined
+  sortColumn?: (typeof BUCKET_SORT_COLUMNS)[number] | undefined
+  sortOrder?: 'asc' | 'desc' | undefined
+}
+
+export async function listBuckets(trx: Trx, q: BucketListQuery = {}): Promise<BucketRow[]> {
+  const search = q.search ? sql`where name ilike ${'%' + escapeLike(q.search) + '%'}` : sql``
+  const order = sql.raw(`${q.sortColumn ?? 'name'} ${q.sortOrder === 'desc' ? 'desc' : 'asc'}, id`)
+  const page = sql`limit ${q.limit ?? null} offset ${q.offset ?? 0}`
+  return (await sql<BucketRow>`select ${BUCKET_COLS} from storage.buckets ${search} order by ${order} ${page}`.execute(trx)).rows
 }
 
 export interface BucketInput {
@@ -100,6 +117,7 @@ export interface NewObject {
   etag: string
   version: string
   user_metadata: Record<string, unknown>
+  cache_control?: string | null | undefined
 }
 
 /**
@@ -107,10 +125,10 @@ export interface NewObject {
  * `old_version` names the bytes the replaced row pointed to.
  */
 export async function insertObject(trx: Trx, o: NewObject, upsert: boolean): Promise<ObjectRow & { old_version: string | null }> {
-  const values = sql`(${o.bucket_id}, ${o.name}, ${o.size}, ${o.mime_type}, ${o.etag}, ${o.version}, ${JSON.stringify(o.user_metadata)}::jsonb)`
+  const values = sql`(${o.bucket_id}, ${o.name}, ${o.size}, ${o.mime_type}, ${o.etag}, ${o.version}, ${JSON.stringify(o.user_metadata)}::jsonb, ${o.cache_control ?? null})`
   if (!upsert) {
     const r = await sql<ObjectRow>`
-      insert into storage.objects (bucket_id, name, size, mime_type, etag, version, user_metadata) values ${values}
+      insert into storage.objects (bucket_id, name, size, mime_type, etag, version, user_metadata, cache_control) values ${values}
       returning ${OBJECT_COLS}`.execute(trx)
     return { ...r.rows[0]!, old_version: null }
   }
@@ -119,9 +137,10 @@ export async function insertObject(trx: Trx, o: NewObject, upsert: boolean): Pro
   const old = await sql<{ version: string }>`
     select version from storage.objects where bucket_id = ${o.bucket_id} and name = ${o.name} for update`.execute(trx)
   const r = await sql<ObjectRow>`
-    insert into storage.objects as o (bucket_id, name, size, mime_type, etag, version, user_metadata) values ${values}
+    insert into storage.objects as o (bucket_id, name, size, mime_type, etag, version, user_metadata, cache_control) values ${values}
     on conflict (bucket_id, name) do update set size = excluded.size, mime_type = excluded.mime_type, etag = excluded.etag,
-      version = excluded.version, user_metadata = excluded.user_metadata, owner = auth.uid(), updated_at = now()
+      version = excluded.version, user_metadata = excluded.user_metadata, cache_control = excluded.cache_control,
+      owner = auth.uid(), updated_at = now()
     returning ${OBJECT_COLS}`.execute(trx)
   return { ...r.rows[0]!, old_version: old.rows[0]?.version ?? null }
 }
@@ -138,7 +157,7 @@ export interface ListQuery {
 }
 
 export async function listObjects(trx: Trx, bucketId: string, q: ListQuery): Promise<ObjectRow[]> {
-  const like = (s: string) => s.replace(/[\\%_]/g, (c) => '\\' + c)
+  const like = escapeLike
   const order = sql.raw(`${q.sortBy} ${q.order === 'desc' ? 'desc' : 'asc'}, name ${q.order === 'desc' ? 'desc' : 'asc'}`)
   const search = q.search ? sql`and storage.filename(name) ilike ${'%' + like(q.search) + '%'}` : sql``
   const r = await sql<ObjectRow>`
@@ -148,11 +167,26 @@ export async function listObjects(trx: Trx, bucketId: string, q: ListQuery): Pro
   return r.rows
 }
 
-export async function renameObject(trx: Trx, bucketId: string, from: string, to: string): Promise<ObjectRow | undefined> {
-  const r = await sql<ObjectRow>`
-    update storage.objects set name = ${to}, owner = coalesce(auth.uid(), owner), updated_at = now()
-    where bucket_id = ${bucketId} and name = ${from} returning ${OBJECT_COLS}`.execute(trx)
+/** Renames within the bucket, or (with `to.version`, the bytes copied there first) into another bucket. */
+export async function renameObject(
+  trx: Trx,
+  bucketId: string,
+  from: string,
+  to: { bucket_id: string; name: string; version?: string | undefined },
+): Promise<(ObjectRow & { old_version: string }) | undefined> {
+  const r = await sql<ObjectRow & { old_version: string }>`
+    update storage.objects o set bucket_id = ${to.bucket_id}, name = ${to.name}, version = coalesce(${to.version ?? null}, o.version),
+      owner = coalesce(auth.uid(), o.owner), updated_at = now()
+    from (select id as old_id, version as old_version from storage.objects where bucket_id = ${bucketId} and name = ${from} for update) old
+    where o.id = old.old_id returning ${OBJECT_COLS}, old.old_version`.execute(trx)
   return r.rows[0]
+}
+
+/** Which of `names` exist in the bucket and the caller may read (one round trip for many). */
+export async function findReadableNames(trx: Trx, bucketId: string, names: string[]): Promise<Set<string>> {
+  const r = await sql<{ name: string }>`
+    select name from storage.objects where bucket_id = ${bucketId} and name = any(${names}::text[])`.execute(trx)
+  return new Set(r.rows.map((x) => x.name))
 }
 
 export async function deleteObjects(trx: Trx, bucketId: string, names: string[]): Promise<ObjectRow[]> {

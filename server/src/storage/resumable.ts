@@ -1,6 +1,7 @@
 /**
  * Resumable uploads over the TUS protocol (@tus/server), at /storage/v1/upload/resumable, with
- * Supabase's metadata keys (bucketName, objectName, contentType, upsert). Partial uploads are
+ * Supabase's metadata keys (bucketName, objectName, contentType, cacheControl, upsert) and its
+ * `x-upsert` header on the creating request, as tus-js-client sends them. Partial uploads are
  * kept by @tus/file-store under FLOE_DATA_DIR/tus; when the last byte arrives the file is streamed
  * through the ordinary upload path (rules, limits, sniffing, consistency) and then removed.
  * Replicas behind a load balancer need that directory shared (or sticky sessions).
@@ -9,12 +10,16 @@ import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import { FileStore } from '@tus/file-store'
 import { Server } from '@tus/server'
+import { z } from 'zod'
 import { ApiError, renderError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { StorageService } from './service.js'
 import { BucketId, MimeType, ObjectName } from './schemas.js'
 
 export const RESUMABLE_PATH = '/storage/v1/upload/resumable'
+
+/** Supabase's docs pass `cacheControl: 3600` in the TUS metadata: seconds. */
+const CacheSeconds = z.string().regex(/^\d{1,10}$/).optional()
 
 /** A TUS error answer: the status and our usual JSON body (@tus/server writes its own headers). */
 function tusError(err: unknown, role = 'anon'): { status_code: number; body: string } {
@@ -44,17 +49,20 @@ export function createResumableUploads(deps: { service: StorageService; dataDir:
       const bucket = BucketId.safeParse(meta.bucketName)
       const name = ObjectName.safeParse(meta.objectName)
       const type = MimeType.safeParse(meta.contentType ?? 'application/octet-stream')
-      if (!bucket.success || !name.success || !type.success) {
-        throw tusError(new ApiError('INVALID_INPUT', { message: 'Upload-Metadata needs bucketName, objectName and a valid contentType' }))
+      const cache = CacheSeconds.safeParse(meta.cacheControl ?? undefined)
+      if (!bucket.success || !name.success || !type.success || !cache.success) {
+        throw tusError(new ApiError('INVALID_INPUT', { message: 'Upload-Metadata needs bucketName, objectName, a valid contentType and cacheControl in seconds' }))
       }
+      // Decided once, at creation: the later PATCH requests need not repeat the header.
+      const upsert = meta.upsert === 'true' || req.headers.get('x-upsert') === 'true'
       try {
         // Rules and limits are asked now, before any byte, as for a plain upload.
-        await deps.service.checkUpload(who(req), bucket.data, name.data, type.data, upload.size, meta.upsert === 'true')
+        await deps.service.checkUpload(who(req), bucket.data, name.data, type.data, upload.size, upsert)
       } catch (err) {
         throw tusError(err, who(req).role)
       }
       // Only the creator may continue or finish this upload.
-      return { metadata: { ...meta, floeOwner: subOf(who(req)) } }
+      return { metadata: { ...meta, upsert: String(upsert), floeOwner: subOf(who(req)) } }
     },
     async onIncomingRequest(req, uploadId) {
       if (req.method === 'POST' || req.method === 'OPTIONS') return
@@ -73,6 +81,7 @@ export function createResumableUploads(deps: { service: StorageService; dataDir:
           body: createReadStream(file),
           contentType: meta.contentType ?? 'application/octet-stream',
           upsert: meta.upsert === 'true',
+          cacheControl: meta.cacheControl ? `max-age=${meta.cacheControl}` : undefined,
         })
         return { headers: { 'X-Floe-Object-Etag': row.etag } }
       } catch (err) {

@@ -1,6 +1,6 @@
 /**
  * /storage/v1. Registration order matters for the object routes: the fixed words (public,
- * sign, info, list, upload) come before the `/object/:bucket/:name{.+}` catch-all.
+ * sign, info, list, list-v2, upload) come before the `/object/:bucket/:name{.+}` catch-all.
  */
 import type { Context } from 'hono'
 import { createRouter, requireIdentity, type AppEnv, type ModuleRoutes, type PolicyRule } from '../http/index.js'
@@ -16,9 +16,11 @@ import { registerEmptyBucket } from './routes/empty-bucket.js'
 import { registerGetBucket } from './routes/get-bucket.js'
 import { registerListBuckets } from './routes/list-buckets.js'
 import { registerListObjects } from './routes/list-objects.js'
+import { registerListObjectsV2 } from './routes/list-objects-v2.js'
 import { registerMoveObject } from './routes/move-object.js'
 import { registerRenderImage } from './routes/render-image.js'
 import { registerSignObject } from './routes/sign-object.js'
+import { registerSignObjects } from './routes/sign-objects.js'
 import { registerSignedUpload } from './routes/signed-upload.js'
 import { registerUpdateBucket } from './routes/update-bucket.js'
 import { registerUploadObject } from './routes/upload-object.js'
@@ -51,7 +53,7 @@ export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }): Mo
   }
   for (const register of [
     registerCreateBucket, registerListBuckets, registerGetBucket, registerUpdateBucket, registerEmptyBucket, registerDeleteBucket,
-    registerListObjects, registerMoveObject, registerCopyObject, registerSignObject, registerSignedUpload,
+    registerListObjects, registerListObjectsV2, registerMoveObject, registerCopyObject, registerSignObjects, registerSignObject, registerSignedUpload,
     registerRenderImage, registerDownloadObject, registerDeleteObjects, registerDeleteObject, registerUploadObject,
   ]) {
     register(router, deps)

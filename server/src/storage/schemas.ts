@@ -3,7 +3,7 @@ import { z } from '@hono/zod-openapi'
 import { invalidInput } from '../errors/index.js'
 
 /** Words the object routes use after /object/, so they cannot be bucket ids. */
-const RESERVED = new Set(['public', 'sign', 'info', 'list', 'upload', 'move', 'copy', 'authenticated'])
+const RESERVED = new Set(['public', 'sign', 'info', 'list', 'list-v2', 'upload', 'move', 'copy', 'authenticated'])
 
 export const BucketId = z
   .string()
@@ -34,10 +34,32 @@ export const Bucket = z
   })
   .openapi('Bucket')
 
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }
+
+/**
+ * A size in bytes, or a string with a unit as Supabase takes it (`'1MB'`, `'100kb'`, `'1.5 GB'`).
+ * Units are decimal (1MB = 1,000,000 bytes) as in Supabase, so a limit moved from there keeps
+ * its meaning; Floe's own env settings (`1mb` = 1 MiB) are read elsewhere.
+ */
+export const FileSize = z.union([
+  z.number().int('expected whole bytes').positive(),
+  z.string().transform((value, ctx) => {
+    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim())
+    const bytes = m ? Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!) : NaN
+    if (!(bytes >= 1 && bytes <= Number.MAX_SAFE_INTEGER)) {
+      ctx.addIssue({ code: 'custom', message: `expected a size like 1048576, '100kb', '1MB' or '1 GB', got '${value.slice(0, 40)}'` })
+      return z.NEVER
+    }
+    return bytes
+  }),
+])
+
+/** Bucket settings as supabase-js sends them (`id` and `name` are the same; `type` only STANDARD). */
 export const BucketSettings = z.object({
   public: z.boolean().optional(),
-  file_size_limit: z.number().int().positive().nullable().optional(),
+  file_size_limit: FileSize.nullable().optional(),
   allowed_mime_types: z.array(MimeType).max(100).nullable().optional(),
+  type: z.enum(['STANDARD'], { error: 'only STANDARD buckets exist here (no ANALYTICS or vector buckets)' }).optional(),
 })
 
 export const StorageObject = z
@@ -50,6 +72,7 @@ export const StorageObject = z
     mime_type: z.string(),
     etag: z.string(),
     user_metadata: z.record(z.string(), z.unknown()),
+    cache_control: z.string().nullable(),
     created_at: z.string(),
     updated_at: z.string(),
   })
@@ -63,6 +86,20 @@ export function parseInput<T extends z.ZodType>(schema: T, value: unknown, targe
   if (r.success) return r.data
   // The target already says where (`path bucket`), so the message lists only what is wrong.
   throw invalidInput(target, r.error, { withPaths: false })
+}
+
+/**
+ * GET /object/info: Supabase's shape (supabase-js `info()` camel-cases it: contentType,
+ * cacheControl, lastModified, ...) next to Floe's own fields. The store's version key stays private.
+ */
+export function toInfo<T extends { created_at: Date; updated_at: Date; size: number; mime_type: string; etag: string; cache_control: string | null; user_metadata: Record<string, unknown> }>(row: T) {
+  return {
+    ...toJson(row),
+    content_type: row.mime_type,
+    cache_control: row.cache_control ?? 'no-cache',
+    metadata: row.user_metadata,
+    last_modified: row.updated_at.toISOString(),
+  }
 }
 
 /** Rows → JSON: dates as ISO strings, the store's version key kept private. */

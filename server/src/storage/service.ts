@@ -13,6 +13,7 @@ import type { DB, RequestRole, WithRequestRole } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { ByteRange, ObjectStore } from './object-store.js'
+import { listEntries, type EntryQuery } from './list-queries.js'
 import * as q from './queries.js'
 import { RENDER_SUFFIX, renderImage, type RenderOptions } from './render.js'
 import type { Signer } from './signing.js'
@@ -37,6 +38,7 @@ export interface UploadInput {
   contentLength?: number | undefined
   upsert: boolean
   metadata?: Record<string, unknown> | undefined
+  cacheControl?: string | undefined
 }
 
 const keyOf = (bucketId: string, version: string) => `${bucketId}/${version}`
@@ -72,8 +74,8 @@ export function createStorageService(deps: StorageServiceDeps) {
   return {
     maxUploadSize: deps.config.maxUploadSize,
     getBucket,
-    async listBuckets(who: RequestRole) {
-      return asCaller(who, (trx) => q.listBuckets(trx), { readOnly: true })
+    async listBuckets(who: RequestRole, query: q.BucketListQuery = {}) {
+      return asCaller(who, (trx) => q.listBuckets(trx, query), { readOnly: true })
     },
     async getBucketFor(who: RequestRole, id: string) {
       const b = await asCaller(who, (trx) => q.findBucket(trx, id), { readOnly: true })
@@ -97,7 +99,7 @@ export function createStorageService(deps: StorageServiceDeps) {
         return q.deleteAllObjects(trx, id)
       })
       await removeBytes(versions.map((v) => keyOf(id, v)))
-      return { message: 'Emptied', deleted: versions.length }
+      return { message: 'Successfully emptied', deleted: versions.length }
     },
     async deleteBucket(who: RequestRole, id: string) {
       await asCaller(who, async (trx) => {
@@ -105,7 +107,7 @@ export function createStorageService(deps: StorageServiceDeps) {
         if (await q.hasObjects(trx, id)) throw new ApiError('STORAGE_BUCKET_NOT_EMPTY', { details: id, hint: 'Empty the bucket first' })
         await q.deleteBucket(trx, id)
       })
-      return { message: 'Deleted' }
+      return { message: 'Successfully deleted' }
     },
 
     async upload(who: RequestRole, input: UploadInput) {
@@ -121,7 +123,7 @@ export function createStorageService(deps: StorageServiceDeps) {
         throw new ApiError('STORAGE_OBJECT_TOO_LARGE', { details: `${limitName} is ${maxBytes} bytes`, hint: 'Upload a smaller file' })
       }
       const version = randomUUID()
-      const row = { bucket_id: bucket.id, name: input.name, mime_type: input.contentType, version, user_metadata: input.metadata ?? {} }
+      const row = { bucket_id: bucket.id, name: input.name, mime_type: input.contentType, version, user_metadata: input.metadata ?? {}, cache_control: input.cacheControl }
       // The rules are asked before a byte is stored (rolled back), so a refused upload costs
       // no transfer; the real insert after streaming asks them again.
       await asCaller(who, (trx) => q.insertObject(trx, { ...row, size: 0, etag: '' }, input.upsert), { rollback: true }).catch(mapConflict)
@@ -177,26 +179,45 @@ export function createStorageService(deps: StorageServiceDeps) {
       await getBucket(bucket)
       return asCaller(who, (trx) => q.listObjects(trx, bucket, query), { readOnly: true })
     },
-    async move(who: RequestRole, bucket: string, from: string, to: string) {
-      const row = await asCaller(who, async (trx) => {
-        if (await q.findObject(trx, bucket, to)) throw new ApiError('STORAGE_OBJECT_EXISTS', { details: `${bucket}/${to}` })
-        return q.renameObject(trx, bucket, from, to)
-      }).catch(mapConflict)
-      if (!row) throw objectNotFound(bucket, from)
-      return row
+    /** One level under `prefix`, deeper names folded into folders (supabase-js `list`, `listV2`). */
+    async listEntries(who: RequestRole, bucket: string, query: EntryQuery) {
+      await getBucket(bucket)
+      return asCaller(who, (trx) => listEntries(trx, bucket, query), { readOnly: true })
     },
-    async copy(who: RequestRole, bucket: string, from: string, to: string, upsert: boolean) {
+    /** Within a bucket a metadata update; into another, the bytes are copied under a new key first. */
+    async move(who: RequestRole, bucket: string, from: string, to: string, toBucket = bucket) {
+      const src = toBucket === bucket ? undefined : await readable(who, bucket, from)
+      const version = src ? randomUUID() : undefined
+      if (src) {
+        checkFits(await getBucket(toBucket), src)
+        await store.copy(keyOf(bucket, src.version), keyOf(toBucket, version!))
+      }
+      try {
+        const row = await asCaller(who, async (trx) => {
+          if (await q.findObject(trx, toBucket, to)) throw new ApiError('STORAGE_OBJECT_EXISTS', { details: `${toBucket}/${to}` })
+          return q.renameObject(trx, bucket, from, { bucket_id: toBucket, name: to, version })
+        }).catch(mapConflict)
+        if (!row) throw objectNotFound(bucket, from)
+        if (src) await removeBytes([keyOf(bucket, row.old_version)])
+        return row
+      } catch (err) {
+        if (version) await removeBytes([keyOf(toBucket, version)])
+        throw err
+      }
+    },
+    async copy(who: RequestRole, bucket: string, from: string, to: string, upsert: boolean, toBucket = bucket) {
       const src = await readable(who, bucket, from)
+      if (toBucket !== bucket) checkFits(await getBucket(toBucket), src)
       const version = randomUUID()
-      await store.copy(keyOf(bucket, src.version), keyOf(bucket, version))
+      await store.copy(keyOf(bucket, src.version), keyOf(toBucket, version))
       try {
         const saved = await asCaller(who, (trx) =>
-          q.insertObject(trx, { ...src, name: to, version, user_metadata: src.user_metadata }, upsert),
+          q.insertObject(trx, { ...src, bucket_id: toBucket, name: to, version, user_metadata: src.user_metadata }, upsert),
         ).catch(mapConflict)
-        if (saved.old_version) await removeBytes([keyOf(bucket, saved.old_version)])
+        if (saved.old_version) await removeBytes([keyOf(toBucket, saved.old_version)])
         return saved
       } catch (err) {
-        await removeBytes([keyOf(bucket, version)])
+        await removeBytes([keyOf(toBucket, version)])
         throw err
       }
     },
@@ -209,6 +230,13 @@ export function createStorageService(deps: StorageServiceDeps) {
     async signDownload(who: RequestRole, bucket: string, name: string, expiresIn: number) {
       await readable(who, bucket, name) // only what the caller may read can be shared
       return deps.signer.sign({ k: 'r', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn })
+    },
+    /** Many paths at once (supabase-js createSignedUrls): a path the caller may not read gets an error, not a URL. */
+    async signDownloads(who: RequestRole, bucket: string, names: string[], expiresIn: number) {
+      await getBucket(bucket)
+      const found = await asCaller(who, (trx) => q.findReadableNames(trx, bucket, names), { readOnly: true })
+      const exp = Math.floor(Date.now() / 1000) + expiresIn
+      return names.map((name) => ({ name, token: found.has(name) ? deps.signer.sign({ k: 'r', b: bucket, n: name, exp }) : null }))
     },
     async signUpload(who: RequestRole, bucket: string, name: string, upsert: boolean, expiresIn: number) {
       await getBucket(bucket)
@@ -224,6 +252,16 @@ export function createStorageService(deps: StorageServiceDeps) {
 }
 
 export type StorageService = ReturnType<typeof createStorageService>
+
+/** A copy or move into another bucket keeps that bucket's limits. */
+function checkFits(bucket: q.BucketRow, row: q.ObjectRow) {
+  if (!isMimeAllowed(row.mime_type, bucket.allowed_mime_types)) {
+    throw new ApiError('STORAGE_MIME_TYPE_NOT_ALLOWED', { details: row.mime_type, hint: `Allowed in ${bucket.id}: ${bucket.allowed_mime_types?.join(', ')}` })
+  }
+  if (bucket.file_size_limit !== null && row.size > bucket.file_size_limit) {
+    throw new ApiError('STORAGE_OBJECT_TOO_LARGE', { details: `The file size limit of ${bucket.id} is ${bucket.file_size_limit} bytes` })
+  }
+}
 
 function mapConflict(err: unknown): never {
   if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505') {

@@ -1,7 +1,9 @@
 /**
  * Turns an upload request into one byte stream plus its declared type, without buffering it:
  * a raw body is streamed as is; multipart/form-data is parsed by busboy as it arrives and the
- * first file part is the object (fields before it: `metadata` as JSON, `contentType`).
+ * first file part is the object (fields before it: `metadata` as JSON, `contentType`,
+ * `cacheControl`). Cache-Control comes as supabase-js sends it: the `cache-control` header of a
+ * raw body, or a form field of seconds (`3600` → `max-age=3600`).
  */
 import busboy from 'busboy'
 import { Readable } from 'node:stream'
@@ -17,6 +19,15 @@ export interface UploadBody {
   contentType: string
   contentLength?: number | undefined
   metadata?: Record<string, unknown> | undefined
+  cacheControl?: string | undefined
+}
+
+/** A Cache-Control value to store and send back: printable ASCII, so it cannot split a header. */
+const CacheControl = z.string().regex(/^[\x20-\x7e]{1,256}$/, 'expected a Cache-Control value of at most 256 printable characters')
+const cacheControlOf = (raw: string | undefined, target: string) => {
+  if (raw === undefined || raw === '') return undefined
+  const value = parseInput(CacheControl, raw.trim(), target)
+  return /^\d+$/.test(value) ? `max-age=${value}` : value
 }
 
 const Metadata = z.record(z.string(), z.unknown())
@@ -53,6 +64,7 @@ export async function readUploadBody(c: Context<AppEnv>): Promise<UploadBody> {
       contentType: parseInput(MimeType, header.split(';')[0]!.trim(), 'header content-type'),
       contentLength: length !== null && /^\d+$/.test(length) ? Number(length) : undefined,
       metadata: metadataHeader ? parseMetadata(Buffer.from(metadataHeader, 'base64').toString('utf8'), 'header x-metadata') : undefined,
+      cacheControl: cacheControlOf(c.req.header('cache-control'), 'header cache-control'),
     }
   }
   return readMultipart(c, header)
@@ -81,6 +93,7 @@ function readMultipart(c: Context<AppEnv>, header: string): Promise<UploadBody> 
           body: file,
           contentType: parseInput(MimeType, declared.split(';')[0]!.trim(), 'form field contentType'),
           metadata: parseMetadata(fields.metadata, 'form field metadata'),
+          cacheControl: cacheControlOf(fields.cacheControl, 'form field cacheControl'),
         })
       } catch (err) {
         file.resume()

@@ -3,7 +3,10 @@ import { errorResponses, requireIdentity } from '../../http/index.js'
 import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { Bucket, BucketId, BucketSettings, toJson } from '../schemas.js'
 
-const CreateBucketBody = BucketSettings.extend({ name: BucketId }).openapi('CreateBucketBody')
+// supabase-js sends the id twice (`id` and `name`); Floe's bucket id is its name.
+const CreateBucketBody = BucketSettings.extend({ name: BucketId, id: BucketId.optional() })
+  .refine((b) => b.id === undefined || b.id === b.name, { message: 'id and name must be the same', path: ['id'] })
+  .openapi('CreateBucketBody')
 
 export const createBucketRoute = createRoute({
   method: 'post',

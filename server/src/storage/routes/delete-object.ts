@@ -10,6 +10,6 @@ export function registerDeleteObject(router: StorageRouter, { service }: Storage
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const rows = await service.remove(requireIdentity(c), bucket, [name])
     if (rows.length === 0) throw new ApiError('STORAGE_OBJECT_NOT_FOUND', { details: `${bucket}/${name}` })
-    return c.json({ message: 'Deleted' }, 200)
+    return c.json({ message: 'Successfully deleted' }, 200)
   })
 }

@@ -9,7 +9,7 @@ import type { Context } from 'hono'
 import type { AppEnv } from '../../http/index.js'
 import { type StorageRouteDeps, type StorageRouter } from '../context.js'
 import { downloadResponse } from '../respond.js'
-import { BucketId, ObjectName, parseInput, toJson } from '../schemas.js'
+import { BucketId, ObjectName, parseInput, toInfo } from '../schemas.js'
 import type { StorageService } from '../service.js'
 
 const Token = z.string().min(10).max(8192)
@@ -22,13 +22,14 @@ function target(c: Context<AppEnv>) {
   }
 }
 
-async function send(c: Context<AppEnv>, opened: Awaited<ReturnType<StorageService['open']>>, cacheControl: string) {
+/** The Cache-Control the object was uploaded with wins over the route's default (as in Supabase). */
+async function send(c: Context<AppEnv>, opened: Awaited<ReturnType<StorageService['open']>>, defaultCacheControl: string) {
   return downloadResponse(opened.row, opened.read, {
     method: c.req.method,
     range: c.req.header('range'),
     ifNoneMatch: c.req.header('if-none-match'),
     download: parseInput(Download, c.req.query('download'), 'query download'),
-    cacheControl,
+    cacheControl: opened.row.cache_control ?? defaultCacheControl,
   })
 }
 
@@ -44,7 +45,7 @@ export function registerDownloadObject(router: StorageRouter, { service }: Stora
   })
   router.get('/object/info/:bucket/:name{.+}', async (c) => {
     const { bucket, name } = target(c)
-    return c.json(toJson(await service.info(requireIdentity(c), bucket, name)), 200)
+    return c.json(toInfo(await service.info(requireIdentity(c), bucket, name)), 200)
   })
   router.on(['GET', 'HEAD'], '/object/:bucket/:name{.+}', async (c) => {
     const { bucket, name } = target(c)

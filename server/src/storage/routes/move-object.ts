@@ -1,9 +1,13 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponses, requireIdentity } from '../../http/index.js'
 import { type StorageRouteDeps, type StorageRouter } from '../context.js'
-import { BucketId, ObjectName, StorageObject, toJson } from '../schemas.js'
+import { BucketId, ObjectName } from '../schemas.js'
 
-export const MoveBody = z.object({ bucketId: BucketId, sourceKey: ObjectName, destinationKey: ObjectName }).openapi('MoveObjectBody')
+export const MoveBody = z
+  .object({ bucketId: BucketId, sourceKey: ObjectName, destinationKey: ObjectName, destinationBucket: BucketId.optional() })
+  .openapi('MoveObjectBody')
+
+const Moved = z.object({ message: z.string(), Id: z.string(), Key: z.string() }).openapi('MovedObject')
 
 export const moveObjectRoute = createRoute({
   method: 'post',
@@ -12,14 +16,16 @@ export const moveObjectRoute = createRoute({
   tags: ['Storage'],
   request: { body: { required: true, content: { 'application/json': { schema: MoveBody } } } },
   responses: {
-    200: { description: 'Moved (a metadata update: the bytes stay where they are)', content: { 'application/json': { schema: StorageObject } } },
-    ...errorResponses(400, 401, 403, 404, 409),
+    // Supabase's answer: `Key` is the new name, without the bucket.
+    200: { description: 'Moved (within a bucket a metadata update: the bytes stay where they are)', content: { 'application/json': { schema: Moved } } },
+    ...errorResponses(400, 401, 403, 404, 409, 413, 415),
   },
 })
 
 export function registerMoveObject(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(moveObjectRoute, async (c) => {
     const b = c.req.valid('json')
-    return c.json(toJson(await service.move(requireIdentity(c), b.bucketId, b.sourceKey, b.destinationKey)), 200)
+    const row = await service.move(requireIdentity(c), b.bucketId, b.sourceKey, b.destinationKey, b.destinationBucket ?? b.bucketId)
+    return c.json({ message: 'Successfully moved', Id: row.id, Key: row.name }, 200)
   })
 }

@@ -28,6 +28,6 @@ export function registerSignedUpload(router: StorageRouter, { service, publicUrl
     const body = await readUploadBody(c)
     const signer = { role: claims.role ?? 'anon', claims: claims.claims ?? {} }
     const row = await service.upload(signer, { bucket, name, upsert: claims.upsert ?? false, ...body })
-    return c.json({ Key: `${bucket}/${name}`, ...toJson(row) }, 200)
+    return c.json({ Id: row.id, Key: `${bucket}/${name}`, ...toJson(row) }, 200)
   })
 }

@@ -13,13 +13,14 @@ export const updateBucketRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: BucketSettings.openapi('UpdateBucketBody') } } },
   },
   responses: {
-    200: { description: 'The updated bucket', content: { 'application/json': { schema: Bucket } } },
+    // `message` is what supabase-js returns from updateBucket; the bucket itself follows.
+    200: { description: 'The updated bucket', content: { 'application/json': { schema: Bucket.extend({ message: z.string() }) } } },
     ...errorResponses(400, 401, 403, 404),
   },
 })
 
 export function registerUpdateBucket(router: StorageRouter, { service }: StorageRouteDeps) {
   router.openapi(updateBucketRoute, async (c) =>
-    c.json(toJson(await service.updateBucket(requireIdentity(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    c.json({ message: 'Successfully updated', ...toJson(await service.updateBucket(requireIdentity(c), c.req.valid('param').id, c.req.valid('json'))) }, 200),
   )
 }

@@ -18,6 +18,7 @@ export function registerUploadObject(router: StorageRouter, { service }: Storage
     const upsert = c.req.method === 'PUT' || parseInput(Upsert, c.req.header('x-upsert'), 'header x-upsert') === 'true'
     const body = await readUploadBody(c)
     const row = await service.upload(requireIdentity(c), { bucket, name, upsert, ...body })
-    return c.json({ Key: `${bucket}/${name}`, ...toJson(row) }, 200)
+    // `Id` and `Key` are what supabase-js reads (as `id` and `fullPath`).
+    return c.json({ Id: row.id, Key: `${bucket}/${name}`, ...toJson(row) }, 200)
   })
 }
