@@ -25,6 +25,7 @@ import {
   type IdentityResolver,
   type Mount,
   type Pipeline,
+  type RouteTable,
   type UpgradeHandler,
 } from './http/index.js'
 import { jobsRouter, type Jobs } from './jobs/index.js'
@@ -95,12 +96,12 @@ export function createServerApp(deps: AppDeps): ServerApp {
   app.use(...pipelineMiddleware(pipeline, table))
   for (const m of mounts) app.route(m.prefix || '/', m.router)
   mountOpenApi(app, config.publicUrl, FLOE_VERSION)
-  app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), pipeline))
-  app.onError((err, c) => errorResponse(c, err, pipeline))
+  app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), pipeline, table))
+  app.onError((err, c) => errorResponse(c, err, pipeline, table))
   return { app, nodeFront: createNodeFront(pipeline, table), nodeUpgrade: createNodeUpgrade(pipeline, table) }
 }
 
-function errorResponse(c: Context<AppEnv>, err: unknown, pipeline: Pipeline): Response {
-  const e = pipeline.fail(err, c.var.identity, c.var.log ?? pipeline.log)
+function errorResponse(c: Context<AppEnv>, err: unknown, pipeline: Pipeline, table: RouteTable): Response {
+  const e = pipeline.fail(err, c.var.identity, c.var.log ?? pipeline.log, table.match(c.req.method, c.req.path).policy)
   return c.body(e.body, e.status as ContentfulStatusCode, e.headers)
 }

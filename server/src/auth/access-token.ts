@@ -10,10 +10,19 @@
  */
 import { signJwt, type JwtKeys } from './jwt.js'
 
+/** How a session was proved, as GoTrue's `amr` claim lists it. */
+export interface AmrEntry {
+  method: string
+  timestamp: number
+}
+
 export interface SessionRef {
   id: string
   token: string
   expiresAt: Date
+  /** 'aal2' once a second factor was verified in this session (default 'aal1'). */
+  aal?: 'aal1' | 'aal2' | undefined
+  amr?: readonly AmrEntry[] | undefined
 }
 
 export interface UserRef {
@@ -21,6 +30,9 @@ export interface UserRef {
   email: string
   role?: string | null | undefined
   isAnonymous?: boolean | null | undefined
+  /** GoTrue's app_metadata and user_metadata, copied into the token as Supabase's are. */
+  appMetadata?: Record<string, unknown> | undefined
+  userMetadata?: Record<string, unknown> | undefined
 }
 
 /** Supabase's token response shape, so its clients and ours read the same fields. */
@@ -37,14 +49,20 @@ export type IssueTokens = (session: SessionRef, user: UserRef) => Promise<TokenG
 export function createTokenIssuer(jwtKeys: JwtKeys, ttlSeconds: number): IssueTokens {
   return async (session, user) => {
     const expiresAt = Math.floor(Date.now() / 1000) + ttlSeconds
+    // Supabase's claims (auth-js reads aal and amr for MFA; rules read app_metadata), plus
+    // better-auth admin plugin's role ('user' | 'admin') for rules that need it.
     const claims = {
       sub: user.id,
       role: 'authenticated',
       aud: 'authenticated',
       email: user.email,
+      phone: '',
+      app_metadata: user.appMetadata ?? {},
+      user_metadata: user.userMetadata ?? {},
       session_id: session.id,
       is_anonymous: user.isAnonymous === true,
-      // better-auth admin plugin's role ('user' | 'admin'), for rules that need it.
+      aal: session.aal ?? 'aal1',
+      amr: session.amr ?? [],
       user_role: user.role ?? 'user',
     }
     const accessToken = await signJwt(claims, jwtKeys, expiresAt)

@@ -13,7 +13,10 @@ interface BetterAuthErrorBody {
  * BANNED_USER, ...) and statuses pass through unchanged, since its clients branch on them; Floe's
  * own auth codes (AUTH_…) are in errors/codes.ts.
  */
-export async function apiErrorFromAuthResponse(res: Response): Promise<ApiError> {
+/** better-auth's refusals of a request's origin, answered with the setting that would let it through. */
+const ORIGIN_CODES = new Set(['INVALID_ORIGIN', 'MISSING_OR_NULL_ORIGIN', 'CROSS_SITE_NAVIGATION_LOGIN_BLOCKED'])
+
+export async function apiErrorFromAuthResponse(res: Response, origin?: string): Promise<ApiError> {
   const status = res.status as ContentfulStatusCode
   if (status >= 500) return new ApiError('INTERNAL', { cause: new Error(`better-auth answered ${status}`) })
   let body: BetterAuthErrorBody = {}
@@ -25,6 +28,14 @@ export async function apiErrorFromAuthResponse(res: Response): Promise<ApiError>
   const headers: Record<string, string> = {}
   const retryAfter = res.headers.get('retry-after')
   if (retryAfter) headers['Retry-After'] = retryAfter
+  if (code && ORIGIN_CODES.has(code)) {
+    return new ApiError({ passThrough: code, status }, {
+      message: message ?? 'The request origin is not trusted',
+      details: origin ? `Origin "${origin.slice(0, 200)}" is not one of PUBLIC_URL's or AUTH_TRUSTED_ORIGINS'` : 'The request carried a cookie but no Origin header',
+      hint: 'Add the origin of your app to AUTH_TRUSTED_ORIGINS (comma-separated) or make it PUBLIC_URL; server-side clients can send the apikey header without cookies instead',
+      headers,
+    })
+  }
   if (code) return new ApiError({ passThrough: code, status }, { message: message ?? code.toLowerCase().replace(/_/g, ' '), headers })
   const fallback = status === 401 ? 'UNAUTHENTICATED' : status === 403 ? 'FORBIDDEN' : status === 404 ? 'NOT_FOUND' : status === 429 ? 'RATE_LIMITED' : 'INVALID_INPUT'
   const e = new ApiError(fallback, { ...(message ? { message } : {}), headers })

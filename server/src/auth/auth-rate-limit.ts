@@ -25,20 +25,44 @@ export const LIMITED_AUTH_PATHS = [
   '/change-password',
   '/two-factor/verify-totp',
   '/two-factor/verify-backup-code',
-  '/token',
 ]
 
 const emailOf = new WeakMap<Request, string>()
 
-/** Reads the email a limited request names, before better-auth consumes the body. */
-const readEmail: MiddlewareHandler<AppEnv> = async (c, next) => {
-  if ((c.req.header('content-type') ?? '').includes('json')) {
-    const body: unknown = await c.req.raw.clone().json().catch(() => undefined)
-    const email = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).email ?? (body as Record<string, unknown>).newEmail : undefined
-    if (typeof email === 'string' && email.trim() !== '') {
-      emailOf.set(c.req.raw, sha256(email.trim().toLowerCase()).toString('base64url').slice(0, 32))
+/**
+ * The email a request names, whatever the body's type: JSON, a form (urlencoded or multipart) or
+ * an untyped body that parses as either. Every door that takes an email (better-auth's routes,
+ * GoTrue's) counts against the same per-email limit, so no route or content type dodges it.
+ */
+async function emailInBody(req: Request): Promise<string | undefined> {
+  const type = (req.headers.get('content-type') ?? '').toLowerCase()
+  const pick = (get: (name: string) => unknown): string | undefined => {
+    const v = get('email') ?? get('newEmail') ?? get('new_email')
+    return typeof v === 'string' && v.trim() !== '' ? v : undefined
+  }
+  if (type.includes('multipart/form-data')) {
+    const form = await req.clone().formData().catch(() => undefined)
+    return form ? pick((n) => form.get(n) ?? undefined) : undefined
+  }
+  const text = await req.clone().text().catch(() => '')
+  if (text === '') return undefined
+  if (!type.includes('x-www-form-urlencoded')) {
+    try {
+      const body: unknown = JSON.parse(text)
+      if (typeof body === 'object' && body !== null) return pick((n) => (body as Record<string, unknown>)[n])
+      return undefined
+    } catch {
+      if (type.includes('json')) return undefined
     }
   }
+  const form = new URLSearchParams(text)
+  return pick((n) => form.get(n) ?? undefined)
+}
+
+/** Reads the email a limited request names, before the route consumes the body. */
+const readEmail: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const email = await emailInBody(c.req.raw)
+  if (email !== undefined) emailOf.set(c.req.raw, sha256(email.trim().toLowerCase()).toString('base64url').slice(0, 32))
   await next()
 }
 

@@ -13,6 +13,7 @@ import type { Logger } from '../log.js'
 import type { IssueTokens } from './access-token.js'
 import { AUTH_SCHEMA, CORE_MODELS, PLUGIN_MODELS } from './auth-schema.js'
 import { renderAuthEmail, type AuthEmailKind } from './email-templates.js'
+import { originAliases } from './gotrue/emails.js'
 import type { Mailer } from './mailer.js'
 
 export const AUTH_BASE_PATH = '/auth/v1'
@@ -51,11 +52,10 @@ export function createBetterAuth(deps: BetterAuthDeps) {
   const { config, mailer, log } = deps
   const ac = config.auth
   const mail = async (kind: AuthEmailKind, to: string, url: string) => {
-    await mailer.send({ kind, to, ...renderAuthEmail(kind, { url, appName: APP_NAME }) })
+    await mailer.send({ kind, to, link: url, ...renderAuthEmail(kind, { url, appName: APP_NAME }) })
     log.info({ kind, mailer: mailer.name }, 'auth email sent')
   }
   const send = (kind: AuthEmailKind) => (data: { user: { email: string }; url: string }) => mail(kind, data.user.email, data.url)
-  const publicOrigin = new URL(config.publicUrl).origin
 
   return betterAuth({
     appName: APP_NAME,
@@ -64,7 +64,9 @@ export function createBetterAuth(deps: BetterAuthDeps) {
     secret: deps.secret,
     database: { db: deps.db, type: 'postgres', schemaName: AUTH_SCHEMA },
     telemetry: { enabled: false },
-    trustedOrigins: [publicOrigin, ...ac.trustedOrigins],
+    // PUBLIC_URL's origin as localhost or as 127.0.0.1 (the start log prints one, browsers show
+    // either), and each trusted origin likewise.
+    trustedOrigins: [...new Set([config.publicUrl, ...ac.trustedOrigins].flatMap((o) => originAliases(o)))],
     // Floe's own limits (auth-rate-limit.ts) are shared through Redis; better-auth's are per process.
     rateLimit: { enabled: false },
     logger: {

@@ -49,15 +49,18 @@ function escapeHtml(value: string): string {
   return value.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
 }
 
-export function renderAuthEmail(kind: AuthEmailKind, data: { url: string; appName: string }): RenderedEmail {
+/** `code`: the one-time code the email also carries (GoTrue's flows accept either). */
+export function renderAuthEmail(kind: AuthEmailKind, data: { url: string; appName: string; code?: string | undefined }): RenderedEmail {
   const t = TEMPLATES[kind]
   const subject = `${data.appName}: ${t.subject}`
-  const text = `${t.intro}\n\n${t.action}: ${data.url}\n\n${t.ignore}\n`
+  const codeLine = data.code ? `Or enter this code: ${data.code}\n\n` : ''
+  const text = `${t.intro}\n\n${t.action}: ${data.url}\n\n${codeLine}${t.ignore}\n`
   const url = escapeHtml(data.url)
   const html =
     `<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">` +
     `<p>${escapeHtml(t.intro)}</p>` +
     `<p><a href="${url}">${escapeHtml(t.action)}</a></p>` +
+    (data.code ? `<p>Or enter this code: <strong>${escapeHtml(data.code)}</strong></p>` : '') +
     `<p style="color:#666;font-size:small">${escapeHtml(t.ignore)}<br>${url}</p>` +
     `</body></html>`
   return { subject, text, html }

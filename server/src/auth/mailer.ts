@@ -2,7 +2,8 @@
  * Where auth emails go. Two mailers behind one interface: SMTP (nodemailer) when SMTP settings
  * exist, otherwise the development outbox, a table (`auth.outbox`) only the server's role and the
  * service role can read, shown by the dashboard. The jobs issue will put a queue in front of both.
- * Mail bodies carry one-time links: they are never logged, only their kind and recipient.
+ * Mail bodies carry one-time links: with SMTP they are never logged, only their kind and recipient;
+ * the development outbox prints the link and code (there is no inbox to read them from).
  */
 import { sql, type Kysely } from 'kysely'
 import type { DB } from '../db/index.js'
@@ -14,6 +15,9 @@ import type { AuthEmailKind, RenderedEmail } from './email-templates.js'
 export interface OutgoingEmail extends RenderedEmail {
   kind: AuthEmailKind
   to: string
+  /** The one-time link and code in the email: printed to the log by the development outbox only. */
+  link?: string | undefined
+  code?: string | undefined
 }
 
 export interface Mailer {
@@ -22,12 +26,19 @@ export interface Mailer {
   close(): Promise<void>
 }
 
-export function createOutboxMailer(db: Kysely<DB>): Mailer {
+/**
+ * The development outbox. With no SMTP there is no inbox to open, so each email's link and code
+ * are also printed at info level: a developer gets past verification from the terminal. Never
+ * with SMTP configured (createSmtpMailer logs nothing of a body).
+ */
+export function createOutboxMailer(db: Kysely<DB>, log?: Logger): Mailer {
   return {
     name: 'outbox',
     async send(email) {
       await sql`insert into auth.outbox (kind, to_address, subject, text_body, html_body)
                 values (${email.kind}, ${email.to}, ${email.subject}, ${email.text}, ${email.html})`.execute(db)
+      log?.info({ kind: email.kind, to: email.to, ...(email.link && { devLink: email.link }), ...(email.code && { devCode: email.code }) },
+        `auth email kept in auth.outbox (no SMTP): ${email.kind} to ${email.to}`)
     },
     async close() {},
   }
@@ -56,7 +67,7 @@ export function createSmtpMailer(smtp: SmtpConfig, from: string): Mailer {
 
 /** SMTP when configured, else the outbox. */
 export function createMailer(options: { smtp: SmtpConfig | undefined; from: string; db: Kysely<DB>; log: Logger }): Mailer {
-  const mailer = options.smtp ? createSmtpMailer(options.smtp, options.from) : createOutboxMailer(options.db)
-  if (!options.smtp) options.log.info('auth emails are kept in auth.outbox (no SMTP settings)')
+  const mailer = options.smtp ? createSmtpMailer(options.smtp, options.from) : createOutboxMailer(options.db, options.log)
+  if (!options.smtp) options.log.info('auth emails are kept in auth.outbox and their links and codes printed here (no SMTP settings)')
   return mailer
 }

@@ -13,7 +13,7 @@ import { apiErrorFromAuthResponse } from './auth-errors.js'
 import { authRateLimits, LIMITED_AUTH_PATHS } from './auth-rate-limit.js'
 import type { AuthService } from './auth-service.js'
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from './better-auth.js'
-import { registerRefreshToken } from './routes/refresh-token.js'
+import { GOTRUE_LIMITED_PATHS, GOTRUE_POLICIES, registerGoTrue } from './routes/gotrue/index.js'
 
 export interface AuthRouterDeps {
   auth: AuthService
@@ -35,7 +35,7 @@ const AUTH_POLICIES: PolicyRule[] = [
   { methods: ['GET', 'POST'], path: '/callback/:provider{[a-z0-9-]+}', policy: PUBLIC },
   { methods: ['GET'], path: '/delete-user/callback', policy: PUBLIC },
   { methods: ['GET'], path: '/error', policy: PUBLIC },
-  { methods: ['POST'], path: '/token', policy: PUBLIC },
+  ...GOTRUE_POLICIES,
 ]
 
 export function authRouter(deps: AuthRouterDeps): ModuleRoutes {
@@ -43,9 +43,11 @@ export function authRouter(deps: AuthRouterDeps): ModuleRoutes {
   const limits = authRateLimits(deps)
   if (limits.length > 0) {
     const limit = every(...limits)
-    for (const path of LIMITED_AUTH_PATHS) router.use(path, (c, next) => (c.req.method === 'POST' ? limit(c, next) : next()))
+    for (const path of [...LIMITED_AUTH_PATHS, ...GOTRUE_LIMITED_PATHS]) router.use(path, (c, next) => (c.req.method === 'POST' ? limit(c, next) : next()))
+    // An email change through GoTrue's PUT /user sends mail: limited like better-auth's /change-email.
+    router.use('/user', (c, next) => (c.req.method === 'PUT' ? limit(c, next) : next()))
   }
-  registerRefreshToken(router, deps.auth)
+  registerGoTrue(router, { gotrue: deps.auth.gotrue, flows: deps.auth.flows, auth: deps.auth, trustProxy: deps.config.trustProxy })
   // The emailed reset link (token in the query, kept out of access logs) → better-auth's route.
   router.get('/reset-password', (c) => {
     const token = c.req.query('token') ?? ''
@@ -59,14 +61,25 @@ export function authRouter(deps: AuthRouterDeps): ModuleRoutes {
   return { router, policies: AUTH_POLICIES }
 }
 
+/** What a browser sends on its own to mark where a request came from (CSRF signals). */
+const BROWSER_ORIGIN_HEADERS = ['origin', 'referer', 'sec-fetch-site', 'sec-fetch-mode', 'sec-fetch-dest']
+
 /**
  * Hands the request to better-auth with the client IP Floe trusts, and with a Floe access token
  * swapped for its session's token so `Authorization: Bearer <access token>` works at better-auth's
  * session routes (sign-out, change password, admin...) as at the data API.
+ *
+ * better-auth's origin check guards browser cookies (and sign-in forms) against cross-site
+ * requests. A request that carries no cookie and proved itself with an apikey or bearer HEADER
+ * cannot have come from a cross-site form or link (neither can set a header), so its origin
+ * signals are dropped: a server-side fetch (Node's sends `sec-fetch-mode`, no Origin) or an app
+ * on another origin using keys is not refused. A key in the query string keeps the check.
  */
 async function forward(c: Context<AppEnv>, deps: AuthRouterDeps, req: Request): Promise<Response> {
   const headers = new Headers(req.headers)
   headers.set(CLIENT_IP_HEADER, clientIp(c, deps.config.trustProxy))
+  const keyedByHeader = headers.has('apikey') || /^Bearer\s/i.test(headers.get('authorization') ?? '')
+  if (!headers.has('cookie') && keyedByHeader) for (const name of BROWSER_ORIGIN_HEADERS) headers.delete(name)
   const identity = c.var.identity
   if (identity?.via === 'jwt') {
     const sessionId = identity.claims.session_id
@@ -75,6 +88,6 @@ async function forward(c: Context<AppEnv>, deps: AuthRouterDeps, req: Request): 
     else headers.delete('authorization')
   }
   const res = await deps.auth.betterAuth.handler(new Request(req, { headers }))
-  if (res.status >= 400) throw await apiErrorFromAuthResponse(res)
+  if (res.status >= 400) throw await apiErrorFromAuthResponse(res, req.headers.get('origin') ?? req.headers.get('referer') ?? undefined)
   return res
 }

@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ERROR_CODES, POSTGREST_CODES, type ErrorCode, type PostgrestCode } from './codes.js'
+import { GOTRUE_CODES, isGoTrueCode, type GoTrueCode } from './gotrue.js'
 
 /** `details` is text, except where PostgREST sends JSON (PGRST201's candidate list). */
 export type ErrorDetails = string | null | readonly Record<string, unknown>[]
@@ -44,9 +45,11 @@ export class ApiError extends Error {
   constructor(code: ErrorCode, options?: ApiErrorOptions)
   /** A PostgREST code (data API): status from POSTGREST_CODES, message in PostgREST's words. */
   constructor(code: PostgrestCode, options: ApiErrorOptions & { message: string })
+  /** A GoTrue code (the auth routes auth-js calls): status and default message from GOTRUE_CODES. */
+  constructor(code: GoTrueCode, options?: ApiErrorOptions)
   /** A code from outside Floe (SQLSTATE, better-auth), sent unchanged with its origin's status. */
   constructor(code: PassThroughCode, options: ApiErrorOptions & { message: string })
-  constructor(code: ErrorCode | PostgrestCode | PassThroughCode, options: ApiErrorOptions = {}) {
+  constructor(code: ErrorCode | PostgrestCode | GoTrueCode | PassThroughCode, options: ApiErrorOptions = {}) {
     const entry = entryOf(code)
     super(options.message ?? entry.message, options.cause === undefined ? undefined : { cause: options.cause })
     this.name = 'ApiError'
@@ -64,8 +67,9 @@ export class ApiError extends Error {
 
 const isPostgrestCode = (code: string): code is PostgrestCode => Object.hasOwn(POSTGREST_CODES, code)
 
-function entryOf(code: ErrorCode | PostgrestCode | PassThroughCode): { code: string; status: ContentfulStatusCode; message?: string } {
+function entryOf(code: ErrorCode | PostgrestCode | GoTrueCode | PassThroughCode): { code: string; status: ContentfulStatusCode; message?: string } {
   if (typeof code === 'object') return { code: code.passThrough, status: code.status }
   if (isPostgrestCode(code)) return { code, ...POSTGREST_CODES[code] }
+  if (isGoTrueCode(code)) return { code, ...GOTRUE_CODES[code] }
   return { code, ...ERROR_CODES[code] }
 }

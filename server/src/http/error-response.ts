@@ -1,4 +1,4 @@
-import { renderError, toApiError } from '../errors/index.js'
+import { renderError, toApiError, type ErrorDialect } from '../errors/index.js'
 import type { Logger } from '../log.js'
 
 export interface ErrorOutcome {
@@ -12,9 +12,9 @@ export interface ErrorOutcome {
  * status, headers and body, logged here. A 500 is a bug: logged with its cause, never sent.
  * 503/504 are states (jobs off, a timeout): one warn line.
  */
-export function errorOutcome(err: unknown, role: string, log: Logger): ErrorOutcome {
+export function errorOutcome(err: unknown, role: string, log: Logger, dialect: ErrorDialect = 'floe'): ErrorOutcome {
   const e = toApiError(err, role)
   if (e.status === 500) log.error({ err, code: e.code }, e.message)
   else if (e.status > 500) log.warn({ code: e.code, status: e.status, ...(e.cause instanceof Error && { reason: e.cause.message }) }, e.message)
-  return renderError(e)
+  return renderError(e, role, dialect)
 }

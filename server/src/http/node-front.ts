@@ -68,7 +68,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
       return direct!.serve(plain, identity)
     })
   } catch (err) {
-    out = p.fail(err, identity, logOf())
+    out = p.fail(err, identity, logOf(), policy)
   }
   try {
     set(Object.entries(out.headers))
@@ -114,7 +114,7 @@ async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: 
     await p.deadline({}, () => p.admit(found.policy, admission, set, (who) => (identity = who)))
     route.upgrade(req, socket, head, identity)
   } catch (err) {
-    const out = p.fail(err, identity, log)
+    const out = p.fail(err, identity, log, found.policy)
     status = out.status
     endRaw(socket, out.status, [...headers, ...Object.entries(out.headers)], out.body)
   }

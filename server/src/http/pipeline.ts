@@ -68,7 +68,8 @@ export interface Pipeline {
   admit(policy: RoutePolicy, req: AdmissionRequest, set: SetHeaders, resolved: (identity: Identity | undefined) => void): Promise<Identity | undefined>
   /** `work` within REQUEST_TIMEOUT_MS (504 TIMEOUT past it), unless the route is untimed. */
   deadline<T>(policy: RoutePolicy, work: () => Promise<T>): Promise<T>
-  fail(err: unknown, identity: Identity | undefined, log: Logger): ErrorOutcome
+  /** `policy`: the matched route's, whose `errors` names the dialect of the body. */
+  fail(err: unknown, identity: Identity | undefined, log: Logger, policy?: RoutePolicy): ErrorOutcome
   /** `log`: the request's logger, asked for only when the line is written. */
   finish(log: () => Logger, r: { method: string; path: string; status: number; started: number; role: string | undefined }): void
 }
@@ -129,7 +130,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
         )
       })
     },
-    fail: (err, identity, log) => errorOutcome(err, identity?.role ?? 'anon', log),
+    fail: (err, identity, log, policy) => errorOutcome(err, identity?.role ?? 'anon', log, policy?.errors),
     finish(log, r) {
       if (r.status >= 500 || o.log.isLevelEnabled('info')) logRequest(log(), r)
     },

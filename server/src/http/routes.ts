@@ -13,6 +13,7 @@ import { RegExpRouter } from 'hono/router/reg-exp-router'
 import { SmartRouter } from 'hono/router/smart-router'
 import { TrieRouter } from 'hono/router/trie-router'
 import { tryDecodeURIComponent } from 'hono/utils/url'
+import type { ErrorDialect } from '../errors/index.js'
 import type { AppEnv } from './context.js'
 import type { Identity } from './identity.js'
 
@@ -25,6 +26,8 @@ export interface RoutePolicy {
   readonly ownsBody?: boolean
   /** Not cut off by REQUEST_TIMEOUT_MS (uploads of large files; a WebSocket once upgraded). */
   readonly untimed?: boolean
+  /** Errors are answered in GoTrue's words (the auth routes `@supabase/auth-js` calls). */
+  readonly errors?: ErrorDialect
 }
 
 /** A policy for the routes of `methods` ('ALL': every method) under `path`. HEAD is its own method. */

@@ -174,8 +174,8 @@ export function createJobsService(deps: JobsServiceDeps) {
  */
 function withoutEmailBody(payload: unknown): unknown {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return payload
-  const { text, html, ...rest } = payload as Record<string, unknown>
-  return text === undefined && html === undefined ? payload : { ...rest, body: 'withheld: it may hold a one-time link' }
+  const { text, html, link, code, ...rest } = payload as Record<string, unknown>
+  return text === undefined && html === undefined && link === undefined && code === undefined ? payload : { ...rest, body: 'withheld: it may hold a one-time link' }
 }
 
 function iso(ms: number | undefined): string | null {

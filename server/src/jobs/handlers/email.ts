@@ -12,6 +12,9 @@ export const EmailPayload = z.object({
   subject: z.string().min(1).max(998),
   text: z.string().max(1_000_000),
   html: z.string().max(1_000_000),
+  /** The link and code in the body, printed by the development outbox only. */
+  link: z.string().max(4096).optional(),
+  code: z.string().max(16).optional(),
 })
 
 export function emailHandler(mailer: Mailer) {
