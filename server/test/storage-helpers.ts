@@ -7,7 +7,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import S3rver from 's3rver'
+import ws from 'ws'
+import { findFreePort } from '../src/db/index.js'
+import { createNodeServer, type FrontHandler } from '../src/http/index.js'
 
 export type BackendKind = 's3' | 'filesystem'
 
@@ -76,3 +80,33 @@ async function listFiles(root: string): Promise<string[]> {
 }
 
 export const BACKENDS: BackendKind[] = ['s3', 'filesystem']
+
+/**
+ * A Floe on its own port (the real Node server, as `floe start` serves) with PUBLIC_URL set to
+ * it, for clients that follow URLs the server hands out (supabase-js, tus-js-client).
+ */
+export async function serveFloeOnPort(
+  build: (publicUrl: string) => Promise<{ app: { fetch: (req: Request) => Response | Promise<Response> }; nodeFront: FrontHandler }>,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await findFreePort()
+  const url = `http://127.0.0.1:${port}`
+  const floe = await build(url)
+  const server = createNodeServer(floe.app.fetch, floe.nodeFront, '127.0.0.1')
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(port, '127.0.0.1', resolve)
+  })
+  return { url, close: () => closeServer(server) }
+}
+
+/**
+ * The unmodified supabase-js client as an app makes it: the URL and a key, and optionally a
+ * user's access token. Node 20 has no WebSocket, which the realtime client asks for at creation.
+ */
+export function supabaseClient(url: string, key: string, accessToken?: string): SupabaseClient {
+  return createClient(url, key, {
+    auth: { persistSession: false, autoRefreshToken: false },
+    realtime: { transport: ws as unknown as typeof WebSocket },
+    ...(accessToken === undefined ? {} : { accessToken: async () => accessToken }),
+  })
+}

@@ -41,18 +41,18 @@ const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1e3, mb: 1e6, gb: 1e9 }
  * Units are decimal (1MB = 1,000,000 bytes) as in Supabase, so a limit moved from there keeps
  * its meaning; Floe's own env settings (`1mb` = 1 MiB) are read elsewhere.
  */
-export const FileSize = z.union([
-  z.number().int('expected whole bytes').positive(),
-  z.string().transform((value, ctx) => {
-    const m = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim())
-    const bytes = m ? Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!) : NaN
-    if (!(bytes >= 1 && bytes <= Number.MAX_SAFE_INTEGER)) {
-      ctx.addIssue({ code: 'custom', message: `expected a size like 1048576, '100kb', '1MB' or '1 GB', got '${value.slice(0, 40)}'` })
+export const FileSize = z
+  .union([z.number(), z.string().max(40)])
+  .transform((value, ctx) => {
+    const m = typeof value === 'string' ? /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim()) : null
+    const bytes = typeof value === 'number' ? value : m ? Math.round(Number(m[1]) * SIZE_UNITS[(m[2] ?? 'b').toLowerCase()]!) : NaN
+    if (!(Number.isSafeInteger(bytes) && bytes >= 1)) {
+      ctx.addIssue({ code: 'custom', message: `expected a size like 1048576, '100kb', '1MB' or '1 GB', got ${JSON.stringify(value)}` })
       return z.NEVER
     }
     return bytes
-  }),
-])
+  })
+  .openapi({ example: '1MB' })
 
 /** Bucket settings as supabase-js sends them (`id` and `name` are the same; `type` only STANDARD). */
 export const BucketSettings = z.object({
