@@ -11,11 +11,12 @@ export const Email = z.string().min(1).max(320)
 export const Password = z.string().min(1).max(1024)
 /** user_metadata as sent; its stored size is bounded by the service (16 kB). */
 export const Metadata = z.record(z.string().max(256), z.unknown())
+/** auth-js sends these as null when it has none. */
 export const CodeChallenge = {
-  code_challenge: z.string().min(43).max(128).optional(),
-  code_challenge_method: z.enum(['s256', 'plain', 'S256']).optional(),
+  code_challenge: z.string().min(43).max(128).nullish(),
+  code_challenge_method: z.enum(['s256', 'plain', 'S256']).nullish(),
 }
-export const Security = { gotrue_meta_security: z.object({ captcha_token: z.string().max(4096).optional() }).optional() }
+export const Security = { gotrue_meta_security: z.object({ captcha_token: z.string().max(4096).nullish() }).nullish() }
 
 export const RedirectQuery = z.object({ redirect_to: z.string().max(2048).optional() })
 
@@ -48,7 +49,7 @@ export const GoTrueSessionSchema = z
   .openapi('GoTrueSession')
 
 /** A PKCE challenge as the service keeps it (GoTrue accepts the method in either case). */
-export function pkceOf(b: { code_challenge?: string | undefined; code_challenge_method?: string | undefined }) {
+export function pkceOf(b: { code_challenge?: string | null | undefined; code_challenge_method?: string | null | undefined }) {
   if (!b.code_challenge) return undefined
   return { challenge: b.code_challenge, method: b.code_challenge_method?.toLowerCase() === 'plain' ? ('plain' as const) : ('s256' as const) }
 }

@@ -20,8 +20,8 @@ const UpdateUserBody = z
     password: Password.optional(),
     data: Metadata.optional(),
     nonce: z.string().max(64).optional(),
-    code_challenge: z.string().max(128).optional(),
-    code_challenge_method: z.string().max(16).optional(),
+    code_challenge: z.string().max(128).nullish(),
+    code_challenge_method: z.string().max(16).nullish(),
   })
   .openapi('GoTrueUpdateUserBody')
 

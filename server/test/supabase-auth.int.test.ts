@@ -1,0 +1,191 @@
+/**
+ * The unmodified `@supabase/supabase-js` (auth-js) against a real Floe over HTTP: sign-up with and
+ * without confirmation, the emailed link and code, password sign-in, the user, updates, refresh
+ * and its events, sign-out that ends the session, OTP, recovery, anonymous users and linking an
+ * email. Only the URL and the key differ from a Supabase app.
+ */
+import type { AuthChangeEvent, SupabaseClient } from '@supabase/supabase-js'
+import { decodeJwt } from 'jose'
+import { sql } from 'kysely'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestApp } from './app.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+import { supabaseClient } from './supabase-client.js'
+
+const PASSWORD = 'correct horse battery staple 1'
+let t: TestDatabase
+let confirming: TestApp
+let open: TestApp
+
+const client = (floe: TestApp): SupabaseClient => supabaseClient(floe)
+
+/** The newest email of a kind to an address: its link and its 6-digit code. */
+async function lastEmail(floe: TestApp, to: string, kind: string): Promise<{ link: URL; code: string }> {
+  for (let i = 0; i < 50; i++) {
+    const r = await sql<{ text_body: string }>`select text_body from auth.outbox where to_address = ${to} and kind = ${kind}
+                                              order by id desc limit 1`.execute(floe.database.db)
+    const text = r.rows[0]?.text_body
+    const link = text ? /https?:\/\/\S+/.exec(text) : null
+    const code = text ? /code: (\d{6})/.exec(text) : null
+    if (link && code) return { link: new URL(link[0]), code: code[1]! }
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+  throw new Error(`no ${kind} email to ${to}`)
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase()
+  confirming = await buildTestApp(t, { PUBLIC_URL: 'http://localhost:54321', AUTH_ANONYMOUS_ENABLED: 'true' })
+  open = await buildTestApp(t, { AUTH_REQUIRE_EMAIL_VERIFICATION: 'false', AUTH_ANONYMOUS_ENABLED: 'true' })
+})
+afterAll(async () => {
+  await confirming?.close()
+  await open?.close()
+  await t?.drop()
+})
+
+describe('supabase-js auth against Floe', () => {
+  it('signUp without confirmation answers a session; getUser, getClaims and the token carry GoTrue fields', async () => {
+    const sb = client(open)
+    const { data, error } = await sb.auth.signUp({ email: 'open1@floe.test', password: PASSWORD, options: { data: { name: 'Ann' } } })
+    expect(error).toBeNull()
+    expect(data.session?.access_token).toBeTruthy()
+    expect(data.user).toMatchObject({ email: 'open1@floe.test', aud: 'authenticated', role: 'authenticated', user_metadata: { name: 'Ann' }, is_anonymous: false })
+    expect(data.user?.app_metadata).toMatchObject({ provider: 'email', providers: ['email'] })
+    expect(data.user?.identities?.[0]).toMatchObject({ provider: 'email', user_id: data.user!.id })
+    const claims = decodeJwt(data.session!.access_token)
+    expect(claims).toMatchObject({ sub: data.user!.id, aal: 'aal1', role: 'authenticated', user_metadata: { name: 'Ann' } })
+
+    const got = await sb.auth.getUser()
+    expect(got.error).toBeNull()
+    expect(got.data.user?.id).toBe(data.user!.id)
+    const c = await sb.auth.getClaims()
+    expect(c.error).toBeNull()
+    expect(c.data?.claims.sub).toBe(data.user!.id)
+
+    const again = await client(open).auth.signUp({ email: 'open1@floe.test', password: PASSWORD })
+    expect(again.error).toMatchObject({ status: 422, code: 'user_already_exists' })
+  })
+
+  it('signUp with confirmation: no session until the emailed code (or link) is verified; unconfirmed sign-in is refused', async () => {
+    const sb = client(confirming)
+    const { data, error } = await sb.auth.signUp({ email: 'conf1@floe.test', password: PASSWORD })
+    expect(error).toBeNull()
+    expect(data.session).toBeNull()
+    expect(data.user?.confirmation_sent_at).toBeTruthy()
+    expect(data.user?.email_confirmed_at).toBeUndefined()
+
+    const early = await sb.auth.signInWithPassword({ email: 'conf1@floe.test', password: PASSWORD })
+    expect(early.error).toMatchObject({ status: 400, code: 'email_not_confirmed' })
+
+    const { code } = await lastEmail(confirming, 'conf1@floe.test', 'verify-email')
+    const wrong = await sb.auth.verifyOtp({ email: 'conf1@floe.test', token: code === '000000' ? '111111' : '000000', type: 'signup' })
+    expect(wrong.error).toMatchObject({ status: 403, code: 'otp_expired' })
+    const verified = await sb.auth.verifyOtp({ email: 'conf1@floe.test', token: code, type: 'signup' })
+    expect(verified.error).toBeNull()
+    expect(verified.data.session?.access_token).toBeTruthy()
+    expect(verified.data.user?.email_confirmed_at).toBeTruthy()
+    const reused = await sb.auth.verifyOtp({ email: 'conf1@floe.test', token: code, type: 'signup' })
+    expect(reused.error).toMatchObject({ code: 'otp_expired' })
+
+    const signedIn = await client(confirming).auth.signInWithPassword({ email: 'conf1@floe.test', password: PASSWORD })
+    expect(signedIn.error).toBeNull()
+    const bad = await client(confirming).auth.signInWithPassword({ email: 'conf1@floe.test', password: 'wrong password 123' })
+    expect(bad.error).toMatchObject({ status: 400, code: 'invalid_credentials' })
+  })
+
+  it('the emailed link confirms and redirects with the session in the fragment; a used link redirects with the error', async () => {
+    const sb = client(confirming)
+    await sb.auth.signUp({ email: 'link1@floe.test', password: PASSWORD, options: { emailRedirectTo: 'http://127.0.0.1:54321/welcome' } })
+    const { link } = await lastEmail(confirming, 'link1@floe.test', 'verify-email')
+    expect(link.pathname).toBe('/auth/v1/verify')
+    const res = await confirming.http(`http://floe.test${link.pathname}${link.search}`, { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    const to = new URL(res.headers.get('location')!)
+    expect(to.origin + to.pathname).toBe('http://127.0.0.1:54321/welcome')
+    const fragment = new URLSearchParams(to.hash.slice(1))
+    expect(fragment.get('type')).toBe('signup')
+    const s = await sb.auth.setSession({ access_token: fragment.get('access_token')!, refresh_token: fragment.get('refresh_token')! })
+    expect(s.error).toBeNull()
+    expect(s.data.user?.email).toBe('link1@floe.test')
+
+    const again = await confirming.http(`http://floe.test${link.pathname}${link.search}`, { redirect: 'manual' })
+    expect(new URLSearchParams(new URL(again.headers.get('location')!).hash.slice(1)).get('error_code')).toBe('otp_expired')
+  })
+
+  it('updateUser changes metadata and password; refresh emits TOKEN_REFRESHED; signOut ends the session so the refresh token fails', async () => {
+    const sb = client(open)
+    const events: AuthChangeEvent[] = []
+    sb.auth.onAuthStateChange((event) => void events.push(event))
+    await sb.auth.signUp({ email: 'upd1@floe.test', password: PASSWORD })
+    const meta = await sb.auth.updateUser({ data: { plan: 'pro', name: 'Bo' } })
+    expect(meta.error).toBeNull()
+    expect(meta.data.user?.user_metadata).toMatchObject({ plan: 'pro', name: 'Bo' })
+    const same = await sb.auth.updateUser({ password: PASSWORD })
+    expect(same.error).toMatchObject({ code: 'same_password' })
+    const weak = await sb.auth.updateUser({ password: 'short' })
+    expect(weak.error).toMatchObject({ status: 422, code: 'weak_password' })
+    expect((await sb.auth.updateUser({ password: 'another good password 2' })).error).toBeNull()
+
+    const refreshed = await sb.auth.refreshSession()
+    expect(refreshed.error).toBeNull()
+    const spent = (await sb.auth.getSession()).data.session!
+    expect(decodeJwt(refreshed.data.session!.access_token).user_metadata).toMatchObject({ plan: 'pro' })
+
+    expect((await sb.auth.signOut()).error).toBeNull()
+    expect(events).toEqual(expect.arrayContaining(['SIGNED_IN', 'USER_UPDATED', 'TOKEN_REFRESHED', 'SIGNED_OUT']))
+    const after = await client(open).auth.refreshSession({ refresh_token: spent.refresh_token })
+    expect(after.error).toMatchObject({ status: 400 })
+    expect(['refresh_token_not_found', 'refresh_token_already_used']).toContain(after.error?.code)
+
+    const pw = await client(open).auth.signInWithPassword({ email: 'upd1@floe.test', password: 'another good password 2' })
+    expect(pw.error).toBeNull()
+  })
+
+  it('signInWithOtp emails a code; verifyOtp with type email signs in; a new user is created only when allowed', async () => {
+    const sb = client(confirming)
+    expect((await sb.auth.signInWithOtp({ email: 'otp1@floe.test' })).error).toBeNull()
+    const { code } = await lastEmail(confirming, 'otp1@floe.test', 'verify-email')
+    const v = await sb.auth.verifyOtp({ email: 'otp1@floe.test', token: code, type: 'email' })
+    expect(v.error).toBeNull()
+    expect(v.data.user?.email_confirmed_at).toBeTruthy()
+
+    expect((await sb.auth.signInWithOtp({ email: 'otp1@floe.test' })).error).toBeNull()
+    const magic = await lastEmail(confirming, 'otp1@floe.test', 'magic-link')
+    expect((await sb.auth.verifyOtp({ email: 'otp1@floe.test', token: magic.code, type: 'magiclink' })).error).toBeNull()
+
+    const none = await sb.auth.signInWithOtp({ email: 'nobody@floe.test', options: { shouldCreateUser: false } })
+    expect(none.error).toMatchObject({ status: 422, code: 'otp_disabled' })
+  })
+
+  it('resetPasswordForEmail + verifyOtp(recovery) + updateUser sets a new password', async () => {
+    const sb = client(open)
+    await sb.auth.signUp({ email: 'rec1@floe.test', password: PASSWORD })
+    await sb.auth.signOut()
+    expect((await sb.auth.resetPasswordForEmail('rec1@floe.test')).error).toBeNull()
+    expect((await sb.auth.resetPasswordForEmail('unknown@floe.test')).error).toBeNull()
+    const { code } = await lastEmail(open, 'rec1@floe.test', 'reset-password')
+    const v = await sb.auth.verifyOtp({ email: 'rec1@floe.test', token: code, type: 'recovery' })
+    expect(v.error).toBeNull()
+    expect((await sb.auth.updateUser({ password: 'recovered password 3' })).error).toBeNull()
+    expect((await client(open).auth.signInWithPassword({ email: 'rec1@floe.test', password: 'recovered password 3' })).error).toBeNull()
+  })
+
+  it('signInAnonymously, then linking an email (confirmed by code) makes a permanent user', async () => {
+    const sb = client(confirming)
+    const anon = await sb.auth.signInAnonymously()
+    expect(anon.error).toBeNull()
+    expect(anon.data.user).toMatchObject({ is_anonymous: true, email: '' })
+    expect(decodeJwt(anon.data.session!.access_token).is_anonymous).toBe(true)
+
+    const link = await sb.auth.updateUser({ email: 'linked1@floe.test' })
+    expect(link.error).toBeNull()
+    expect(link.data.user?.new_email).toBe('linked1@floe.test')
+    const { code } = await lastEmail(confirming, 'linked1@floe.test', 'change-email')
+    const v = await sb.auth.verifyOtp({ email: 'linked1@floe.test', token: code, type: 'email_change' })
+    expect(v.error).toBeNull()
+    expect(v.data.user).toMatchObject({ email: 'linked1@floe.test', is_anonymous: false })
+    expect((await sb.auth.updateUser({ password: PASSWORD })).error).toBeNull()
+    expect((await client(confirming).auth.signInWithPassword({ email: 'linked1@floe.test', password: PASSWORD })).error).toBeNull()
+  })
+})
