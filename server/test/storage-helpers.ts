@@ -7,7 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import S3rver from 's3rver'
 import ws from 'ws'
 import { findFreePort } from '../src/db/index.js'
@@ -106,7 +106,7 @@ export async function serveFloeOnPort(
 export function supabaseClient(url: string, key: string, accessToken?: string): SupabaseClient {
   return createClient(url, key, {
     auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as unknown as typeof WebSocket },
+    realtime: { transport: ws as unknown as NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']> },
     ...(accessToken === undefined ? {} : { accessToken: async () => accessToken }),
   })
 }

@@ -51,7 +51,7 @@ describe.each(BACKENDS)('supabase-js storage on %s', (kind) => {
       expect(r.data).toMatchObject({ message: 'Successfully updated' })
       expect((await sb.storage.getBucket('sized')).data).toMatchObject({ public: true, file_size_limit: bytes })
     }
-    const bad = await sb.storage.createBucket('bad-size', { fileSizeLimit: 'lots' })
+    const bad = await sb.storage.createBucket('bad-size', { public: false, fileSizeLimit: 'lots' })
     expect(bad.error).toMatchObject({ name: 'StorageApiError', status: 400 })
     expect(bad.error!.message).toMatch(/file_size_limit.*expected a size like/)
 

@@ -80,12 +80,15 @@ export const StorageObject = z
 
 export const Message = z.object({ message: z.string() }).openapi('StorageMessage')
 
-/** Validates a value outside zod-openapi's request slots (wildcard paths, headers, form fields). */
-export function parseInput<T extends z.ZodType>(schema: T, value: unknown, target: string): z.output<T> {
+/**
+ * Validates a value outside zod-openapi's request slots (wildcard paths, headers, form fields,
+ * bodies of plain routes). For a single value the target already says where (`path bucket`);
+ * for an object (`body`) each issue names its field (`body.expiresIn`).
+ */
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, target: string, withPaths = false): z.output<T> {
   const r = schema.safeParse(value)
   if (r.success) return r.data
-  // The target already says where (`path bucket`), so the message lists only what is wrong.
-  throw invalidInput(target, r.error, { withPaths: false })
+  throw invalidInput(target, r.error, { withPaths })
 }
 
 /**

@@ -18,7 +18,7 @@ export function registerSignObject(router: StorageRouter, { service, publicUrl }
   router.post('/object/sign/:bucket/:name{.+}', async (c) => {
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
-    const { expiresIn } = parseInput(SignBody, await c.req.json().catch(() => undefined), 'body')
+    const { expiresIn } = parseInput(SignBody, await c.req.json().catch(() => undefined), 'body', true)
     const token = await service.signDownload(requireIdentity(c), bucket, name, expiresIn)
     return c.json({ signedURL: signedPath(bucket, name, token), url: `${publicUrl}/storage/v1${signedPath(bucket, name, token, true)}` }, 200)
   })

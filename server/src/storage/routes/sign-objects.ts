@@ -19,7 +19,7 @@ const NOT_READABLE = 'Either the object does not exist or you do not have access
 export function registerSignObjects(router: StorageRouter, { service }: StorageRouteDeps) {
   router.post('/object/sign/:bucket', async (c) => {
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
-    const { expiresIn, paths } = parseInput(SignManyBody, await c.req.json().catch(() => undefined), 'body')
+    const { expiresIn, paths } = parseInput(SignManyBody, await c.req.json().catch(() => undefined), 'body', true)
     const signed = await service.signDownloads(requireIdentity(c), bucket, paths, expiresIn)
     return c.json(
       signed.map(({ name, token }) =>

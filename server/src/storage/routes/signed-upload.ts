@@ -16,7 +16,7 @@ export function registerSignedUpload(router: StorageRouter, { service, publicUrl
     const bucket = parseInput(BucketId, c.req.param('bucket'), 'path bucket')
     const name = parseInput(ObjectName, c.req.param('name'), 'path name')
     const upsert = c.req.header('x-upsert') === 'true'
-    const { expiresIn } = parseInput(SignBody, await c.req.json().catch(() => undefined), 'body')
+    const { expiresIn } = parseInput(SignBody, await c.req.json().catch(() => undefined), 'body', true)
     const token = await service.signUpload(requireIdentity(c), bucket, name, upsert, expiresIn)
     const path = `/object/upload/sign/${bucket}/${name.split('/').map(encodeURIComponent).join('/')}?token=${token}`
     return c.json({ url: path, signedURL: `${publicUrl}/storage/v1${path}`, token }, 200)
