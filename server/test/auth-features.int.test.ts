@@ -8,7 +8,7 @@ import { createHmac } from 'node:crypto'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from './app.js'
-import { bodyOf, expectError, linkFromOutbox, openLink, post, signIn, signUpVerified, type SignedIn } from './auth-helpers.js'
+import { bodyOf, expectError, expectGoTrueError, linkFromOutbox, openLink, post, signIn, signUpVerified, type SignedIn } from './auth-helpers.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 
 const PASSWORD = 'correct horse battery staple 1'
@@ -196,7 +196,7 @@ describe('admin plugin', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ refresh_token: made.refresh_token }),
     })
-    await expectError(refreshed, 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    await expectGoTrueError(refreshed, 400, 'refresh_token_not_found')
   })
 })
 

@@ -19,6 +19,16 @@ export async function expectError(res: Response, status: number, code?: string):
   if (code) expect(body.code).toBe(code)
 }
 
+/** GoTrue's error shape (the routes auth-js calls): Floe's four fields plus GoTrue's names, and its code. */
+export async function expectGoTrueError(res: Response, status: number, code?: string): Promise<void> {
+  const body = await bodyOf(res)
+  expect({ status: res.status, keys: Object.keys(body).sort(), version: res.headers.get('x-supabase-api-version') }).toEqual({
+    status, keys: ['code', 'details', 'error_code', 'hint', 'message', 'msg'].concat(body.weak_password ? ['weak_password'] : []).sort(), version: '2024-01-01',
+  })
+  expect(body.error_code).toBe(body.code)
+  if (code) expect(body.code).toBe(code)
+}
+
 /** The link of the newest outbox email of a kind sent to an address (better-auth may send in the background). */
 export async function linkFromOutbox(floe: TestApp, to: string, kind: string): Promise<URL> {
   for (let i = 0; i < 50; i++) {

@@ -9,7 +9,7 @@ import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jwtKeyId } from '../src/auth/index.js'
 import { buildTestApp, type TestApp } from './app.js'
-import { expectError, post, signIn } from './auth-helpers.js'
+import { expectError, expectGoTrueError, post, signIn } from './auth-helpers.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 
 const OLD = 'old-jwt-secret-0123456789abcdef0123456789'
@@ -111,8 +111,8 @@ describe('refresh token rotation', () => {
     expect(await (await uid(floe, b.access_token)).json()).toEqual({ uid: s.user.id })
     const next = await grant(await refresh(floe, a.refresh_token))
     expect(next.refresh_token).not.toBe(a.refresh_token)
-    // Two generations back: not the previous token any more, so simply invalid.
-    await expectError(await refresh(floe, s.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    // Two generations back: not the previous token any more, so simply not found.
+    await expectGoTrueError(await refresh(floe, s.refresh_token), 400, 'refresh_token_not_found')
     expect((await refresh(floe, next.refresh_token)).status).toBe(200)
   })
 
@@ -121,9 +121,9 @@ describe('refresh token rotation', () => {
     const s = await signIn(floe, EMAIL, PASSWORD)
     const fresh = await grant(await refresh(floe, s.refresh_token))
     await new Promise((resolve) => setTimeout(resolve, 1_500))
-    await expectError(await refresh(floe, s.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    await expectGoTrueError(await refresh(floe, s.refresh_token), 400, 'refresh_token_already_used')
     // The thief and the owner are both out: the new token was the same session's.
-    await expectError(await refresh(floe, fresh.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    await expectGoTrueError(await refresh(floe, fresh.refresh_token), 400, 'refresh_token_not_found')
     const left = await sql<{ n: number }>`select count(*)::int as n from auth.sessions where token = ${fresh.refresh_token}`.execute(floe.database.db)
     expect(left.rows[0]!.n).toBe(0)
   })

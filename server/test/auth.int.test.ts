@@ -9,7 +9,7 @@ import pg from 'pg'
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY, type TestApp } from './app.js'
-import { bodyOf, expectError, linkFromOutbox, openLink, outboxCount, post, signIn, signUpVerified, type SignedIn } from './auth-helpers.js'
+import { bodyOf, expectError, expectGoTrueError, linkFromOutbox, openLink, outboxCount, post, signIn, signUpVerified, type SignedIn } from './auth-helpers.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 
 let t: TestDatabase
@@ -23,6 +23,12 @@ const NEW_PASSWORD = 'a much better passphrase 22'
 
 function remember(...values: (string | null | undefined)[]) {
   for (const v of values) if (v) secrets.add(v)
+}
+
+/** One-time email link tokens: the development outbox (no SMTP) prints them, by design. */
+const emailTokens = new Set<string>()
+function rememberEmailToken(value: string | null) {
+  if (value) emailTokens.add(value)
 }
 
 async function uidWith(accessToken: string): Promise<Response> {
@@ -93,7 +99,7 @@ describe('auth flow', () => {
 
   it('verifies the email with the link from the dev outbox', async () => {
     const link = await linkFromOutbox(floe, email, 'verify-email')
-    remember(link.searchParams.get('token'))
+    rememberEmailToken(link.searchParams.get('token'))
     expect(link.pathname).toBe('/auth/v1/verify-email')
     const res = await openLink(floe, link)
     expect(res.status).toBeLessThan(400)
@@ -147,7 +153,7 @@ describe('auth flow', () => {
   it('signs out: the refresh token stops working at once', async () => {
     const res = await floe.app.request('/auth/v1/sign-out', { method: 'POST', headers: { ...floe.anon, authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' }, body: '{}' })
     expect(res.status).toBe(200)
-    await expectError(await refresh(session.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    await expectGoTrueError(await refresh(session.refresh_token), 400, 'refresh_token_not_found')
   })
 
   it('resets the password with the emailed link; the old password stops working', async () => {
@@ -157,7 +163,9 @@ describe('auth flow', () => {
     const opened = await openLink(floe, link)
     expect(opened.status).toBe(302)
     const token = new URL(opened.headers.get('location')!, 'http://x').searchParams.get('token')
-    remember(token, link.searchParams.get('token'))
+    // The same one-time token as the emailed link's (printed by the dev outbox).
+    rememberEmailToken(token)
+    rememberEmailToken(link.searchParams.get('token'))
     expect(link.pathname).toBe('/auth/v1/reset-password')
     expect(token).toBeTruthy()
 
@@ -177,7 +185,7 @@ describe('auth flow', () => {
 
     const ban = await post(floe, '/auth/v1/admin/ban-user', { userId: session.user.id }, { authorization: `Bearer ${admin.access_token}` })
     expect(ban.status).toBe(200)
-    await expectError(await refresh(session.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    await expectGoTrueError(await refresh(session.refresh_token), 400, 'refresh_token_not_found')
     await expectError(await post(floe, '/auth/v1/sign-in/email', { email, password: NEW_PASSWORD }), 403, 'BANNED_USER')
 
     // A non-admin cannot ban.
@@ -194,7 +202,7 @@ describe('auth flow', () => {
     remember(admin.access_token, admin.refresh_token)
     const removed = await post(floe, '/auth/v1/admin/remove-user', { userId: bob.user.id }, { authorization: `Bearer ${admin.access_token}` })
     expect(removed.status).toBe(200)
-    await expectError(await refresh(bob.refresh_token), 401, 'AUTH_REFRESH_TOKEN_INVALID')
+    await expectGoTrueError(await refresh(bob.refresh_token), 400, 'refresh_token_not_found')
   })
 })
 
@@ -227,14 +235,44 @@ describe('answers that do not reveal whether an email exists', () => {
 
 describe('bad input', () => {
   it.each([
+    ['refresh without a token', '/auth/v1/token?grant_type=refresh_token', {}, 400, 'validation_failed'],
+    ['an unsupported grant type', '/auth/v1/token?grant_type=client_credentials', { refresh_token: 'x' }, 400, 'validation_failed'],
+    ['no grant type', '/auth/v1/token', { refresh_token: 'x' }, 400, 'validation_failed'],
+    ['password grant without a password', '/auth/v1/token?grant_type=password', { email: 'x@floe.test' }, 400, 'validation_failed'],
+    ['refresh with a made-up token', '/auth/v1/token?grant_type=refresh_token', { refresh_token: 'made-up' }, 400, 'refresh_token_not_found'],
+    ['pkce with an unknown code', '/auth/v1/token?grant_type=pkce', { auth_code: 'nope', code_verifier: 'v'.repeat(43) }, 404, 'flow_state_not_found'],
+    ['sign-up with a malformed email', '/auth/v1/signup', { email: 'not-an-email', password: PASSWORD }, 400, 'email_address_invalid'],
+    ['sign-up with a short password', '/auth/v1/signup', { email: 'short@floe.test', password: 'short' }, 422, 'weak_password'],
+    ['sign-up with an email and no password', '/auth/v1/signup', { email: 'nopw@floe.test' }, 400, 'validation_failed'],
+    ['sign-up with metadata that is not an object', '/auth/v1/signup', { email: 'm@floe.test', password: PASSWORD, data: 'x' }, 400, 'validation_failed'],
+    ['verify with neither code nor hash', '/auth/v1/verify', { type: 'signup', email: 'x@floe.test' }, 400, 'validation_failed'],
+    ['verify with a wrong code', '/auth/v1/verify', { type: 'signup', email: 'x@floe.test', token: '123456' }, 403, 'otp_expired'],
+    ['verify with an unknown type', '/auth/v1/verify', { type: 'sms', email: 'x@floe.test', token: '123456' }, 400, 'validation_failed'],
+    ['otp without an email', '/auth/v1/otp', {}, 400, 'validation_failed'],
+    ['recover with a malformed email', '/auth/v1/recover', { email: 'nope' }, 400, 'email_address_invalid'],
+    ['resend of an unknown type', '/auth/v1/resend', { type: 'phone_change', email: 'x@floe.test' }, 400, 'validation_failed'],
+    ['logout without a user token', '/auth/v1/logout', {}, 401, 'no_authorization'],
+  ])('GoTrue %s: %s %o → %i %s', async (_name, path, body, status, code) => {
+    await expectGoTrueError(await post(floe, path, body), status, code)
+  })
+
+  it('GoTrue routes answer bad JSON and oversized bodies in GoTrue\'s shape, never a 500', async () => {
+    const bad = await floe.app.request('/auth/v1/signup', { method: 'POST', headers: { ...floe.anon, 'content-type': 'application/json' }, body: '{"email":' })
+    expect(bad.status).toBe(400)
+    await expectGoTrueError(bad, 400)
+    const huge = { email: 'huge@floe.test', password: PASSWORD, data: { blob: 'x'.repeat(1024 * 1024) } }
+    await expectGoTrueError(await post(floe, '/auth/v1/signup', huge), 413, 'request_too_large')
+    const big = { email: 'big@floe.test', password: PASSWORD, data: { blob: 'x'.repeat(20_000) } }
+    await expectGoTrueError(await post(floe, '/auth/v1/signup', big), 400, 'validation_failed')
+    await expectGoTrueError(await floe.app.request('/auth/v1/user', { headers: floe.anon }), 401, 'no_authorization')
+  })
+
+  it.each([
     ['sign-up without a password', '/auth/v1/sign-up/email', { email: 'x@floe.test', name: 'x' }, 400],
     ['sign-up with a short password', '/auth/v1/sign-up/email', { email: 'x@floe.test', password: 'short', name: 'x' }, 400],
     ['sign-up with a malformed email', '/auth/v1/sign-up/email', { email: 'not-an-email', password: PASSWORD, name: 'x' }, 400],
     ['sign-in with no body fields', '/auth/v1/sign-in/email', {}, 400],
     ['reset with a made-up token', '/auth/v1/reset-password', { token: 'nope', newPassword: NEW_PASSWORD }, 400],
-    ['refresh without a token', '/auth/v1/token?grant_type=refresh_token', {}, 400],
-    ['refresh with another grant type', '/auth/v1/token?grant_type=password', { refresh_token: 'x' }, 400],
-    ['refresh with a made-up token', '/auth/v1/token?grant_type=refresh_token', { refresh_token: 'made-up' }, 401],
     ['an unknown auth route', '/auth/v1/no-such-thing', {}, 404],
   ])('%s: %s %o → %i in the shared error shape', async (_name, path, body, status) => {
     await expectError(await post(floe, path, body), status)
@@ -256,5 +294,8 @@ describe('logs', () => {
     expect(log).toContain('auth email sent')
     const leaked = [...secrets].filter((s) => s.length >= 8 && log.includes(s))
     expect(leaked).toEqual([])
+    // Without SMTP, each email's link is printed so a developer can follow it from the terminal.
+    expect(emailTokens.size).toBeGreaterThan(0)
+    for (const token of emailTokens) expect(log).toContain(token)
   })
 })

@@ -18,6 +18,16 @@ export function assertEmail(email: string): string {
 
 const isUniqueViolation = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
 
+/** The stored size limit of user_metadata and app_metadata (migration 0013 checks it too). */
+export const METADATA_MAX_BYTES = 16 * 1024
+
+export function assertMetadataSize(value: Record<string, unknown>, field: 'user_metadata' | 'app_metadata'): void {
+  const size = Buffer.byteLength(JSON.stringify(value))
+  if (size > METADATA_MAX_BYTES) {
+    throw new ApiError('validation_failed', { message: `${field} is ${size} bytes; at most ${METADATA_MAX_BYTES} are kept`, hint: 'Keep large data in your own tables' })
+  }
+}
+
 /** Metadata merge as GoTrue's: top-level keys replace, a null value removes its key. */
 export function mergeMetadata(current: Record<string, unknown>, patch: Record<string, unknown>): Record<string, unknown> {
   const out = { ...current }
@@ -51,6 +61,8 @@ export function createAccounts(betterAuth: BetterAuth, database: Database) {
      */
     async create(input: { email: string; password?: string | undefined; confirmed: boolean; userMetadata?: Record<string, unknown>; appMetadata?: Record<string, unknown>; anonymous?: boolean }): Promise<string | undefined> {
       const ctx = await context()
+      assertMetadataSize(input.userMetadata ?? {}, 'user_metadata')
+      assertMetadataSize(input.appMetadata ?? {}, 'app_metadata')
       const hash = input.password === undefined ? undefined : await ctx.password.hash(input.password)
       const name = typeof input.userMetadata?.name === 'string' ? input.userMetadata.name.slice(0, 200) : ''
       try {

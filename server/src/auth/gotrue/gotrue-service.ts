@@ -12,7 +12,7 @@ import type { Logger } from '../../log.js'
 import { isBanned, type IssueTokens } from '../access-token.js'
 import type { BetterAuth } from '../better-auth.js'
 import type { Mailer } from '../mailer.js'
-import { assertEmail, createAccounts, mergeMetadata } from './accounts.js'
+import { assertEmail, assertMetadataSize, createAccounts, mergeMetadata } from './accounts.js'
 import { createCodeMailer, createRedirects } from './emails.js'
 import { CLASS_OF_TYPE, createOneTimeCodes, verifierMatches, type PkceChallenge, type VerifyType } from './one-time-codes.js'
 import { createGoTrueSessions, type GoTrueSession, type RequestMeta, type SessionRow } from './sessions.js'
@@ -157,6 +157,7 @@ export function createGoTrue(d: GoTrueDeps) {
       }
       if (input.data !== undefined) {
         const next = mergeMetadata(user.row.user_metadata, input.data)
+        assertMetadataSize(next, 'user_metadata')
         await sql`update auth.users set user_metadata = ${JSON.stringify(next)}::jsonb, updated_at = now() where id = ${userId}::uuid`.execute(db)
       }
       if (input.password !== undefined) {
