@@ -77,7 +77,7 @@ describe('supabase-js storage as a user, transforms, tus', () => {
     expect(await (await admin.storage.from('avatars').download(`${B}/bob.txt`)).data!.text()).toBe('bob')
   })
 
-  it('download and getPublicUrl with transform render the image', async () => {
+  it('download, getPublicUrl and createSignedUrl with transform render the image', async () => {
     const png = await sharp({ create: { width: 400, height: 300, channels: 3, background: '#3366ff' } }).png().toBuffer()
     expect((await admin.storage.from('pics').upload('big.png', png, { contentType: 'image/png' })).error).toBeNull()
     const small = await admin.storage.from('pics').download('big.png', { transform: { width: 100, height: 75 } })
@@ -93,6 +93,15 @@ describe('supabase-js storage as a user, transforms, tus', () => {
     const res = await fetch(thumb.data.publicUrl) // no key at all: a public bucket
     expect(res.status).toBe(200)
     expect((await sharp(Buffer.from(await res.arrayBuffer())).metadata()).width).toBe(40)
+    // A signed URL with a transform renders it, without credentials, in a private bucket too.
+    await admin.storage.from('avatars').upload('shared/big.png', png, { contentType: 'image/png' })
+    const signed = await admin.storage.from('avatars').createSignedUrl('shared/big.png', 60, { transform: { width: 50, height: 50, resize: 'contain' } })
+    expect(signed.data!.signedUrl).toMatch(new RegExp(`^${served.url}/storage/v1/render/image/sign/avatars/shared/big.png\\?token=`))
+    const rendered = await fetch(signed.data!.signedUrl)
+    expect(rendered.status).toBe(200)
+    expect(((await sharp(Buffer.from(await rendered.arrayBuffer())).metadata()).width)).toBe(50)
+    const badTransform = await admin.storage.from('avatars').createSignedUrl('shared/big.png', 60, { transform: { width: -3 } })
+    expect(badTransform.error).toMatchObject({ status: 400 })
     const attachment = admin.storage.from('pics').getPublicUrl('big.png', { download: 'pic.png' })
     expect((await fetch(attachment.data.publicUrl)).headers.get('content-disposition')).toMatch(/^attachment; filename="pic.png"/)
   })

@@ -33,6 +33,7 @@ const UPLOAD = { ownsBody: true, untimed: true } as const
 const STORAGE_POLICIES: PolicyRule[] = [
   // Without an API key: public objects, and signed URLs (the token is the credential).
   { methods: ['GET', 'HEAD'], path: '/render/image/public/:path{.+}', policy: PUBLIC },
+  { methods: ['GET', 'HEAD'], path: '/render/image/sign/:path{.+}', policy: PUBLIC },
   { methods: ['GET', 'HEAD'], path: '/object/public/:path{.+}', policy: PUBLIC },
   { methods: ['GET', 'HEAD'], path: '/object/sign/:path{.+}', policy: PUBLIC },
   { methods: ['PUT'], path: '/object/upload/sign/:path{.+}', policy: PUBLIC },

@@ -227,9 +227,9 @@ export function createStorageService(deps: StorageServiceDeps) {
       return rows
     },
 
-    async signDownload(who: RequestRole, bucket: string, name: string, expiresIn: number) {
+    async signDownload(who: RequestRole, bucket: string, name: string, expiresIn: number, transform?: Record<string, string | number>) {
       await readable(who, bucket, name) // only what the caller may read can be shared
-      return deps.signer.sign({ k: 'r', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn })
+      return deps.signer.sign({ k: 'r', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn, ...(transform ? { t: transform } : {}) })
     },
     /** Many paths at once (supabase-js createSignedUrls): a path the caller may not read gets an error, not a URL. */
     async signDownloads(who: RequestRole, bucket: string, names: string[], expiresIn: number) {

@@ -17,6 +17,8 @@ const Payload = z.object({
   role: z.string().optional(),
   claims: z.record(z.string(), z.unknown()).optional(),
   upsert: z.boolean().optional(),
+  /** Download only: an image transform the URL renders (supabase-js `createSignedUrl(..., { transform })`). */
+  t: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 })
 export type SignedPayload = z.infer<typeof Payload>
 
