@@ -15,6 +15,9 @@ import { createMailer, type Mailer } from './mailer.js'
 import { createEmailFlows, type EmailFlows } from './gotrue/email-flows.js'
 import { createGoTrue, type GoTrue } from './gotrue/gotrue-service.js'
 import type { GoTrueSession } from './gotrue/sessions.js'
+import { createAdminLinks, type AdminLinks } from './gotrue/admin-links.js'
+import { createAdminUsers, type AdminUsers } from './gotrue/admin-users.js'
+import { createMfa, type Mfa } from './gotrue/mfa.js'
 
 export interface AuthUser {
   id: string
@@ -34,6 +37,9 @@ export interface AuthService {
   /** GoTrue's API on the same accounts and sessions (what `@supabase/auth-js` calls). */
   readonly gotrue: GoTrue
   readonly flows: EmailFlows
+  /** GoTrue's MFA (TOTP factors) and admin API (users, links), on the same store. */
+  readonly mfa: Mfa
+  readonly admin: { users: AdminUsers; links: AdminLinks }
   /**
    * New access token from the session a better-auth session cookie names (after a magic link or
    * OAuth redirect); refused once the session is gone or the user banned.
@@ -63,12 +69,16 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
   const betterAuth = createBetterAuth({ config, db: database.db, secret, mailer, log, issueTokens })
   const gotrue = createGoTrue({ config, database, betterAuth, issueTokens, mailer, secret, log })
   const flows = createEmailFlows(gotrue, { signupEnabled: config.auth.signupEnabled, requireEmailVerification: config.auth.requireEmailVerification })
+  const mfa = createMfa(gotrue, { database, secret, publicUrl: config.publicUrl })
+  const admin = { users: createAdminUsers(gotrue, database), links: createAdminLinks(gotrue, config.publicUrl) }
 
   return {
     betterAuth,
     mailer,
     gotrue,
     flows,
+    mfa,
+    admin,
     async refreshFromCookie(cookie) {
       // A browser session (cookie) keeps its token: the cookie holds it.
       const found = await betterAuth.api.getSession({ headers: new Headers({ cookie }), query: { disableCookieCache: true } })
