@@ -63,6 +63,32 @@ describe('auth rate limits', () => {
     expect((await signInAs(floe, 'someone-else@floe.test')).status).toBe(401)
   })
 
+  it('counts one email across better-auth\'s routes, GoTrue\'s routes and every body type: no door dodges it', async () => {
+    const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '0', AUTH_RATE_LIMIT_PER_EMAIL: '6', TRUST_PROXY: 'true' })
+    const email = 'dodger@floe.test'
+    let n = 0
+    const send = (path: string, body: string, type: string) =>
+      floe.app.request(path, { method: 'POST', headers: { ...floe.anon, 'content-type': type, 'x-forwarded-for': `198.51.100.${++n}` }, body })
+    const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString()
+    const multipart = new FormData()
+    multipart.set('email', email.toUpperCase())
+    multipart.set('password', PASSWORD)
+    const seen = [
+      (await send('/auth/v1/token?grant_type=password', JSON.stringify({ email, password: PASSWORD }), 'application/json')).status,
+      (await send('/auth/v1/otp', JSON.stringify({ email: 'Dodger@floe.test', create_user: false }), 'application/json')).status,
+      (await send('/auth/v1/recover', JSON.stringify({ email }), 'application/json')).status,
+      (await send('/auth/v1/sign-in/email', form({ email, password: PASSWORD }), 'application/x-www-form-urlencoded')).status,
+      (await floe.app.request('/auth/v1/sign-in/email', { method: 'POST', headers: { ...floe.anon, 'x-forwarded-for': '198.51.100.99' }, body: multipart })).status,
+      (await send('/auth/v1/sign-in/email', JSON.stringify({ email, password: PASSWORD }), 'text/plain')).status,
+      // the seventh, by yet another door and type: over the limit of 6
+      (await send('/auth/v1/signup', JSON.stringify({ email, password: PASSWORD }), 'application/json')).status,
+      (await send('/auth/v1/sign-in/email', form({ email, password: PASSWORD }), 'application/x-www-form-urlencoded')).status,
+    ]
+    expect(seen.slice(0, 6).every((s) => s !== 429)).toBe(true)
+    expect(seen.slice(6)).toEqual([429, 429])
+    expect((await send('/auth/v1/token?grant_type=password', JSON.stringify({ email: 'other@floe.test', password: PASSWORD }), 'application/json')).status).toBe(400)
+  })
+
   it('does not limit reads such as get-session', async () => {
     const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '1' })
     const codes = []

@@ -62,6 +62,7 @@ function startSmtpServer(): Promise<{ port: number; received: Received[]; close(
 
 let t: TestDatabase
 let floe: TestApp
+const logLines: string[] = []
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>
 
 beforeAll(async () => {
@@ -73,7 +74,8 @@ beforeAll(async () => {
     SMTP_USER: 'mailer',
     SMTP_PASS: 'smtp-password-123',
     SMTP_FROM: 'Floe <auth@floe.test>',
-  })
+    LOG_LEVEL: 'debug',
+  }, { logDestination: { write: (line: string) => void logLines.push(line) } })
 })
 afterAll(async () => {
   await floe?.close()
@@ -101,5 +103,19 @@ describe('SMTP mailer', () => {
     expect(r.rows[0]?.email_verified).toBe(true)
     const outbox = await sql<{ n: number }>`select count(*)::int as n from auth.outbox`.execute(floe.database.db)
     expect(outbox.rows[0]?.n).toBe(0)
+  })
+
+  it('never logs an email\'s link or code with SMTP configured (GoTrue sign-up sends both)', async () => {
+    const email = 'smtp-gotrue@floe.test'
+    const res = await post(floe, '/auth/v1/signup', { email, password: 'correct horse battery staple 1' })
+    expect(res.status).toBe(200)
+    for (let i = 0; i < 100 && !smtp.received.some((m) => m.data.includes(email)); i++) await new Promise((r) => setTimeout(r, 20))
+    const message = smtp.received.find((m) => m.data.includes(email))!.data.replace(/=\n/g, '').replace(/=3D/g, '=')
+    const token = /\/auth\/v1\/verify\?token=([0-9a-f]{64})/.exec(message)![1]!
+    const code = /code: (\d{6})/.exec(message)![1]!
+    const log = logLines.join('')
+    expect(log).toContain('/auth/v1/signup') // the access log line: logging was on
+    expect(log).not.toContain(token)
+    expect(log).not.toMatch(new RegExp(`devCode|devLink|"${code}"`))
   })
 })

@@ -40,7 +40,7 @@ describe('object store outage', () => {
     ]
     for (const res of answers) {
       expect(res.status).toBe(503)
-      expect(await res.json()).toEqual({ code: 'STORAGE_UNAVAILABLE', message: 'The object store is unreachable; retry shortly', details: null, hint: null })
+      expect(await res.json()).toEqual({ code: 'STORAGE_UNAVAILABLE', message: 'The object store is unreachable; retry shortly', details: null, hint: null, statusCode: '503', error: 'Service Unavailable' })
     }
     const c = new pg.Client({ connectionString: t.url })
     await c.connect()

@@ -62,7 +62,7 @@ describe('supabase-js storage as a user, transforms, tus', () => {
     const up = await avatars.upload(`${A}/avatar.png`, png, { contentType: 'image/png', upsert: true })
     expect(up.data).toEqual({ path: `${A}/avatar.png`, id: expect.any(String), fullPath: `avatars/${A}/avatar.png` })
     const refused = await avatars.upload(`${B}/mine-now.png`, png, { contentType: 'image/png' })
-    expect(refused.error).toMatchObject({ name: 'StorageApiError', status: 403 })
+    expect(refused.error).toMatchObject({ name: 'StorageApiError', status: 403, statusCode: '403' })
 
     expect((await avatars.list()).data!.map((e) => [e.name, e.id])).toEqual([[A, null]])
     expect((await avatars.list(A)).data!.map((e) => [e.name, e.metadata?.size])).toEqual([['avatar.png', png.length]])
@@ -157,7 +157,7 @@ describe('supabase-js storage as a user, transforms, tus', () => {
   ] as const)('bad input: %s → %i', async (_name, status, message, call) => {
     const { data, error } = await call()
     expect(data).toBeNull()
-    expect(error).toMatchObject({ name: 'StorageApiError', status })
+    expect(error).toMatchObject({ name: 'StorageApiError', status, statusCode: String(status) })
     expect(error!.message).toMatch(message)
   })
 })

@@ -64,7 +64,7 @@ describe.each(BACKENDS)('supabase-js storage on %s', (kind) => {
     expect((await sb.storage.deleteBucket('sized')).error).toMatchObject({ status: 409 })
     expect((await sb.storage.emptyBucket('sized')).data).toEqual({ message: 'Successfully emptied', deleted: 1 })
     expect((await sb.storage.deleteBucket('sized')).data).toEqual({ message: 'Successfully deleted' })
-    expect((await sb.storage.getBucket('sized')).error).toMatchObject({ name: 'StorageApiError', status: 404, message: 'Bucket not found' })
+    expect((await sb.storage.getBucket('sized')).error).toMatchObject({ name: 'StorageApiError', status: 404, statusCode: '404', message: 'Bucket not found' })
   })
 
   it('upload (raw and Blob), upsert, update, download, exists, info — with cacheControl and metadata', async () => {

@@ -85,6 +85,11 @@ export function createBetterAuth(deps: BetterAuthDeps) {
       },
     },
     advanced: {
+      // Explicit: better-auth turns its origin and CSRF checks off by itself when it thinks it runs
+      // under a test runner (NODE_ENV=test), which a self-hoster could set by mistake. Floe's
+      // tests exercise the checks as production has them.
+      disableOriginCheck: false,
+      disableCSRFCheck: false,
       database: { generateId: 'uuid' },
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       cookiePrefix: 'floe',

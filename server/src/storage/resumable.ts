@@ -23,7 +23,7 @@ const CacheSeconds = z.string().regex(/^\d{1,10}$/).optional()
 
 /** A TUS error answer: the status and our usual JSON body (@tus/server writes its own headers). */
 function tusError(err: unknown, role = 'anon'): { status_code: number; body: string } {
-  const { status, body } = renderError(err, role)
+  const { status, body } = renderError(err, role, 'storage')
   return { status_code: status, body }
 }
 

@@ -31,6 +31,8 @@ const PUBLIC = { public: true } as const
 const UPLOAD = { ownsBody: true, untimed: true } as const
 
 const STORAGE_POLICIES: PolicyRule[] = [
+  // Errors as Supabase Storage words them (statusCode, error) for storage-js, on every route.
+  { methods: 'ALL', path: '/*', policy: { errors: 'storage' } },
   // Without an API key: public objects, and signed URLs (the token is the credential).
   { methods: ['GET', 'HEAD'], path: '/render/image/public/:path{.+}', policy: PUBLIC },
   { methods: ['GET', 'HEAD'], path: '/render/image/sign/:path{.+}', policy: PUBLIC },
