@@ -127,9 +127,12 @@ describe('TOTP two-factor', () => {
     expect(pending.twoFactorRedirect).toBe(true)
     expect(pending.access_token).toBeUndefined()
 
-    const wrong = await post(floe, '/auth/v1/two-factor/verify-totp', { code: '000000' }, { cookie: cookiesOf(first) })
+    // A browser carrying the two-factor cookie sends its Origin (without one, the cookie is refused: 403).
+    const browser = { cookie: cookiesOf(first), origin: new URL(floe.config.publicUrl).origin }
+    await expectError(await post(floe, '/auth/v1/two-factor/verify-totp', { code: '000000' }, { cookie: cookiesOf(first) }), 403, 'MISSING_OR_NULL_ORIGIN')
+    const wrong = await post(floe, '/auth/v1/two-factor/verify-totp', { code: '000000' }, browser)
     await expectError(wrong, 401)
-    const verified = await post(floe, '/auth/v1/two-factor/verify-totp', { code: totp(totpURI, Date.now() + 30_000) }, { cookie: cookiesOf(first) })
+    const verified = await post(floe, '/auth/v1/two-factor/verify-totp', { code: totp(totpURI, Date.now() + 30_000) }, browser)
     expect(verified.status).toBe(200)
     expect((await bodyOf<SignedIn>(verified)).access_token).toBeTruthy()
   })
