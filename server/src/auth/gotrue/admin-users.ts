@@ -24,6 +24,14 @@ export interface AdminUserInput {
   user_metadata?: Record<string, unknown> | undefined
   app_metadata?: Record<string, unknown> | undefined
   ban_duration?: string | undefined
+  passwordHash?: string | undefined
+  role?: string | undefined
+}
+
+/** What GoTrue accepts that Floe cannot honour: refused rather than silently dropped. */
+function assertSupported(input: AdminUserInput): void {
+  if (input.passwordHash) throw new ApiError('validation_failed', { message: 'password_hash is not supported: Floe cannot import password hashes', hint: 'Send password, or none and let the user recover it' })
+  if (input.role && input.role !== 'authenticated') throw new ApiError('validation_failed', { message: `role "${input.role.slice(0, 64)}" is not supported: user tokens carry role authenticated` })
 }
 
 export interface UserPage {
@@ -67,6 +75,7 @@ export function createAdminUsers(g: GoTrue, database: Database) {
 
     /** POST /admin/users. Without a password the account gets a random one, as GoTrue's does. */
     async createUser(input: AdminUserInput): Promise<GoTrueUser> {
+      assertSupported(input)
       if (input.email === undefined || input.email === '') {
         if (input.phone) throw new ApiError('validation_failed', { message: 'Floe has no phone sign-in: a user needs an email address' })
         throw new ApiError('validation_failed', { message: 'Cannot create a user without either an email or phone' })
@@ -111,6 +120,7 @@ export function createAdminUsers(g: GoTrue, database: Database) {
     /** PUT /admin/users/:id: every field checked before any is written. */
     async updateUser(id: string, input: AdminUserInput): Promise<GoTrueUser> {
       assertUserId(id)
+      assertSupported(input)
       const user = await g.sessions.loadUser(id)
       const ban = banUntil(input.ban_duration)
       const email = input.email ? assertEmail(input.email) : undefined

@@ -5,7 +5,9 @@
  * expired access token).
  */
 import type { PolicyRule } from '../../../http/index.js'
+import { ADMIN_POLICIES, registerAdmin } from './admin-routes.js'
 import type { GoTrueRouteDeps, GoTrueRouter } from './deps.js'
+import { FACTOR_LIMITED_PATHS, FACTOR_POLICIES, registerFactors } from './factors-routes.js'
 import { registerLogout } from './logout.js'
 import { registerOtp } from './otp.js'
 import { registerRecover } from './recover.js'
@@ -32,13 +34,15 @@ export const GOTRUE_POLICIES: PolicyRule[] = [
   { methods: ['POST'], path: '/logout', policy: GOTRUE },
   { methods: ['GET', 'PUT'], path: '/user', policy: GOTRUE },
   { methods: ['GET'], path: '/settings', policy: GOTRUE },
+  ...FACTOR_POLICIES,
+  ...ADMIN_POLICIES,
 ]
 
 /** The POST routes under the auth abuse limits (per IP, per email in the body). */
-export const GOTRUE_LIMITED_PATHS = ['/signup', '/token', '/otp', '/recover', '/resend', '/verify']
+export const GOTRUE_LIMITED_PATHS = ['/signup', '/token', '/otp', '/recover', '/resend', '/verify', ...FACTOR_LIMITED_PATHS]
 
 export function registerGoTrue(router: GoTrueRouter, d: GoTrueRouteDeps): void {
-  for (const register of [registerSignUp, registerToken, registerUser, registerLogout, registerOtp, registerVerify, registerRecover, registerResend, registerSettings]) {
+  for (const register of [registerSignUp, registerToken, registerUser, registerLogout, registerOtp, registerVerify, registerRecover, registerResend, registerSettings, registerFactors, registerAdmin]) {
     register(router, d)
   }
 }

@@ -1,0 +1,10 @@
+import { z } from '@hono/zod-openapi'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+export const Uuid = z.string().regex(UUID, 'must be a UUID')
+
+/** A factor id in the path (malformed: 400 validation_failed, where GoTrue says 404). */
+export const FactorParams = z.object({ factorId: Uuid })
+
+/** A user id in the path of the admin API. */
+export const UserParams = z.object({ userId: Uuid })
