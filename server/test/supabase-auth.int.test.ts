@@ -4,7 +4,8 @@
  * and its events, sign-out that ends the session, OTP, recovery, anonymous users and linking an
  * email. Only the URL and the key differ from a Supabase app.
  */
-import type { AuthChangeEvent, SupabaseClient } from '@supabase/supabase-js'
+import { createClient, type AuthChangeEvent, type SupabaseClient } from '@supabase/supabase-js'
+import WebSocket from 'ws'
 import { decodeJwt } from 'jose'
 import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -35,7 +36,10 @@ async function lastEmail(floe: TestApp, to: string, kind: string): Promise<{ lin
 
 beforeAll(async () => {
   t = await createTestDatabase()
-  confirming = await buildTestApp(t, { PUBLIC_URL: 'http://localhost:54321', AUTH_ANONYMOUS_ENABLED: 'true' })
+  confirming = await buildTestApp(t, {
+    PUBLIC_URL: 'http://localhost:54321', AUTH_ANONYMOUS_ENABLED: 'true',
+    AUTH_GITHUB_CLIENT_ID: 'gh-client-id', AUTH_GITHUB_CLIENT_SECRET: 'gh-client-secret',
+  })
   open = await buildTestApp(t, { AUTH_REQUIRE_EMAIL_VERIFICATION: 'false', AUTH_ANONYMOUS_ENABLED: 'true' })
 })
 afterAll(async () => {
@@ -187,5 +191,65 @@ describe('supabase-js auth against Floe', () => {
     expect(v.data.user).toMatchObject({ email: 'linked1@floe.test', is_anonymous: false })
     expect((await sb.auth.updateUser({ password: PASSWORD })).error).toBeNull()
     expect((await client(confirming).auth.signInWithPassword({ email: 'linked1@floe.test', password: PASSWORD })).error).toBeNull()
+  })
+
+  it('PKCE: the emailed link hands back ?code=, which exchangeCodeForSession turns into a session', async () => {
+    const sb = createClient('http://floe.test', confirming.anon.apikey!, {
+      global: { fetch: confirming.http },
+      auth: { flowType: 'pkce', persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: WebSocket as never },
+    })
+    await sb.auth.signUp({ email: 'pkce1@floe.test', password: PASSWORD, options: { emailRedirectTo: 'http://localhost:54321/done' } })
+    const { link } = await lastEmail(confirming, 'pkce1@floe.test', 'verify-email')
+    const res = await confirming.http(`http://floe.test${link.pathname}${link.search}`, { redirect: 'manual' })
+    const to = new URL(res.headers.get('location')!)
+    expect(to.pathname).toBe('/done')
+    const code = to.searchParams.get('code')
+    expect(code).toBeTruthy()
+    expect(to.hash).toBe('')
+    const exchanged = await sb.auth.exchangeCodeForSession(code!)
+    expect(exchanged.error).toBeNull()
+    expect(exchanged.data.user?.email).toBe('pkce1@floe.test')
+    const again = await sb.auth.exchangeCodeForSession(code!)
+    expect(again.error).not.toBeNull()
+  })
+
+  it('signInWithOAuth: /authorize sends the browser to the provider; /callback turns the session it brings into the app\'s', async () => {
+    const sb = client(confirming)
+    const { data, error } = await sb.auth.signInWithOAuth({ provider: 'github', options: { redirectTo: 'http://localhost:54321/app', skipBrowserRedirect: true } })
+    expect(error).toBeNull()
+    const start = await confirming.http(data.url!, { redirect: 'manual' })
+    expect(start.status).toBe(302)
+    const provider = new URL(start.headers.get('location')!)
+    expect(provider.host).toBe('github.com')
+    expect(provider.searchParams.get('client_id')).toBe('gh-client-id')
+    expect(provider.searchParams.get('redirect_uri')).toBe('http://localhost:54321/auth/v1/callback/github')
+    expect(start.headers.getSetCookie().length).toBeGreaterThan(0)
+    const disabled = await confirming.http('http://floe.test/auth/v1/authorize?provider=gitlab', { redirect: 'manual' })
+    expect({ status: disabled.status, code: (await disabled.json()).code }).toEqual({ status: 400, code: 'provider_disabled' })
+
+    // The provider leg (GitHub's code exchange) cannot run here; a better-auth session cookie from a
+    // magic link stands in for the one better-auth's /callback/github sets, with the state /authorize made.
+    await sb.auth.signUp({ email: 'oauth1@floe.test', password: PASSWORD })
+    await sql`update auth.users set email_verified = true where email = 'oauth1@floe.test'`.execute(confirming.database.db)
+    const magic = await confirming.app.request('/auth/v1/sign-in/magic-link', {
+      method: 'POST', headers: { ...confirming.anon, 'content-type': 'application/json' }, body: JSON.stringify({ email: 'oauth1@floe.test', callbackURL: '/' }),
+    })
+    expect(magic.status).toBe(200)
+    const r = await sql<{ text_body: string }>`select text_body from auth.outbox where to_address = 'oauth1@floe.test' and kind = 'magic-link' order by id desc limit 1`.execute(confirming.database.db)
+    const magicLink = new URL(/https?:\/\/\S+/.exec(r.rows[0]!.text_body)![0])
+    const opened = await confirming.app.request(magicLink.pathname + magicLink.search, { redirect: 'manual' })
+    const cookie = opened.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ')
+    const state = await sql<{ identifier: string }>`select identifier from auth.verifications where identifier like 'gotrue-oauth:%'`.execute(confirming.database.db)
+    const id = state.rows[0]!.identifier.slice('gotrue-oauth:'.length)
+    const back = await confirming.http(`http://floe.test/auth/v1/callback?state=${id}`, { headers: { cookie }, redirect: 'manual' })
+    expect(back.status).toBe(303)
+    const app = new URL(back.headers.get('location')!)
+    expect(app.origin + app.pathname).toBe('http://localhost:54321/app')
+    const fragment = new URLSearchParams(app.hash.slice(1))
+    const s = await sb.auth.setSession({ access_token: fragment.get('access_token')!, refresh_token: fragment.get('refresh_token')! })
+    expect(s.data.user?.email).toBe('oauth1@floe.test')
+    const replay = await confirming.http(`http://floe.test/auth/v1/callback?state=${id}`, { headers: { cookie }, redirect: 'manual' })
+    expect(replay.status).toBe(400)
   })
 })

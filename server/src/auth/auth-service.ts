@@ -14,6 +14,7 @@ import type { JwtKeys } from './jwt.js'
 import { createMailer, type Mailer } from './mailer.js'
 import { createEmailFlows, type EmailFlows } from './gotrue/email-flows.js'
 import { createGoTrue, type GoTrue } from './gotrue/gotrue-service.js'
+import { createOAuth, type OAuth } from './gotrue/oauth.js'
 import type { GoTrueSession } from './gotrue/sessions.js'
 import { createAdminLinks, type AdminLinks } from './gotrue/admin-links.js'
 import { createAdminUsers, type AdminUsers } from './gotrue/admin-users.js'
@@ -37,6 +38,7 @@ export interface AuthService {
   /** GoTrue's API on the same accounts and sessions (what `@supabase/auth-js` calls). */
   readonly gotrue: GoTrue
   readonly flows: EmailFlows
+  readonly oauth: OAuth
   /** GoTrue's MFA (TOTP factors) and admin API (users, links), on the same store. */
   readonly mfa: Mfa
   readonly admin: { users: AdminUsers; links: AdminLinks }
@@ -77,6 +79,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
     mailer,
     gotrue,
     flows,
+    oauth: createOAuth(gotrue, betterAuth, config),
     mfa,
     admin,
     async refreshFromCookie(cookie) {
