@@ -183,6 +183,24 @@ describe('supabase-js MFA (TOTP) against Floe', () => {
     expect(stale.error).toMatchObject({ status: 400 })
   })
 
+  it('guessing codes runs into the auth limit per IP (429 over_request_rate_limit)', async () => {
+    const limited = await buildTestApp(t, { AUTH_REQUIRE_EMAIL_VERIFICATION: 'false', AUTH_RATE_LIMIT_PER_IP: '5', AUTH_RATE_LIMIT_PER_EMAIL: '0' })
+    try {
+      const sb = supabaseClient(limited)
+      expect((await sb.auth.signUp({ email: 'mfa-guess@floe.test', password: PASSWORD })).error).toBeNull() // 1
+      const factor = (await sb.auth.mfa.enroll({ factorType: 'totp' })).data!
+      const challenge = (await sb.auth.mfa.challenge({ factorId: factor.id })).data! // 2
+      const codes: (string | undefined)[] = []
+      for (let i = 0; i < 4; i++) {
+        const r = await sb.auth.mfa.verify({ factorId: factor.id, challengeId: challenge.id, code: wrongCode(factor.totp.secret) }) // 3..6
+        codes.push(r.error?.code)
+      }
+      expect(codes).toEqual(['mfa_verification_failed', 'mfa_verification_failed', 'mfa_verification_failed', 'over_request_rate_limit'])
+    } finally {
+      await limited.close()
+    }
+  })
+
   it('refuses bad input in GoTrue shape: names, types, anonymous users, no token, malformed ids, bodies', async () => {
     const sb = await signedIn('mfa7@floe.test')
     await enrolled(sb, 'same')
