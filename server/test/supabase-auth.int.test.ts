@@ -252,4 +252,36 @@ describe('supabase-js auth against Floe', () => {
     const replay = await confirming.http(`http://floe.test/auth/v1/callback?state=${id}`, { headers: { cookie }, redirect: 'manual' })
     expect(replay.status).toBe(400)
   })
+
+  it('signOut scopes: local ends this session only, others every other one, global all', async () => {
+    const email = 'scopes1@floe.test'
+    await client(open).auth.signUp({ email, password: PASSWORD })
+    const signIn = async () => {
+      const sb = client(open)
+      expect((await sb.auth.signInWithPassword({ email, password: PASSWORD })).error).toBeNull()
+      return { sb, refresh: (await sb.auth.getSession()).data.session!.refresh_token }
+    }
+    const alive = async (refresh: string) => (await client(open).auth.refreshSession({ refresh_token: refresh })).error === null
+    const [a, b, c] = [await signIn(), await signIn(), await signIn()]
+    expect((await a.sb.auth.signOut({ scope: 'local' })).error).toBeNull()
+    expect(await alive(a.refresh)).toBe(false)
+    expect((await b.sb.auth.signOut({ scope: 'others' })).error).toBeNull()
+    expect(await alive(c.refresh)).toBe(false)
+    const bNow = (await b.sb.auth.getSession()).data.session!
+    expect((await b.sb.auth.getUser()).error).toBeNull()
+    expect((await b.sb.auth.signOut({ scope: 'global' })).error).toBeNull()
+    expect(await alive(bNow.refresh_token)).toBe(false)
+  })
+
+  it('resend sends the confirmation again; only the newest code works', async () => {
+    const sb = client(confirming)
+    await sb.auth.signUp({ email: 'resend1@floe.test', password: PASSWORD })
+    const first = await lastEmail(confirming, 'resend1@floe.test', 'verify-email')
+    expect((await sb.auth.resend({ type: 'signup', email: 'resend1@floe.test' })).error).toBeNull()
+    let second = await lastEmail(confirming, 'resend1@floe.test', 'verify-email')
+    for (let i = 0; i < 50 && second.code === first.code && second.link.href === first.link.href; i++) second = await lastEmail(confirming, 'resend1@floe.test', 'verify-email')
+    expect(second.link.href).not.toBe(first.link.href)
+    if (second.code !== first.code) expect((await sb.auth.verifyOtp({ email: 'resend1@floe.test', token: first.code, type: 'signup' })).error).toMatchObject({ code: 'otp_expired' })
+    expect((await sb.auth.verifyOtp({ email: 'resend1@floe.test', token: second.code, type: 'signup' })).error).toBeNull()
+  })
 })
