@@ -29,7 +29,7 @@ const GeneratedLink = GoTrueUserSchema.extend({
 export const generateLinkRoute = createRoute({
   method: 'post',
   path: '/admin/generate_link',
-  operationId: 'auth.admin.generateLink',
+  operationId: 'auth.adminGenerateLink',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: GenerateLinkBody } } } },
   responses: {
     200: { description: 'The user and the link properties', content: { 'application/json': { schema: GeneratedLink } } },

@@ -9,7 +9,7 @@ const InviteBody = z.object({ email: Email, data: Metadata.nullish() }).openapi(
 export const inviteRoute = createRoute({
   method: 'post',
   path: '/invite',
-  operationId: 'auth.admin.invite',
+  operationId: 'auth.adminInvite',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: InviteBody } } } },
   responses: {
     200: { description: 'The invited user', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -9,7 +9,7 @@ const DeleteBody = z.object({ should_soft_delete: z.boolean().nullish() }).opena
 export const deleteUserRoute = createRoute({
   method: 'delete',
   path: '/admin/users/{userId}',
-  operationId: 'auth.admin.deleteUser',
+  operationId: 'auth.adminDeleteUser',
   request: { params: UserParams, body: { required: false, content: { 'application/json': { schema: DeleteBody } } } },
   responses: {
     200: { description: 'Deleted', content: { 'application/json': { schema: z.object({}) } } },

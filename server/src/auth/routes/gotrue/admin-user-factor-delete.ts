@@ -8,7 +8,7 @@ import { FactorParams, UserParams } from './factors-schemas.js'
 export const deleteUserFactorRoute = createRoute({
   method: 'delete',
   path: '/admin/users/{userId}/factors/{factorId}',
-  operationId: 'auth.admin.deleteFactor',
+  operationId: 'auth.adminDeleteFactor',
   request: { params: UserParams.merge(FactorParams) },
   responses: {
     200: { description: 'The deleted factor', content: { 'application/json': { schema: GoTrueFactorSchema } } },

@@ -8,7 +8,7 @@ import { UserParams } from './factors-schemas.js'
 export const listUserFactorsRoute = createRoute({
   method: 'get',
   path: '/admin/users/{userId}/factors',
-  operationId: 'auth.admin.listFactors',
+  operationId: 'auth.adminListFactors',
   request: { params: UserParams },
   responses: {
     200: { description: "The user's factors, verified or not", content: { 'application/json': { schema: z.array(GoTrueFactorSchema) } } },

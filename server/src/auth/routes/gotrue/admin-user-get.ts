@@ -8,7 +8,7 @@ import { GoTrueUserSchema } from './schemas.js'
 export const getUserByIdRoute = createRoute({
   method: 'get',
   path: '/admin/users/{userId}',
-  operationId: 'auth.admin.getUserById',
+  operationId: 'auth.adminGetUserById',
   request: { params: UserParams },
   responses: {
     200: { description: 'The user', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -9,7 +9,7 @@ import { GoTrueUserSchema } from './schemas.js'
 export const updateUserByIdRoute = createRoute({
   method: 'put',
   path: '/admin/users/{userId}',
-  operationId: 'auth.admin.updateUserById',
+  operationId: 'auth.adminUpdateUserById',
   request: { params: UserParams, body: { required: true, content: { 'application/json': { schema: AdminUserBody } } } },
   responses: {
     200: { description: 'The user as changed', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -8,7 +8,7 @@ import { GoTrueUserSchema } from './schemas.js'
 export const createUserRoute = createRoute({
   method: 'post',
   path: '/admin/users',
-  operationId: 'auth.admin.createUser',
+  operationId: 'auth.adminCreateUser',
   request: { body: { required: true, content: { 'application/json': { schema: AdminUserBody } } } },
   responses: {
     200: { description: 'The new user', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -18,7 +18,7 @@ const UserList = z.object({ users: z.array(GoTrueUserSchema), aud: z.string() })
 export const listUsersRoute = createRoute({
   method: 'get',
   path: '/admin/users',
-  operationId: 'auth.admin.listUsers',
+  operationId: 'auth.adminListUsers',
   request: { query: ListQuery },
   responses: {
     200: { description: 'One page of users', content: { 'application/json': { schema: UserList } } },
