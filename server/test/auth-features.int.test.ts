@@ -135,6 +135,14 @@ describe('TOTP two-factor', () => {
     const verified = await post(floe, '/auth/v1/two-factor/verify-totp', { code: totp(totpURI, Date.now() + 30_000) }, browser)
     expect(verified.status).toBe(200)
     expect((await bodyOf<SignedIn>(verified)).access_token).toBeTruthy()
+
+    // GoTrue's doors cannot ask for this code, so they give no session: no way around the second factor.
+    const viaGoTrue = await post(floe, '/auth/v1/token?grant_type=password', { email, password: PASSWORD })
+    await expectGoTrueError(viaGoTrue, 403, 'insufficient_aal')
+    expect((await post(floe, '/auth/v1/otp', { email })).status).toBe(200)
+    const code = /code: (\d{6})/.exec((await sql<{ text_body: string }>`select text_body from auth.outbox where to_address = ${email}
+                                         order by id desc limit 1`.execute(floe.database.db)).rows[0]!.text_body)![1]
+    await expectGoTrueError(await post(floe, '/auth/v1/verify', { type: 'email', email, token: code }), 403, 'insufficient_aal')
   })
 })
 

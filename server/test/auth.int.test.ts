@@ -259,7 +259,7 @@ describe('bad input', () => {
   it('GoTrue routes answer bad JSON and oversized bodies in GoTrue\'s shape, never a 500', async () => {
     const bad = await floe.app.request('/auth/v1/signup', { method: 'POST', headers: { ...floe.anon, 'content-type': 'application/json' }, body: '{"email":' })
     expect(bad.status).toBe(400)
-    await expectGoTrueError(bad, 400)
+    await expectGoTrueError(bad, 400, 'bad_json')
     const huge = { email: 'huge@floe.test', password: PASSWORD, data: { blob: 'x'.repeat(1024 * 1024) } }
     await expectGoTrueError(await post(floe, '/auth/v1/signup', huge), 413, 'request_too_large')
     const big = { email: 'big@floe.test', password: PASSWORD, data: { blob: 'x'.repeat(20_000) } }

@@ -7,9 +7,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js'
 import S3rver from 's3rver'
-import ws from 'ws'
 import { findFreePort } from '../src/db/index.js'
 import { createNodeServer, type FrontHandler } from '../src/http/index.js'
 
@@ -99,14 +97,3 @@ export async function serveFloeOnPort(
   return { url, close: () => closeServer(server) }
 }
 
-/**
- * The unmodified supabase-js client as an app makes it: the URL and a key, and optionally a
- * user's access token. Node 20 has no WebSocket, which the realtime client asks for at creation.
- */
-export function supabaseClient(url: string, key: string, accessToken?: string): SupabaseClient {
-  return createClient(url, key, {
-    auth: { persistSession: false, autoRefreshToken: false },
-    realtime: { transport: ws as unknown as NonNullable<NonNullable<SupabaseClientOptions<'public'>['realtime']>['transport']> },
-    ...(accessToken === undefined ? {} : { accessToken: async () => accessToken }),
-  })
-}

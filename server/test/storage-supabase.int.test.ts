@@ -9,7 +9,8 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_SERVICE_KEY, type TestApp } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { BACKENDS, serveFloeOnPort, startBackend, supabaseClient, type TestBackend } from './storage-helpers.js'
+import { BACKENDS, serveFloeOnPort, startBackend, type TestBackend } from './storage-helpers.js'
+import { supabaseClient } from './supabase-client.js'
 
 const md5 = (s: string | Buffer) => `"${createHash('md5').update(s).digest('hex')}"`
 const ISO = expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)

@@ -9,7 +9,8 @@ import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { serveFloeOnPort, startBackend, supabaseClient, type TestBackend } from './storage-helpers.js'
+import { serveFloeOnPort, startBackend, type TestBackend } from './storage-helpers.js'
+import { supabaseClient } from './supabase-client.js'
 
 const SETUP = [
   `create table public.todos (

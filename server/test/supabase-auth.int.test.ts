@@ -226,7 +226,7 @@ describe('supabase-js auth against Floe', () => {
     expect(provider.searchParams.get('redirect_uri')).toBe('http://localhost:54321/auth/v1/callback/github')
     expect(start.headers.getSetCookie().length).toBeGreaterThan(0)
     const disabled = await confirming.http('http://floe.test/auth/v1/authorize?provider=gitlab', { redirect: 'manual' })
-    expect({ status: disabled.status, code: (await disabled.json()).code }).toEqual({ status: 400, code: 'provider_disabled' })
+    expect({ status: disabled.status, code: ((await disabled.json()) as { code: string }).code }).toEqual({ status: 400, code: 'provider_disabled' })
 
     // The provider leg (GitHub's code exchange) cannot run here; a better-auth session cookie from a
     // magic link stands in for the one better-auth's /callback/github sets, with the state /authorize made.

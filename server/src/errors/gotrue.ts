@@ -1,5 +1,4 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import type { ApiError } from './api-error.js'
 
 /**
  * GoTrue's error codes (supabase/auth internal/api/errorcodes.go), answered on the routes Floe
@@ -61,7 +60,7 @@ export const isGoTrueCode = (code: string): code is GoTrueCode => Object.hasOwn(
 export const GOTRUE_API_VERSION = '2024-01-01'
 
 /** Floe's own codes (raised by the pipeline or a shared router) → GoTrue's. */
-const FROM_PLATFORM: Record<string, GoTrueCode> = {
+export const FROM_PLATFORM: Record<string, GoTrueCode> = {
   INVALID_INPUT: 'validation_failed',
   INVALID_JSON: 'bad_json',
   UNAUTHENTICATED: 'no_authorization',
@@ -89,30 +88,4 @@ const FROM_PLATFORM: Record<string, GoTrueCode> = {
   BANNED_USER: 'user_banned',
   USER_NOT_FOUND: 'user_not_found',
   INVALID_TOKEN: 'otp_expired',
-}
-
-export interface GoTrueErrorBody {
-  /** GoTrue's error code (auth-js reads it here when the answer carries GOTRUE_API_VERSION). */
-  code: string
-  /** The same code where auth-js looks for it in answers without the version header. */
-  error_code: string
-  message: string
-  /** The same message under GoTrue's older name. */
-  msg: string
-  details: ApiError['details']
-  hint: string | null
-  /** `weak_password` only: why the password was refused (auth-js surfaces these). */
-  weak_password?: { reasons: string[] }
-}
-
-/**
- * An error as GoTrue would answer it: its code in GoTrue's words (a Floe code mapped to the
- * nearest, anything else lower-cased), the status kept, the message kept. The body keeps Floe's
- * four fields and adds GoTrue's names for them, so both kinds of client read it.
- */
-export function goTrueBody(e: ApiError): { status: ContentfulStatusCode; body: GoTrueErrorBody } {
-  const code = isGoTrueCode(e.code) ? e.code : (FROM_PLATFORM[e.code] ?? e.code.toLowerCase())
-  const body: GoTrueErrorBody = { code, error_code: code, message: e.message, msg: e.message, details: e.details, hint: e.hint }
-  if (code === 'weak_password') body.weak_password = { reasons: [e.details === 'characters' ? 'characters' : 'length'] }
-  return { status: e.status, body }
 }

@@ -1,5 +1,6 @@
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
-import { GOTRUE_API_VERSION, goTrueBody } from './gotrue.js'
+import type { ApiError, ErrorDetails } from './api-error.js'
+import { FROM_PLATFORM, GOTRUE_API_VERSION, isGoTrueCode } from './gotrue.js'
 import { toApiError } from './to-api-error.js'
 
 export interface RenderedError {
@@ -38,4 +39,30 @@ export function renderError(err: unknown, role = 'anon', dialect: ErrorDialect =
   }
   const g = goTrueBody(e)
   return { status: g.status, headers: { ...headers, 'X-Supabase-Api-Version': GOTRUE_API_VERSION }, body: JSON.stringify(g.body) }
+}
+
+interface GoTrueErrorBody {
+  /** GoTrue's error code (auth-js reads it here when the answer carries GOTRUE_API_VERSION). */
+  code: string
+  /** The same code where auth-js looks for it in answers without the version header. */
+  error_code: string
+  message: string
+  /** The same message under GoTrue's older name. */
+  msg: string
+  details: ErrorDetails
+  hint: string | null
+  /** `weak_password` only: why the password was refused (auth-js surfaces these). */
+  weak_password?: { reasons: string[] }
+}
+
+/**
+ * An error as GoTrue would answer it: its code in GoTrue's words (a Floe code mapped to the
+ * nearest, anything else lower-cased), the status kept, the message kept. The body keeps Floe's
+ * four fields and adds GoTrue's names for them, so both kinds of client read it.
+ */
+function goTrueBody(e: ApiError): { status: ContentfulStatusCode; body: GoTrueErrorBody } {
+  const code = isGoTrueCode(e.code) ? e.code : (FROM_PLATFORM[e.code] ?? e.code.toLowerCase())
+  const body: GoTrueErrorBody = { code, error_code: code, message: e.message, msg: e.message, details: e.details, hint: e.hint }
+  if (code === 'weak_password') body.weak_password = { reasons: [e.details === 'characters' ? 'characters' : 'length'] }
+  return { status: e.status, body }
 }

@@ -119,6 +119,8 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
     if (err.status === 403) return new ApiError('FORBIDDEN', { cause: err })
     if (err.status === 404) return new ApiError('NOT_FOUND', { cause: err })
     if (err.status === 415) return new ApiError('UNSUPPORTED_MEDIA_TYPE', { message: err.message || undefined, cause: err })
+    // Hono's body validator: a body that is not JSON at all is INVALID_JSON (GoTrue's bad_json).
+    if (err.status === 400 && /malformed json/i.test(err.message)) return new ApiError('INVALID_JSON', { details: err.message, cause: err })
     if (err.status === 400) return new ApiError('INVALID_INPUT', { message: err.message || undefined, cause: err })
   }
   if (err instanceof SyntaxError && /JSON/i.test(err.message)) {

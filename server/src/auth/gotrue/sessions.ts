@@ -56,6 +56,21 @@ export function createGoTrueSessions(d: SessionsDeps) {
     return { ...grant, user: toGoTrueUser(user) }
   }
 
+  /**
+   * A user who turned on better-auth's own two-factor (`/two-factor/*`) is asked for the code by
+   * better-auth's sign-in before any session exists. GoTrue's doors (password, OTP, links, OAuth)
+   * know only GoTrue's factors and would hand out a session without it, so they refuse that user.
+   */
+  async function refuseBetterAuthTwoFactor(userId: string): Promise<void> {
+    const r = await sql<{ on: boolean }>`select coalesce(two_factor_enabled, false) as on from auth.users where id = ${userId}::uuid`.execute(db)
+    if (r.rows[0]?.on) {
+      throw new ApiError('insufficient_aal', {
+        message: 'This account signs in with a second factor through /auth/v1/sign-in/email and /auth/v1/two-factor/*',
+        hint: 'Sign in there, or turn off that two-factor and enroll a factor with supabase.auth.mfa instead',
+      })
+    }
+  }
+
   async function loadUser(userId: string): Promise<LoadedUser> {
     const user = await findUser(db, { id: userId })
     if (!user) throw new ApiError('user_not_found')
@@ -65,6 +80,7 @@ export function createGoTrueSessions(d: SessionsDeps) {
   return {
     /** A new session for `userId`, proved by `method` ('password', 'otp', 'anonymous', ...). */
     async start(userId: string, method: string, meta: RequestMeta = {}): Promise<GoTrueSession> {
+      await refuseBetterAuthTwoFactor(userId)
       const ctx = await d.betterAuth.$context
       const created = await ctx.internalAdapter.createSession(userId, false, {
         ipAddress: meta.ip ?? '',
