@@ -239,7 +239,7 @@ describe('supabase-js auth.admin against Floe', () => {
     ['create with 1 MB metadata', 'POST', '/admin/users', { email: 'huge@floe.test', user_metadata: { x: 'x'.repeat(1024 * 1024) } }, 413, 'request_too_large'],
     ['create with a bad ban', 'POST', '/admin/users', { email: 'ban@floe.test', ban_duration: 'forever' }, 400, 'validation_failed'],
     ['create with metadata not an object', 'POST', '/admin/users', { email: 'arr@floe.test', user_metadata: [1] }, 400, 'validation_failed'],
-    ['bad JSON', 'POST', '/admin/users', '{"email":', 400, 'validation_failed'],
+    ['bad JSON', 'POST', '/admin/users', '{"email":', 400, 'bad_json'],
     ['get a malformed id', 'GET', '/admin/users/not-a-uuid', undefined, 400, 'validation_failed'],
     ['get an unknown id', 'GET', `/admin/users/${crypto.randomUUID()}`, undefined, 404, 'user_not_found'],
     ['update an unknown id', 'PUT', `/admin/users/${crypto.randomUUID()}`, { user_metadata: {} }, 404, 'user_not_found'],

@@ -12,7 +12,7 @@ import type { Identity } from '../../http/index.js'
 import { assertEmail, assertMetadataSize, mergeMetadata } from './accounts.js'
 import { parseBanDuration } from './ban-duration.js'
 import type { GoTrue } from './gotrue-service.js'
-import { ANONYMOUS_EMAIL_DOMAIN, findUser, findUserRow, toGoTrueUser, type GoTrueUser } from './user-json.js'
+import { ANONYMOUS_EMAIL_DOMAIN, findUser, findUserRow, findUsers, toGoTrueUser, type GoTrueUser } from './user-json.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -108,12 +108,7 @@ export function createAdminUsers(g: GoTrue, database: Database) {
         const c = await sql<{ n: string }>`select count(*) as n from auth.users ${where}`.execute(db)
         total = Number(c.rows[0]?.n ?? 0)
       }
-      const users: GoTrueUser[] = []
-      // A few at a time: each user is three small queries (row, identities, factors).
-      for (let i = 0; i < r.rows.length; i += 8) {
-        const loaded = await Promise.all(r.rows.slice(i, i + 8).map((row) => findUser(db, { id: row.id })))
-        for (const u of loaded) if (u) users.push(toGoTrueUser(u))
-      }
+      const users: GoTrueUser[] = (await findUsers(db, r.rows.map((row) => row.id))).map(toGoTrueUser)
       return { users, aud: 'authenticated', total }
     },
 
