@@ -284,4 +284,13 @@ describe('supabase-js auth against Floe', () => {
     if (second.code !== first.code) expect((await sb.auth.verifyOtp({ email: 'resend1@floe.test', token: first.code, type: 'signup' })).error).toMatchObject({ code: 'otp_expired' })
     expect((await sb.auth.verifyOtp({ email: 'resend1@floe.test', token: second.code, type: 'signup' })).error).toBeNull()
   })
+
+  it('an expired code is refused like a wrong one (otp_expired), and so is its link', async () => {
+    const sb = client(confirming)
+    await sb.auth.signUp({ email: 'expired1@floe.test', password: PASSWORD })
+    const { code, link } = await lastEmail(confirming, 'expired1@floe.test', 'verify-email')
+    await sql`update auth.verifications set expires_at = now() - interval '1 second' where identifier = ${'gotrue:' + link.searchParams.get('token')}`.execute(confirming.database.db)
+    expect((await sb.auth.verifyOtp({ email: 'expired1@floe.test', token: code, type: 'signup' })).error).toMatchObject({ status: 403, code: 'otp_expired' })
+    expect((await sb.auth.verifyOtp({ token_hash: link.searchParams.get('token')!, type: 'signup' })).error).toMatchObject({ status: 403, code: 'otp_expired' })
+  })
 })
