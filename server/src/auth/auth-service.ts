@@ -1,13 +1,14 @@
 /**
- * The auth module's service: the better-auth instance with its mailer and secret, token refresh
- * from a session, and the session lookup that lets an access token act at better-auth's routes.
+ * The auth module's service: the better-auth instance with its mailer and secret, GoTrue's API
+ * built on it (gotrue/), the refresh of a better-auth cookie session, and the session lookup that
+ * lets an access token act at better-auth's routes.
  */
 import { sql } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { Logger } from '../log.js'
-import { createTokenIssuer, isBanned, type TokenGrant } from './access-token.js'
+import { createTokenIssuer, isBanned } from './access-token.js'
 import { ensureAuthSecret } from './auth-secret.js'
 import { createBetterAuth, type BetterAuth } from './better-auth.js'
 import type { JwtKeys } from './jwt.js'
@@ -19,18 +20,6 @@ import type { GoTrueSession } from './gotrue/sessions.js'
 import { createAdminLinks, type AdminLinks } from './gotrue/admin-links.js'
 import { createAdminUsers, type AdminUsers } from './gotrue/admin-users.js'
 import { createMfa, type Mfa } from './gotrue/mfa.js'
-
-export interface AuthUser {
-  id: string
-  email: string
-  name: string
-  email_verified: boolean
-  role: string | null
-  is_anonymous: boolean
-  created_at: string
-}
-
-export type TokenResponse = TokenGrant & { user: AuthUser }
 
 export interface AuthService {
   readonly betterAuth: BetterAuth
