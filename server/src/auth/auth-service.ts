@@ -59,7 +59,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
   const issueTokens = createTokenIssuer(deps.jwtKeys, config.auth.accessTokenTtlS)
   const betterAuth = createBetterAuth({ config, db: database.db, secret, mailer, log, issueTokens })
   const gotrue = createGoTrue({ config, database, betterAuth, issueTokens, mailer, secret, log })
-  const flows = createEmailFlows(gotrue, { signupEnabled: config.auth.signupEnabled, requireEmailVerification: config.auth.requireEmailVerification })
+  const flows = createEmailFlows(gotrue, { signupEnabled: config.auth.signupEnabled })
   const mfa = createMfa(gotrue, { database, secret, publicUrl: config.publicUrl })
   const admin = { users: createAdminUsers(gotrue, database), links: createAdminLinks(gotrue, config.publicUrl) }
 

@@ -21,7 +21,7 @@ export interface OtpInput {
 
 export type VerifyInput = { type: VerifyType; redirectTo?: string | undefined } & ({ email: string; token: string } | { tokenHash: string })
 
-export function createEmailFlows(g: GoTrue, opts: { signupEnabled: boolean; requireEmailVerification: boolean }) {
+export function createEmailFlows(g: GoTrue, opts: { signupEnabled: boolean }) {
   /** Takes the code a /verify names and applies it; the session it proves. */
   async function take(input: VerifyInput, meta: RequestMeta): Promise<{ session: GoTrueSession; payload: CodePayload; method: string }> {
     const cls = CLASS_OF_TYPE[input.type]
