@@ -24,6 +24,24 @@ describe('toApiError', () => {
     expect(e.toBody()).toEqual({ code, message: 'boom', details: 'd', hint: 'h' })
   })
 
+  it.each([
+    ['permission denied for table todos', 'service_role', 'grant select, insert, update, delete on table todos to service_role'],
+    ['permission denied for table Todo Items', 'anon', 'grant select, insert, update, delete on table "Todo Items" to anon'],
+    ['permission denied for sequence todos_id_seq', 'authenticated', 'grant usage, select on sequence todos_id_seq to authenticated'],
+    ['permission denied for schema app', 'anon', 'grant usage on schema app to anon'],
+    ['permission denied for view v', 'anon', 'grant select on v to anon'],
+  ])('names the missing grant of "%s" for %s in the hint', (message, role, grant) => {
+    const err = Object.assign(new Error(message), { code: '42501', severity: 'ERROR' })
+    const body = toApiError(err, role).toBody()
+    expect(body).toMatchObject({ code: '42501', message, details: null })
+    expect(body.hint).toContain(grant)
+  })
+
+  it('leaves a row-level refusal (42501 without a missing grant) without a grant hint', () => {
+    const err = Object.assign(new Error('new row violates row-level security policy for table "t"'), { code: '42501', severity: 'ERROR' })
+    expect(toApiError(err, 'authenticated').toBody().hint).toBeNull()
+  })
+
   it('hides internal database failures behind a generic 500', () => {
     const e = toApiError(pgError('XX000', 'could not read block 7 in file "base/1/2"'))
     expect(e.status).toBe(500)

@@ -94,6 +94,28 @@ export function statusForSqlState(code: string, role: string): ContentfulStatusC
   return 400
 }
 
+const GRANTS: Record<string, string> = {
+  table: 'select, insert, update, delete on table',
+  view: 'select on',
+  'materialized view': 'select on',
+  sequence: 'usage, select on sequence',
+  schema: 'usage on schema',
+  function: 'execute on function',
+}
+
+/**
+ * A 42501 "permission denied for <kind> <name>" is a missing grant, not a rule: the hint names
+ * the grant (a database whose tables predate Floe is the usual cause, see the README's "Using
+ * your own services"). Row-level security still decides which rows once the grant exists.
+ */
+function grantHint(message: string, role: string): string | undefined {
+  const m = /^permission denied for (table|view|materialized view|sequence|schema|function) (.+)$/.exec(message)
+  if (!m) return undefined
+  const ident = (s: string) => (/^[a-z_][a-z0-9_$]*$/.test(s) ? s : `"${s.replace(/"/g, '""')}"`)
+  return `Role ${role} has no privilege on ${m[1]} ${m[2]}: grant ${GRANTS[m[1]!]} ${ident(m[2]!)} to ${ident(role)}` +
+    (m[1] === 'table' ? ' (with row-level security on, rules then decide which rows)' : '')
+}
+
 /** Turns anything thrown into an ApiError. A 500 carries no stack, SQL or driver text. */
 export function toApiError(err: unknown, role = 'anon'): ApiError {
   if (err instanceof ApiError) return err
@@ -106,7 +128,7 @@ export function toApiError(err: unknown, role = 'anon'): ApiError {
     return new ApiError({ passThrough: err.code, status }, {
       message: err.message,
       details: err.detail ?? null,
-      hint: err.hint ?? null,
+      hint: err.hint ?? (err.code === '42501' ? grantHint(err.message, role) : undefined) ?? null,
       cause: err,
       // PostgREST: an anonymous request refused by a privilege is told to authenticate.
       ...(status === 401 && { headers: { 'WWW-Authenticate': 'Bearer' } }),
