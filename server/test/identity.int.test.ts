@@ -83,6 +83,37 @@ describe('identity', () => {
     expect(r.body).toMatchObject({ code: 'JWT_ROLE_NOT_ALLOWED' })
   })
 
+  // Issue 15 item 8: a bearer that is neither a JWT nor a key of this instance is refused, with or
+  // without an apikey (PostgREST answers 401 "Expected 3 parts in JWT; got N", PGRST301), never
+  // silently run as the apikey's role.
+  it('refuses a malformed bearer sent with a valid apikey, naming the problem', async () => {
+    for (const [bearer, parts] of [['abc', 1], ['a.b.c.d', 4], ['ey9zdGdy.y4vZuu1d', 2]] as const) {
+      for (const headers of [{ ...floe.anon }, {}]) {
+        const r = await call({ ...headers, authorization: `Bearer ${bearer}` })
+        expect(r.status, `${bearer} ${JSON.stringify(headers)}`).toBe(401)
+        expect(r.body).toMatchObject({ code: 'JWT_INVALID', details: `Expected 3 parts in JWT; got ${parts}` })
+        expect(r.res.headers.get('www-authenticate')).toMatch(/^Bearer error="invalid_token"/)
+      }
+    }
+    const garbage = await call({ ...floe.anon, authorization: 'Bearer %%%garbage%%%' })
+    expect(garbage.status).toBe(401)
+  })
+
+  it('still takes the anon or service key as the bearer, with or without the apikey header', async () => {
+    expect((await call({ authorization: `Bearer ${floe.anon.apikey}` })).body).toMatchObject({ role: 'anon', via: 'anon-key' })
+    expect((await call({ ...floe.anon, authorization: `Bearer ${floe.anon.apikey}` })).body).toMatchObject({ role: 'anon' })
+    expect((await call({ ...floe.service, authorization: `Bearer ${floe.service.apikey}` })).body).toMatchObject({ role: 'service_role' })
+  })
+
+  it('refuses a JWT whose role claim is empty or not a string instead of running it as anon', async () => {
+    for (const role of ['', 42, null, ['authenticated']]) {
+      const token = await signJwt({ sub: 'u-1', role } as Record<string, unknown>, floe.jwtKeys)
+      const r = await call({ ...floe.anon, authorization: `Bearer ${token}` })
+      expect(r.status, JSON.stringify(role)).toBe(401)
+      expect(r.body).toMatchObject({ code: 'JWT_ROLE_NOT_ALLOWED' })
+    }
+  })
+
   it('refuses a wrong apikey even when the JWT is valid', async () => {
     const headers = await floe.asUser({ sub: 'u' })
     expect((await call({ ...headers, apikey: 'wrong-key' })).status).toBe(401)

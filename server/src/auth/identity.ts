@@ -2,9 +2,7 @@ import type { MiddlewareHandler } from 'hono'
 import { ApiError } from '../errors/index.js'
 import type { AppEnv, Identity, IdentityResolver } from '../http/index.js'
 import type { ApiKeyVerifier } from './api-keys.js'
-import { verifyJwt, type JwtKeys } from './jwt.js'
-
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/
+import { bearerError, verifyJwt, type JwtKeys } from './jwt.js'
 
 export interface IdentityOptions {
   apiKeys: ApiKeyVerifier
@@ -25,25 +23,38 @@ function bearerOf(header: string | undefined): string | undefined {
  * `Authorization: Bearer <JWT>` → the token's `role` claim with its claims (PostgREST: a token
  * without `role` runs as anon). When both are sent the JWT decides the role, as in Supabase,
  * but a wrong apikey is still refused. No credentials at all → 401.
+ * A bearer that is neither a JWT (three dot-separated parts) nor a key of this instance is a 401
+ * as in PostgREST ("Expected 3 parts in JWT; got N"), even beside a valid apikey: ignoring it would
+ * run a client that believes it is signed in as anon. A `role` claim that is present but empty or
+ * not a string is refused like an unknown role, never read as "no role" (anon with the token's sub).
  * Every refusal is a 401 ApiError saying what was wrong.
  */
 export function createIdentityResolver(options: IdentityOptions): IdentityResolver {
+  const verifyKey = async (key: string): Promise<Identity | undefined> => {
+    const found = await options.apiKeys.verify(key)
+    return found && { role: found.role, claims: { role: found.role }, via: found.kind === 'anon' ? 'anon-key' : 'service-key' }
+  }
   return async ({ apikey, authorization }) => {
     const bearer = bearerOf(authorization)
-    const jwt = bearer !== undefined && JWT_SHAPE.test(bearer) ? bearer : undefined
-    const key = apikey ?? (jwt === undefined ? bearer : undefined)
+    const parts = bearer?.split('.').length ?? 0
+    const jwt = parts === 3 ? bearer : undefined
 
     let keyIdentity: Identity | undefined
-    if (key !== undefined) {
-      const found = await options.apiKeys.verify(key)
-      if (!found) throw new ApiError('API_KEY_INVALID', { hint: 'Send the anon or service key of this instance in the apikey header' })
-      keyIdentity = { role: found.role, claims: { role: found.role }, via: found.kind === 'anon' ? 'anon-key' : 'service-key' }
+    if (apikey !== undefined) {
+      keyIdentity = await verifyKey(apikey)
+      if (!keyIdentity) throw new ApiError('API_KEY_INVALID', { hint: 'Send the anon or service key of this instance in the apikey header' })
+    }
+    if (bearer !== undefined && jwt === undefined) {
+      // supabase clients send the key itself as the bearer; the apikey header, when sent, keeps deciding the role.
+      const bearerKey = await verifyKey(bearer)
+      if (!bearerKey) throw bearerError('JWT_INVALID', `Expected 3 parts in JWT; got ${parts}`)
+      keyIdentity ??= bearerKey
     }
     if (jwt !== undefined) {
       const payload = await verifyJwt(jwt, options.jwtKeys)
-      const role = typeof payload.role === 'string' && payload.role !== '' ? payload.role : 'anon'
-      if (!options.allowedRoles.has(role)) {
-        throw new ApiError('JWT_ROLE_NOT_ALLOWED', { details: `Role "${role}" is not one this instance serves` })
+      const role = payload.role === undefined ? 'anon' : payload.role
+      if (typeof role !== 'string' || !options.allowedRoles.has(role)) {
+        throw new ApiError('JWT_ROLE_NOT_ALLOWED', { details: `Role ${JSON.stringify(role)} is not one this instance serves` })
       }
       return { role, claims: { ...payload, role }, via: 'jwt' }
     }

@@ -40,7 +40,7 @@ function candidateSecrets(token: string, keys: JwtKeys): Uint8Array[] {
   return i >= 0 && keys.secrets[i] ? [keys.secrets[i]] : keys.secrets
 }
 
-function bearerError(code: 'JWT_INVALID' | 'JWT_EXPIRED', details: string): ApiError {
+export function bearerError(code: 'JWT_INVALID' | 'JWT_EXPIRED', details: string): ApiError {
   // RFC 6750: a 401 for a bad bearer token names the problem in WWW-Authenticate.
   const description = details.replace(/["\\]/g, '')
   return new ApiError(code, {
