@@ -88,7 +88,9 @@ export interface RawQueryParams extends Omit<QueryParams, 'ranges'> {
 const lookup = (pairs: QueryPair[], key: string) => pairs.find((p) => p.key === key)?.value
 
 export function parseQueryParams(query: string, isRpcRead: boolean): RawQueryParams {
-  const pairs = parseQueryString(query)
+  // `apikey` in the query string is the caller's key (the identity middleware takes it), never a
+  // filter or an RPC argument, so no error can echo it: Supabase's gateway strips it before PostgREST.
+  const pairs = parseQueryString(query).filter((p) => p.key !== 'apikey')
   const nonEmpty = pairs.filter((p): p is { key: string; value: string } => p.value !== undefined).map((p) => [p.key, p.value] as [string, string])
   const order = nonEmpty.filter(([k]) => endingIn(['order'], k)).map(([k, v]) => parseOrderParam(k, v))
   const logic = nonEmpty.filter(([k]) => endingIn(['and', 'or'], k)).map(([k, v]) => parseLogicParam(k, v))
