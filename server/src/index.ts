@@ -21,6 +21,7 @@ import {
 import { createServerApp, type AppDeps, type ServerApp } from './app.js'
 import type { Config } from './config.js'
 import {
+  adoptExistingTables,
   createDatabase,
   createRequestTransactions,
   createWithServiceRole,
@@ -160,6 +161,8 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     await migrate(database.pool, log)
     const { missing } = await ensureExposedSchemas(database.pool, config.dbSchemas)
     if (missing.length > 0) log.warn({ schemas: missing }, 'exposed schemas that do not exist yet')
+    // Tables that predate Floe (or a newly exposed schema): service key in, anon/authenticated fail-closed.
+    await adoptExistingTables(database.pool, log)
 
     const apiKeys = createApiKeyVerifier(database.db, config)
     cleanups.push(async () => apiKeys.stop())

@@ -29,4 +29,5 @@ export { startEmbeddedPostgres, findRunningEmbeddedPostgres, findFreePort, type 
 export { quoteIdent } from './sql-ident.js'
 export { quoteLiteral } from './sql-literal.js'
 export { ensureExposedSchemas } from './exposed-schemas.js'
+export { adoptExistingTables, type AdoptedObject } from './adopt-existing-tables.js'
 export type { DB, RequestRole } from './types.js'
