@@ -121,4 +121,11 @@ describe('buildMutation: update and delete', () => {
         tail("''::text", 'SELECT * FROM pgrst_source'),
     )
   })
+
+  it('orders the representation of a write and its embeds as asked (PostgREST applies `order` to a mutation\'s read plan)', () => {
+    expect(build('DELETE', 'reviews', 'select=id&order=id.desc', undefined, 'return=representation').text).toBe(
+      'WITH pgrst_source AS (DELETE FROM "public"."reviews" RETURNING "public"."reviews"."id")' +
+        tail(JSON_BODY, 'SELECT "reviews"."id" FROM "pgrst_source" AS "reviews" ORDER BY "reviews"."id" DESC'),
+    )
+  })
 })

@@ -58,7 +58,10 @@ function nodeAt(root: DraftNode, path: EmbedPath): DraftNode {
 }
 
 export interface DraftOptions {
-  /** Mutations: root filters and logic belong to the statement, and orders/ranges are not read. */
+  /**
+   * Mutations: root filters and logic belong to the statement, and ranges are not read; orders
+   * are, root and embedded, to sort the returned representation (PostgREST's addOrders).
+   */
   isMutation: boolean
   topRange: Range
 }
@@ -69,8 +72,8 @@ export function buildDraftTree(rootName: string, query: QueryParams, options: Dr
     if (options.isMutation && path.length === 0) continue
     nodeAt(root, path).filters.push(filter)
   }
+  for (const { path, terms } of query.order) nodeAt(root, path).order = terms
   if (!options.isMutation) {
-    for (const { path, terms } of query.order) nodeAt(root, path).order = terms
     root.range = options.topRange
     for (const { path, range } of query.ranges) nodeAt(root, path).range = range
   }
