@@ -89,6 +89,61 @@ describe('auth rate limits', () => {
     expect((await send('/auth/v1/token?grant_type=password', JSON.stringify({ email: 'other@floe.test', password: PASSWORD }), 'application/json')).status).toBe(400)
   })
 
+  // Issue 15 item 10: the per-email limit once read only bodies whose type contained lowercase
+  // `json`; the same attempt as `application/JSON` or a form skipped it. Every route that signs in
+  // (or proves a code for an email) is tried with each encoding, each on its own address: the third
+  // attempt is refused whatever the encoding and the IP.
+  it('keys the per-email limit on the parsed email whatever the encoding, on every route that signs in', async () => {
+    const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '0', AUTH_RATE_LIMIT_PER_EMAIL: '2', TRUST_PROXY: 'true' })
+    const routes: [string, (email: string) => Record<string, string>][] = [
+      ['/auth/v1/sign-in/email', (email) => ({ email, password: PASSWORD })],
+      ['/auth/v1/sign-in/magic-link', (email) => ({ email, callbackURL: '/' })],
+      ['/auth/v1/token?grant_type=password', (email) => ({ email, password: PASSWORD })],
+      ['/auth/v1/otp', (email) => ({ email, create_user: 'false' })],
+      ['/auth/v1/verify', (email) => ({ email, token: '123456', type: 'email' })],
+      ['/auth/v1/signup', (email) => ({ email, password: PASSWORD })],
+    ]
+    const encodings: [string, (fields: Record<string, string>) => string][] = [
+      ['application/JSON', (f) => JSON.stringify(f)],
+      ['Application/Json; charset=UTF-8', (f) => JSON.stringify(f)],
+      ['application/x-www-form-urlencoded', (f) => new URLSearchParams(f).toString()],
+      ['APPLICATION/X-WWW-FORM-URLENCODED;charset=utf-8', (f) => new URLSearchParams(f).toString()],
+    ]
+    let n = 0
+    const missed: string[] = []
+    for (const [path, fields] of routes) {
+      for (const [type, encode] of encodings) {
+        const email = `enc${++n}@floe.test`
+        const statuses: number[] = []
+        for (let i = 0; i < 3; i++) {
+          const headers = { ...floe.anon, 'content-type': type, 'x-forwarded-for': `192.0.2.${(n * 3 + i) % 250}` }
+          statuses.push((await floe.app.request(path, { method: 'POST', headers, body: encode(fields(i === 2 ? email.toUpperCase() : email)) })).status)
+        }
+        if (statuses[2] !== 429 || statuses.slice(0, 2).includes(429)) missed.push(`${path} as ${type}: ${statuses.join(',')}`)
+      }
+    }
+    expect(missed).toEqual([])
+  })
+
+  it('limits every better-auth route that signs in, checks a password or a code, or sends mail', async () => {
+    const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '1', AUTH_RATE_LIMIT_PER_EMAIL: '0', TRUST_PROXY: 'true', AUTH_ANONYMOUS_ENABLED: 'true' })
+    // better-auth's own list of endpoints, so a plugin added later is checked too.
+    const endpoints = Object.values(floe.auth.betterAuth.api as unknown as Record<string, { path?: string; options?: { method?: unknown } }>)
+    const sensitive = endpoints
+      .filter((e) => e.options?.method === 'POST' && typeof e.path === 'string' && !e.path.startsWith('/admin/'))
+      .map((e) => e.path!)
+      .filter((p) => /^\/(sign-in|sign-up|two-factor)\/|password|verif|otp|email|delete-user$/.test(p))
+    expect(sensitive).toEqual(expect.arrayContaining(['/sign-in/email', '/two-factor/verify-otp', '/verify-password']))
+    const unlimited: string[] = []
+    for (const [i, path] of sensitive.entries()) {
+      const headers = { ...floe.anon, 'content-type': 'application/json', 'x-forwarded-for': `198.18.0.${i + 1}` }
+      const statuses: number[] = []
+      for (let k = 0; k < 2; k++) statuses.push((await floe.app.request(`/auth/v1${path}`, { method: 'POST', headers, body: '{}' })).status)
+      if (statuses[1] !== 429) unlimited.push(`${path}: ${statuses.join(',')}`)
+    }
+    expect(unlimited).toEqual([])
+  })
+
   it('does not limit reads such as get-session', async () => {
     const floe = await app({ AUTH_RATE_LIMIT_PER_IP: '1' })
     const codes = []

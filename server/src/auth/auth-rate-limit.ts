@@ -25,6 +25,16 @@ export const LIMITED_AUTH_PATHS = [
   '/change-password',
   '/two-factor/verify-totp',
   '/two-factor/verify-backup-code',
+  // Also guessable or mail-sending: a second-factor code by email, and the routes that check the
+  // password of a signed-in session (a stolen session must not become a password oracle).
+  '/two-factor/send-otp',
+  '/two-factor/verify-otp',
+  '/two-factor/enable',
+  '/two-factor/disable',
+  '/two-factor/get-totp-uri',
+  '/two-factor/generate-backup-codes',
+  '/verify-password',
+  '/delete-user',
 ]
 
 const emailOf = new WeakMap<Request, string>()
