@@ -8,8 +8,9 @@ import type { CallPlan } from '../plan/types.js'
 import type { Column } from '../schema-cache/types.js'
 import { bodyExpression } from './body.js'
 import { jsonBodyFrom } from './json-body.js'
+import { fmtSourceColumn } from './fragments.js'
 import { countQuery, readQuery } from './read-query.js'
-import { fmtColumn, ident, Params, qualified, type SqlStatement } from './sql.js'
+import { ident, Params, qualified, type SqlStatement } from './sql.js'
 
 function argColumns(plan: CallPlan): Column[] {
   if (plan.params.kind !== 'named') return []
@@ -22,7 +23,7 @@ function argColumns(plan: CallPlan): Column[] {
 function callQuery(p: Params, plan: CallPlan): string {
   const fn = qualified(plan.fn.schema, plan.fn.name)
   const callIt = (args: string) => (plan.isScalar ? `(SELECT ${fn}(${args}) pgrst_scalar) pgrst_call` : `${fn}(${args}) pgrst_call`)
-  const cols = plan.isScalar ? 'pgrst_call.pgrst_scalar' : plan.returning.map((c) => fmtColumn({ kind: 'alias', name: 'pgrst_call' }, c)).join(', ')
+  const cols = plan.isScalar ? 'pgrst_call.pgrst_scalar' : plan.returning.map((c) => fmtSourceColumn({ kind: 'alias', name: 'pgrst_call' }, plan.read.root.table, c)).join(', ')
   if (plan.params.kind === 'single') return `SELECT ${cols} FROM ${callIt(`${p.add(plan.argsJson)}::${plan.params.arg.type}`)}`
   if (plan.params.args.length === 0) return `SELECT ${cols} FROM ${callIt('')}`
   const body = jsonBodyFrom(p, plan.argsJson, argColumns(plan), { includeSelect: false, limitOne: true, applyDefaults: false, isObject: true })

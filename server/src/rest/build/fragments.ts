@@ -6,7 +6,8 @@
  */
 import type { Operation, Range } from '../parse/types.js'
 import type { PlannedField, PlannedFilter, PlannedLogic, PlannedOrder, PlannedSelect, SqlRef } from '../plan/types.js'
-import { fmtColumn, ident, type Params } from './sql.js'
+import type { Table } from '../schema-cache/types.js'
+import { fmtColumn, ident, qualified, type Params } from './sql.js'
 
 function fmtJsonPath(p: Params, field: PlannedField): string {
   return field.jsonPath
@@ -14,8 +15,11 @@ function fmtJsonPath(p: Params, field: PlannedField): string {
     .join('')
 }
 
+/** A computed field as an explicit call on the whole row, whatever the session's search_path. */
+const fmtComputed = (ref: SqlRef, schema: string, fn: string) => `${qualified(schema, fn)}(${fmtColumn(ref, '*')})`
+
 export function fmtField(p: Params, ref: SqlRef, field: PlannedField): string {
-  const column = fmtColumn(ref, field.name)
+  const column = field.computed === undefined ? fmtColumn(ref, field.name) : fmtComputed(ref, field.computed.schema, field.computed.name)
   if (field.jsonPath.length === 0) return column
   return `${field.toJson ? `to_jsonb(${column})` : column}${fmtJsonPath(p, field)}`
 }
@@ -47,7 +51,7 @@ function fmtOperation(p: Params, op: Operation): string {
       return `${QUANT[op.op]} ${op.quantifier === undefined ? param : `${op.quantifier.toUpperCase()}(${param})`}`
     }
     case 'is':
-      return `IS ${op.value.toUpperCase()}`
+      return `IS ${op.value === 'not_null' ? 'NOT NULL' : op.value.toUpperCase()}`
     case 'isdistinct':
       return `IS DISTINCT FROM ${p.add(op.value)}`
     case 'in':
@@ -59,7 +63,11 @@ function fmtOperation(p: Params, op: Operation): string {
 
 export function fmtFilter(p: Params, ref: SqlRef, f: PlannedFilter): string {
   if (f.kind === 'null-embed') return `${ident(f.aggAlias)} IS ${f.negated ? '' : 'NOT '}DISTINCT FROM NULL`
-  const expr = `${fmtField(p, ref, f.field)} ${fmtOperation(p, f.operation)}`
+  const op = f.operation
+  // Left to right: the config's placeholder comes before the field's JSON path ones.
+  const lang = f.toTsVector === true && op.kind === 'fts' && op.language !== undefined ? `${p.add(op.language)}, ` : ''
+  const field = fmtField(p, ref, f.field)
+  const expr = `${f.toTsVector === true ? `to_tsvector(${lang}${field})` : field} ${fmtOperation(p, op)}`
   return f.negated ? `NOT ${expr}` : expr
 }
 
@@ -83,4 +91,13 @@ export function fmtOrder(p: Params, ref: SqlRef, terms: PlannedOrder[]): string 
 export function fmtLimitOffset(p: Params, range: Range): string {
   if (range.offset === 0 && range.limit === null) return ''
   return ` LIMIT ${range.limit === null ? 'ALL' : p.add(range.limit)} OFFSET ${p.add(range.offset)}`
+}
+
+/**
+ * One RETURNING / source column by name: a computed field of `table` is computed here, under its
+ * name, for the read over `pgrst_source` to find.
+ */
+export function fmtSourceColumn(ref: SqlRef, table: Table, name: string): string {
+  const computed = name === '*' || table.columnsByName.has(name) ? undefined : table.computed?.get(name)
+  return computed === undefined ? fmtColumn(ref, name) : `${fmtComputed(ref, computed.schema, computed.name)} AS ${ident(name)}`
 }

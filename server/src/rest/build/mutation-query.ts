@@ -4,7 +4,7 @@
  * its rows in `pgrst_affected_rows`, ordered, and matches them back on the order columns.
  */
 import type { MutationPlan, PlannedOrder, SqlRef } from '../plan/types.js'
-import { fmtLimitOffset, fmtLogic, fmtOrder } from './fragments.js'
+import { fmtLimitOffset, fmtLogic, fmtOrder, fmtSourceColumn } from './fragments.js'
 import { jsonBodyFrom } from './json-body.js'
 import { fmtColumn, fmtRef, ident, qualified, type Params } from './sql.js'
 
@@ -15,7 +15,7 @@ const tableRef = (plan: MutationPlan): SqlRef => ({ kind: 'table', schema: plan.
 
 function returning(plan: MutationPlan): string {
   if (plan.returning.length === 0) return ' RETURNING 1'
-  return ` RETURNING ${plan.returning.map((c) => fmtColumn(tableRef(plan), c)).join(', ')}`
+  return ` RETURNING ${plan.returning.map((c) => fmtSourceColumn(tableRef(plan), plan.table, c)).join(', ')}`
 }
 
 function whereLogic(p: Params, plan: MutationPlan, ref: SqlRef): string {

@@ -159,8 +159,8 @@ const ciString = (s: string) => Array.from(s).reduce<Parser<string>>(
   pure(''),
 )
 const pTriVal: Parser<TrileanValue> = label(
-  alt(...(['null', 'unknown', 'true', 'false'] as const).map((v) => attempt(as(ciString(v), v)))),
-  'null or trilean value (unknown, true, false)',
+  alt(...(['null', 'not_null', 'true', 'false', 'unknown'] as const).map((v) => attempt(as(ciString(v), v)))),
+  'isVal: (null, not_null, true, false, unknown)',
 )
 
 const ftsOps: FtsOperator[] = ['fts', 'plfts', 'phfts', 'wfts']

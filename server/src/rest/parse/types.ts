@@ -50,7 +50,7 @@ export type SelectItem = SelectField | SelectRelation | SelectSpread
 export type SimpleOperator = 'neq' | 'cs' | 'cd' | 'ov' | 'sl' | 'sr' | 'nxr' | 'nxl' | 'adj'
 export type QuantOperator = 'eq' | 'gte' | 'gt' | 'lte' | 'lt' | 'like' | 'ilike' | 'match' | 'imatch'
 export type FtsOperator = 'fts' | 'plfts' | 'phfts' | 'wfts'
-export type TrileanValue = 'null' | 'true' | 'false' | 'unknown'
+export type TrileanValue = 'null' | 'not_null' | 'true' | 'false' | 'unknown'
 
 export type Operation =
   | { kind: 'simple'; op: SimpleOperator; value: string }

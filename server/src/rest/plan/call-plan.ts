@@ -10,6 +10,7 @@ import type { ApiRequest } from '../parse/types.js'
 import type { Column, DbFunction, SchemaCache, Table } from '../schema-cache/types.js'
 import { fuzzyBest } from './fuzzy.js'
 import { planReadTree, type PlanContext } from './read-plan.js'
+import { withComputed } from './resolve.js'
 import type { CallParams, CallPlan, PlannedLogic, ReadPlanNode } from './types.js'
 
 const isJsonType = (t: string) => t === 'json' || t === 'jsonb'
@@ -129,7 +130,7 @@ export function planCall(ctx: PlanContext, name: string, request: ApiRequest): C
     fn, params: callParams(fn, keys, singleObject),
     argsJson: isPost ? (request.payload?.raw ?? '{}') : argsFromQuery(fn, request.query.rpcArgs),
     isScalar, returnsSingle: !fn.returnsSet, returnsVoid: fn.returnType === 'void',
-    returning: isScalar ? [] : returningOf(root),
+    returning: isScalar ? [] : withComputed(returningOf(root), root),
     read: { root, media: request.media, headersOnly: request.headersOnly, ...(request.preferences.count !== undefined && { count: request.preferences.count }) },
   }
 }

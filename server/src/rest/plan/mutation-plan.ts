@@ -9,7 +9,7 @@ import type { ApiRequest } from '../parse/types.js'
 import type { Column, Table } from '../schema-cache/types.js'
 import { columnNotFound } from './errors.js'
 import { getTable, planReadTree, type PlanContext } from './read-plan.js'
-import { resolveFilterLeaf, resolveLogic, resolveOrderTerm, type NodeScope } from './resolve.js'
+import { resolveFilterLeaf, resolveLogic, resolveOrderTerm, withComputed, type NodeScope } from './resolve.js'
 import type { MutationKind, MutationPlan, PlannedLogic, PlannedOrder, ReadPlanNode } from './types.js'
 
 const KIND: Partial<Record<ApiRequest['action'], MutationKind>> = { create: 'insert', update: 'update', upsert: 'upsert', delete: 'delete' }
@@ -100,7 +100,7 @@ export function planMutation(ctx: PlanContext, tableName: string, request: ApiRe
     range: request.range,
     ...(resolution !== undefined && conflictCols.length > 0 && { onConflict: { resolution, columns: conflictCols } }),
     applyDefaults: kind !== 'upsert' && prefs.missing === 'default',
-    returning: wantsRows ? returningColumns(root, table.primaryKey) : [],
+    returning: wantsRows ? withComputed(returningColumns(root, table.primaryKey), root) : [],
     returnRepresentation: prefs.return === 'representation',
     wantsLocation: kind === 'insert' && prefs.return === 'headers-only',
     read: { root, media: request.media, headersOnly: prefs.return !== 'representation', ...(prefs.count !== undefined && { count: prefs.count }) },

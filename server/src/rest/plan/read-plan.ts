@@ -92,9 +92,9 @@ function planOrder(scope: NodeScope, table: Table, children: EmbedNode[], draft:
   })
 }
 
-function planNode(walk: Walk, table: Table, ref: SqlRef, draft: DraftNode): ReadPlanNode {
+function planNode(walk: Walk, table: Table, ref: SqlRef, draft: DraftNode, fromSource = false): ReadPlanNode {
   const children = draft.children.map((c) => planEmbed(walk, table, ref, c))
-  const scope: NodeScope = { table, ref, embeds: new Map(children.map((c) => [c.relAlias ?? c.relName, c.aggAlias])) }
+  const scope: NodeScope = { table, ref, embeds: new Map(children.map((c) => [c.relAlias ?? c.relName, c.aggAlias])), ...(fromSource && { fromSource }) }
   return {
     table, ref, depth: draft.depth, children,
     select: draft.fields.map((f) => resolveSelect(scope, f)),
@@ -119,7 +119,7 @@ export function planReadTree(ctx: PlanContext, table: Table, request: ApiRequest
   checkLimits(draft, limits, options.extraFilters ?? 0)
   const ref: SqlRef = options.fromSource ? { kind: 'alias', name: table.name } : { kind: 'table', schema: table.schema, name: table.name }
   const walk: Walk = { ctx, ...(!options.isMutation && limits.maxRows !== undefined && { maxRows: limits.maxRows }) }
-  const root = planNode(walk, table, ref, draft)
+  const root = planNode(walk, table, ref, draft, options.fromSource)
   return options.fromSource ? { ...root, fromSource: true } : root
 }
 

@@ -6,7 +6,7 @@
 import type {
   JoinType, JsonOperation, MediaType, Operation, Payload, Preferences, Range,
 } from '../parse/types.js'
-import type { Column, DbFunction, FunctionArg, Relationship, Table } from '../schema-cache/types.js'
+import type { Column, ComputedField, DbFunction, FunctionArg, Relationship, Table } from '../schema-cache/types.js'
 
 /** How a node's rows are named in SQL: `"schema"."table"` at the top of a read, an alias elsewhere. */
 export type SqlRef = { kind: 'table'; schema: string; name: string } | { kind: 'alias'; name: string }
@@ -18,6 +18,9 @@ export interface PlannedField {
   /** JSON paths on a non-json column go through to_jsonb(), as PostgREST does. */
   toJson: boolean
   column?: Column
+  /** A computed field read from the table itself: `fn(row)`. (Read from `pgrst_source`, the
+   *  statement already computed it into a column of that name.) */
+  computed?: ComputedField
 }
 
 export interface PlannedSelect {
@@ -28,7 +31,8 @@ export interface PlannedSelect {
 }
 
 export type PlannedFilter =
-  | { kind: 'op'; field: PlannedField; negated: boolean; operation: Operation }
+  /** toTsVector: fts on a column that is not a tsvector, searched as `to_tsvector([config,] col)`. */
+  | { kind: 'op'; field: PlannedField; negated: boolean; operation: Operation; toTsVector?: true }
   /** `embed=is.null` / `embed=not.is.null` on an embedded resource: tests the lateral row itself. */
   | { kind: 'null-embed'; negated: boolean; aggAlias: string }
 

@@ -3,6 +3,7 @@
  * rules (view keys, which functions are callable) can be read and tested apart from Postgres.
  */
 import type { RawCatalog, RawColumn, RawFunction, RawFunctionArg, RawKey, RawRelation } from './catalog-query.js'
+import { attachComputedFields } from './computed-fields.js'
 import { buildRelationships, type ViewDependencies } from './relationships.js'
 import type { Column, DbFunction, FunctionArg, QualifiedName, SchemaCache, Table } from './types.js'
 import { resolveViewOrigins } from './view-columns.js'
@@ -25,6 +26,7 @@ function toColumn(c: RawColumn): Column {
     name: c.name,
     type: c.type,
     udtName: c.udt_name,
+    ...(c.base_udt_name !== null && { baseUdtName: c.base_udt_name }),
     typeKind: c.type_kind,
     isArray: c.is_array,
     nullable: c.nullable,
@@ -157,6 +159,7 @@ export function buildSchemaCache(catalog: RawCatalog, schemas: string[], loadedA
     tables.set(`${rel.schema}.${rel.name}`, table)
     tablesByOid.set(rel.oid, table)
   }
+  attachComputedFields(catalog.functions, tablesByOid)
   const views = viewDependencies(catalog, tablesByOid)
   const pkByOid = new Map(catalog.keys.filter((k) => k.is_primary).map((k) => [k.relid, k]))
   for (const view of views) tablesByOid.get(view.oid)!.primaryKey = inferViewPrimaryKey(view, pkByOid)

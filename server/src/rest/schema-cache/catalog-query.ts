@@ -47,6 +47,8 @@ cols as (
   select a.attrelid::int8 as relid, a.attname as name, a.attnum as position,
     format_type(a.atttypid, a.atttypmod) as type,
     t.typname as udt_name,
+    -- a domain's base type (through nested domains), e.g. for fts on a tsvector domain
+    bt.typname as base_udt_name,
     t.typtype::text as type_kind,
     (t.typtype = 'b' and t.typcategory = 'A') as is_array,
     not (a.attnotnull or (t.typtype = 'd' and t.typnotnull)) as nullable,
@@ -74,6 +76,8 @@ cols as (
     select case when t.typtype = 'b' and t.typcategory = 'A' then t.typelem else t.oid end as oid
   ) el
   left join domain_base eb on eb.oid = el.oid
+  left join domain_base db on db.oid = t.oid
+  left join pg_type bt on bt.oid = db.base
   where a.attnum > 0 and not a.attisdropped
 ),
 keys as (
@@ -144,7 +148,7 @@ funcs as (
     p.pronargs as nargs, p.pronargdefaults as ndefaults,
     (select json_agg(json_build_object(
         'name', coalesce(x.name, ''), 'type', format_type(x.type, null), 'udt_name', t.typname,
-        'mode', coalesce(x.mode, 'i')
+        'mode', coalesce(x.mode, 'i'), 'relid', t.typrelid::int8
       ) order by x.ord)
       from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[]), p.proargmodes::text[], p.proargnames)
         with ordinality x(type, mode, name, ord)
@@ -185,6 +189,8 @@ export interface RawColumn {
   position: number
   type: string
   udt_name: string
+  /** Set for a domain: the typname of the type under it (and under any nested domain). */
+  base_udt_name: string | null
   type_kind: 'b' | 'e' | 'c' | 'd' | 'r' | 'm' | 'p'
   is_array: boolean
   nullable: boolean
@@ -231,6 +237,8 @@ export interface RawFunctionArg {
   udt_name: string
   /** i in, o out, b inout, v variadic, t RETURNS TABLE column. */
   mode: 'i' | 'o' | 'b' | 'v' | 't'
+  /** A composite argument's relation (pg_type.typrelid), else 0: finds computed fields. */
+  relid: number
 }
 
 export interface RawFunction {

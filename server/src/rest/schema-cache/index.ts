@@ -13,6 +13,7 @@ export {
 } from './reload.js'
 export type {
   Column,
+  ComputedField,
   DbFunction,
   FunctionArg,
   QualifiedName,

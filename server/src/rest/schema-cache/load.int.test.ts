@@ -98,7 +98,7 @@ describe('loadSchemaCache', () => {
       col('tags', 8, 'text[]', '_text', { isArray: true }),
     ])
     expect(cache.tables.get('api.profiles')!.columnsByName.get('nickname')).toEqual(
-      col('nickname', 2, 'api.short_text', 'short_text', { typeKind: 'd', nullable: false, maxLength: 20, default: "'n/a'::character varying" }),
+      col('nickname', 2, 'api.short_text', 'short_text', { baseUdtName: 'varchar', typeKind: 'd', nullable: false, maxLength: 20, default: "'n/a'::character varying" }),
     )
     expect(cache.tables.get('api.published_posts')!.columns.map((c) => c.name)).toEqual(['id', 'writer_id', 'title', 'status'])
   })

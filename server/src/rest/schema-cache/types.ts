@@ -13,6 +13,8 @@ export interface Column {
   type: string
   /** The base type name (pg_type.typname), e.g. `int4`, `varchar`, `_text`, `mood`. */
   udtName: string
+  /** A domain's base type name (through nested domains); absent for anything but a domain. */
+  baseUdtName?: string
   /** `b` base, `e` enum, `c` composite, `d` domain, `r` range, `m` multirange; arrays report `b` with isArray. */
   typeKind: 'b' | 'e' | 'c' | 'd' | 'r' | 'm' | 'p'
   isArray: boolean
@@ -46,6 +48,21 @@ export interface Table {
    *  not repeated here; used for on_conflict. (One-to-one is decided on PK/UNIQUE constraints only.) */
   uniqueKeys: string[][]
   description: string | null
+  /**
+   * Computed fields by name, absent when there are none: functions of the table's schema taking
+   * its row type (PostgREST reaches them as `table.fn`, Postgres' attribute notation). A column
+   * of the same name wins, as in Postgres.
+   */
+  computed?: Map<string, ComputedField>
+}
+
+/** `fn(table)`: selectable, filterable and orderable like a column, never written. */
+export interface ComputedField {
+  schema: string
+  /** The function's name, which is also the field's. */
+  name: string
+  /** format_type of the result, e.g. `boolean`, `tsvector`. */
+  returnType: string
 }
 
 /**
