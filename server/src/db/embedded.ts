@@ -5,6 +5,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import type { Logger } from '../log.js'
+import { catchSpawnErrors, checkEmbeddedAccess, EmbeddedSpawnError, findEmbeddedBinaries } from './embedded-access.js'
 
 export interface EmbeddedDatabase {
   url: string
@@ -65,6 +66,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   const isRoot = os.userInfo().uid === 0
   // The `postgres` user (root case) must be able to reach the cluster folder.
   if (isRoot) await chmod(dataDir, 0o711)
+  if (isRoot) {
+    // Not there yet on a machine's first run: the library creates it, and catchSpawnErrors backs up.
+    const { uid, gid } = await postgresIds()
+    if (uid !== undefined && gid !== undefined) checkEmbeddedAccess({ name: 'postgres', uid, gid }, dataDir, await findEmbeddedBinaries())
+  }
 
   let state: EmbeddedState
   const initialised = existsSync(path.join(clusterDir, 'PG_VERSION'))
@@ -92,7 +98,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
 
   if (!initialised) {
     log.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first run)')
-    await pg.initialise()
+    await catchSpawnErrors(() => pg.initialise())
     await writeFile(stateFile, JSON.stringify(state), { mode: 0o600 })
   } else if (isRoot) {
     // A cluster folder copied or restored by root must still belong to `postgres`.
@@ -100,8 +106,9 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     if (uid !== undefined && gid !== undefined) await chown(clusterDir, uid, gid).catch(() => undefined)
   }
   try {
-    await pg.start()
+    await catchSpawnErrors(() => pg.start())
   } catch (err) {
+    if (err instanceof EmbeddedSpawnError) throw err
     const hint = existsSync(path.join(clusterDir, 'postmaster.pid'))
       ? ` (is another Floe already running on ${dataDir}? If not, remove ${path.join(clusterDir, 'postmaster.pid')})`
       : ''
