@@ -156,4 +156,43 @@ describe('tables that existed before Floe', () => {
     expect(res.status).toBe(201)
     expect(await (await rest('by_other', anon)).json()).toEqual([])
   })
+
+  it('leaves a table its role cannot act for unchanged, warns with what to run, and the 403 names the grant', async () => {
+    await sql(`
+      do $$ begin create role floe_test_other nologin; exception when duplicate_object then null; end $$;
+      do $$ begin create role floe_test_nobody nologin; exception when duplicate_object then null; end $$;
+      grant create on schema public to floe_test_other;
+      set role floe_test_other;
+      create table theirs (id int);
+      revoke all on theirs from anon, authenticated, service_role;
+      reset role;
+      grant usage on schema floe to floe_test_nobody;
+      grant select on floe.exposed_schemas to floe_test_nobody;
+      grant execute on function floe.adopt_existing_tables() to floe_test_nobody;`)
+    const asNobody = new pg.Pool({ connectionString: t.url, options: '-c role=floe_test_nobody', max: 1 })
+    const warned: string[] = []
+    try {
+      const done = await adoptExistingTables(asNobody, createLogger('info', { write: (s: string) => void warned.push(s) }))
+      expect(done).toEqual([{ schema_name: 'public', object_name: 'theirs', relkind: 'r', outcome: 'not_permitted', detail: 'floe_test_other' }])
+    } finally {
+      await asNobody.end()
+    }
+    expect(JSON.parse(warned[0]!)).toMatchObject({ level: 40, objects: [{ name: 'theirs', owner: 'floe_test_other' }] })
+    expect(await sql(`select relrowsecurity, relacl::text from pg_class where oid = 'public.theirs'::regclass`)).toEqual([
+      { relrowsecurity: true, relacl: '{floe_test_other=arwdDxt/floe_test_other}' },
+    ])
+    let res: Response
+    for (let i = 0; ; i++) {
+      res = await rest('theirs', service)
+      if (res.status !== 404 || i > 50) break
+      await new Promise((r) => setTimeout(r, 100)) // schema cache reload after the DDL
+    }
+    expect(res.status).toBe(403)
+    expect(await res.json()).toEqual({
+      code: '42501',
+      message: 'permission denied for table theirs',
+      details: null,
+      hint: 'Role service_role has no privilege on table theirs: grant select, insert, update, delete on table theirs to service_role (with row-level security on, rules then decide which rows)',
+    })
+  })
 })
