@@ -104,22 +104,28 @@ describe('notes: owner-only rows', () => {
 })
 
 describe('secrets: no privileges for the request roles', () => {
-  const denied = { code: '42501', message: 'permission denied for table secrets', details: null, hint: null }
+  // PostgREST's body, with a hint naming the missing grant (Floe's addition; PostgREST sends null).
+  const deniedTo = (role: string) => ({
+    code: '42501',
+    message: 'permission denied for table secrets',
+    details: null,
+    hint: `Role ${role} has no privilege on table secrets: grant select, insert, update, delete on table secrets to ${role} (with row-level security on, rules then decide which rows)`,
+  })
 
   it('anon: 401', async () => {
     const { data, error, status } = await h.anon.from('secrets').select('*')
     expect(status).toBe(401)
     expect(data).toBeNull()
-    expect(error).toEqual(denied)
+    expect(error).toEqual(deniedTo('anon'))
   })
 
   it('authenticated: 403', async () => {
     const { error, status } = await alice.from('secrets').select('*')
     expect(status).toBe(403)
-    expect(error).toEqual(denied)
+    expect(error).toEqual(deniedTo('authenticated'))
     const write = await alice.from('secrets').insert({ id: 2, value: 'x' })
     expect(write.status).toBe(403)
-    expect(write.error).toEqual(denied)
+    expect(write.error).toEqual(deniedTo('authenticated'))
   })
 
   it('service role: allowed', async () => {
