@@ -88,6 +88,7 @@ export const POSTGREST_CODES = {
   PGRST122: { status: 400 }, // invalid preferences with handling=strict
   PGRST123: { status: 400 }, // aggregates not allowed
   PGRST124: { status: 400 }, // max-affected exceeded
+  PGRST125: { status: 404 }, // a path under /rest/v1 that is neither <table> nor rpc/<function>
   // PGRST2xx: the schema cache
   PGRST200: { status: 400 }, // no relationship
   PGRST201: { status: 300 }, // ambiguous relationship

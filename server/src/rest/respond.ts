@@ -90,6 +90,8 @@ function locationOf(resource: string, pairs: string[] | null | undefined): strin
   return bounded(`/${resource}?${query}`)
 }
 
+const isEmptyArray = (request: ApiRequest) => request.payload !== undefined && !request.payload.isObject && /^\s*\[\s*\]\s*$/.test(request.payload.raw)
+
 export function respond(ctx: RespondContext, result: StatementResult): RestResponse {
   const { request } = ctx
   const p = request.preferences
@@ -128,7 +130,10 @@ export function respond(ctx: RespondContext, result: StatementResult): RestRespo
       const location = locationOf(ctx.resource, result.location)
       if (location) headers.Location = location
       headers['Content-Range'] = contentRange(1, 0, result.total_count)
-      const status = p.resolution === 'merge-duplicates' && result.inserted !== null && result.inserted !== undefined && result.inserted <= 0 ? 200 : 201
+      // PostgREST answers 200 when a merge inserted nothing, and also when nothing was sent (an
+      // empty array: its inserted count is NULL, `maybe 200`); 201 otherwise.
+      const merged = p.resolution === 'merge-duplicates' && (result.inserted == null ? isEmptyArray(request) : result.inserted <= 0)
+      const status = merged ? 200 : 201
       if (!representation) return { status, headers, body: null }
       withContentType()
       return { status, headers, body: shapedBody(request.media, result) }

@@ -239,5 +239,9 @@ export function restRouter(rest: RestHandler, bodyLimit: number): ModuleRoutes {
   })
   const direct = [route('rpc', '/rpc/:name'), route('table', '/:name')]
   for (const d of direct) registerDirect(router, d)
+  // Anything deeper (`/a/b/c`, `/rpc/f/x`) is PostgREST's InvalidResourcePath, not a generic 404.
+  router.all('/:first/:rest{.+}', () => {
+    throw new ApiError('PGRST125', { message: 'Invalid path specified in request URL', details: null, hint: null })
+  })
   return { router, direct, policies: [{ methods: 'ALL', path: '/*', policy: { ownsBody: true } }] }
 }
