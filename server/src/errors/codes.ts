@@ -79,12 +79,15 @@ export const POSTGREST_CODES = {
   PGRST107: { status: 406 }, // no acceptable media type
   PGRST108: { status: 400 }, // filter or order on a resource not embedded
   PGRST109: { status: 400 }, // limit on PATCH/DELETE without order
+  PGRST111: { status: 500 }, // response.headers set by SQL is not a list of one-header objects
+  PGRST112: { status: 500 }, // response.status set by SQL is not a status code
   PGRST114: { status: 400 }, // limit/offset on PUT
   PGRST115: { status: 400 }, // PUT body does not match the URL's primary key
   PGRST116: { status: 406 }, // singular response of other than one row
   PGRST117: { status: 405 }, // unsupported HTTP method
   PGRST118: { status: 400 }, // related order not to-one
   PGRST119: { status: 400 }, // spread not to-one
+  PGRST121: { status: 500 }, // RAISE SQLSTATE 'PGRST' whose MESSAGE or DETAIL is not the JSON expected
   PGRST122: { status: 400 }, // invalid preferences with handling=strict
   PGRST123: { status: 400 }, // aggregates not allowed
   PGRST124: { status: 400 }, // max-affected exceeded

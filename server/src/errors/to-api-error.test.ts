@@ -89,4 +89,27 @@ describe('toApiError', () => {
     expect(toApiError(pgError('42501'), 'anon').headers).toEqual({ 'WWW-Authenticate': 'Bearer' })
     expect(toApiError(pgError('42501'), 'authenticated').headers).toEqual({})
   })
+
+  it('maps as PostgREST where the schema is at fault or the function chose the status', () => {
+    expect(toApiError(pgError('21000', 'more than one row returned by a subquery used as an expression')).toBody()).toMatchObject({ code: '21000' })
+    expect(toApiError(pgError('21000')).status).toBe(500)
+    expect(toApiError(pgError('21000', 'UPDATE requires a WHERE clause')).status).toBe(400)
+    expect([toApiError(pgError('42P17')).status, toApiError(pgError('42P17')).code]).toEqual([500, '42P17'])
+    expect([toApiError(pgError('PT402')).status, toApiError(pgError('PT402')).code]).toEqual([402, 'PT402'])
+    expect([toApiError(pgError('PT40A')).status, toApiError(pgError('PT40A')).code]).toEqual([500, 'PT40A'])
+    expect(toApiError(pgError('PT204')).status).toBe(500) // an error cannot be answered without a body
+    expect(toApiError(pgError('28000')).status).toBe(403)
+    expect(toApiError(pgError('38001')).code).toBe('INTERNAL')
+    expect(toApiError(pgError('42883', 'function xmlagg(films) does not exist')).status).toBe(406)
+  })
+
+  it("reads RAISE SQLSTATE 'PGRST': body from MESSAGE, status and headers from DETAIL", () => {
+    const raised = (message: string, detail?: string) => Object.assign(new Error(message), { code: 'PGRST', severity: 'ERROR', ...(detail !== undefined && { detail }) })
+    const e = toApiError(raised('{"code":"123","message":"ABC","details":"DEF","hint":"XYZ"}', '{"status":332,"status_text":"S","headers":{"X-Header":"str"}}'))
+    expect([e.status, e.headers, e.toBody()]).toEqual([332, { 'X-Header': 'str' }, { code: '123', message: 'ABC', details: 'DEF', hint: 'XYZ' }])
+    expect(toApiError(raised('INVALID', '{"status":400,"headers":{}}')).toBody()).toMatchObject({ code: 'PGRST121', details: "Invalid JSON value for MESSAGE: 'INVALID'" })
+    expect(toApiError(raised('{"code":"1","message":"m"}')).toBody()).toMatchObject({ code: 'PGRST121', details: 'DETAIL is missing in the RAISE statement' })
+    expect(toApiError(raised('{"code":"1","message":"m"}', '{"status":"400","headers":{}}')).status).toBe(500)
+    expect(toApiError(raised('{"code":1,"message":"m"}', '{"status":400,"headers":{}}')).code).toBe('PGRST121')
+  })
 })

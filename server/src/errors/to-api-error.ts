@@ -1,6 +1,7 @@
 import { HTTPException } from 'hono/http-exception'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ApiError } from './api-error.js'
+import { pgrstRaised, ptStatus } from './raised.js'
 
 /** A pg DatabaseError, narrowed without importing pg here. */
 interface PgError {
@@ -44,11 +45,19 @@ function unavailable(err: unknown): ApiError | undefined {
 }
 
 /**
- * SQLSTATE → HTTP status, as PostgREST maps them. The only place that knows SQLSTATEs.
- * `role` decides 42501 (insufficient privilege): 401 for anon, 403 otherwise.
+ * SQLSTATE → HTTP status, as PostgREST maps them (Error.hs, mapSQLtoHTTP). The only place that
+ * knows SQLSTATEs. `role` decides 42501 (insufficient privilege): 401 for anon, 403 otherwise;
+ * `message` tells pg-safeupdate's 21000 and a JWT's unknown role (22023) apart.
  */
-export function statusForSqlState(code: string, role: string): ContentfulStatusCode {
+export function statusForSqlState(code: string, role: string, message = ''): ContentfulStatusCode {
   switch (code) {
+    case '21000': // cardinality_violation: the schema's fault (a subquery returning two rows), but
+      // pg-safeupdate's refusal of an unfiltered write is the request's.
+      return message.endsWith('requires a WHERE clause') ? 400 : 500
+    case '22023': // invalid_parameter_value; `role "x" does not exist` is a token naming no role
+      return message.startsWith('role') && message.endsWith('does not exist') ? 401 : 400
+    case '42P17': // infinite_recursion (a policy that reads its own table)
+      return 500
     case '23503': // foreign_key_violation
     case '23505': // unique_violation
     case '40001': // serialization_failure
@@ -57,7 +66,8 @@ export function statusForSqlState(code: string, role: string): ContentfulStatusC
       return role === 'anon' ? 401 : 403
     case '25006': // read_only_sql_transaction
       return 405
-    case '42883': // undefined_function
+    case '42883': // undefined_function (xmlagg: no XML aggregate for the media type asked for)
+      return message.startsWith('function xmlagg(') ? 406 : 404
     case '42P01': // undefined_table
       return 404
     case '57014': // query_canceled (statement_timeout)
@@ -82,11 +92,13 @@ export function statusForSqlState(code: string, role: string): ContentfulStatusC
       return 400
   }
   const cls = code.slice(0, 2)
+  if (cls === 'PT') return ptStatus(code) ?? 500 // RAISE SQLSTATE 'PTxyz': status xyz
   if (cls === '08') return 503 // connection exception
   if (cls === '09') return 500 // triggered action exception
   if (cls === '0L' || cls === '0P') return 403 // invalid grantor / role specification
   if (cls === '22' || cls === '23') return 400 // data exception, integrity constraint
-  if (cls === '25' || cls === '28') return 500
+  if (cls === '28') return 403 // invalid authorization specification
+  if (cls === '25' || cls === '38' || cls === '39' || cls === '3B') return 500 // transaction state, external routine, savepoint
   if (cls === '2D' || cls === '40' || cls === '53' || cls === '54' || cls === '55') return 500
   if (cls === '42') return 400 // syntax error or access rule violation
   if (cls === 'P0') return 500
@@ -116,13 +128,22 @@ function grantHint(message: string, role: string): string | undefined {
     (m[1] === 'table' ? ' (with row-level security on, rules then decide which rows)' : '')
 }
 
+/**
+ * 500s whose body is still sent, as PostgREST sends it: the status was chosen by the function
+ * (`PTxyz`), or the error is the schema's own and its text names only the user's objects
+ * (cardinality, infinite recursion in a policy). Every other 500 is Floe's or the server's, and
+ * its text stays in the log.
+ */
+const isSchemaError = (code: string) => code === '21000' || code === '42P17' || code.startsWith('PT')
+
 /** Turns anything thrown into an ApiError. A 500 carries no stack, SQL or driver text. */
 export function toApiError(err: unknown, role = 'anon'): ApiError {
   if (err instanceof ApiError) return err
   if (isPgError(err)) {
-    const status = statusForSqlState(err.code, role)
+    if (err.code === 'PGRST') return pgrstRaised(err.message, err.detail, err)
+    const status = statusForSqlState(err.code, role, err.message)
     if (status === 503) return new ApiError('DATABASE_UNAVAILABLE', { cause: err })
-    if (status >= 500 && err.code !== '57014') {
+    if (status >= 500 && err.code !== '57014' && !isSchemaError(err.code)) {
       return new ApiError('INTERNAL', { cause: err })
     }
     return new ApiError({ passThrough: err.code, status }, {

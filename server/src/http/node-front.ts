@@ -43,7 +43,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
   const logOf = (): Logger => (log ??= p.log.child({ reqId: requestId }))
   // Lower-case names, as Hono's Node adapter writes them: a later value replaces an earlier one
   // whatever case each source spelled it in.
-  const headers: Record<string, string | number> = { 'x-request-id': requestId }
+  const headers: Record<string, string | number | string[]> = { 'x-request-id': requestId }
   const set: SetHeaders = (entries) => {
     for (const [name, value] of entries) headers[name.toLowerCase()] = value
   }
@@ -56,7 +56,12 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
     pathname: q < 0 ? url : url.slice(0, q),
     search,
     params: found.params,
-    headers: { get: (name) => headerOf(req, name) ?? null },
+    headers: {
+      get: (name) => headerOf(req, name) ?? null,
+      forEach: (fn) => {
+        for (const name in req.headers) fn(headerOf(req, name)!, name)
+      },
+    },
     readBody: (limit) => readIncomingText(req, limit),
   }
   const { policy, direct } = found
@@ -71,7 +76,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
     out = p.fail(err, identity, logOf(), policy)
   }
   try {
-    set(Object.entries(out.headers))
+    for (const name in out.headers) headers[name.toLowerCase()] = out.headers[name]!
     if (out.body !== null) headers['content-length'] = Buffer.byteLength(out.body)
     res.writeHead(out.status, headers)
     res.end(out.body ?? undefined)

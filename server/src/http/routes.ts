@@ -46,14 +46,16 @@ export interface PlainRequest {
   search: string
   /** Path parameters, percent-decoded as Hono decodes them. */
   params: Readonly<Record<string, string>>
-  headers: { get(name: string): string | null }
+  /** `forEach` lists every header, names lower case (the data API hands them to SQL). */
+  headers: { get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void }
   /** The body as text, at most `limit` bytes (413 beyond). */
   readBody(limit: number): Promise<string>
 }
 
 export interface PlainResponse {
   status: number
-  headers: Record<string, string>
+  /** An array: the header sent once per value (two `Set-Cookie` a function set). */
+  headers: Record<string, string | string[]>
   body: string | null
 }
 

@@ -8,11 +8,13 @@ import { ApiError } from '../errors/index.js'
 import { contentTypeOf } from './parse/index.js'
 import type { Action, ApiRequest, MediaType, Preferences } from './parse/index.js'
 import { contentRange, readStatus } from './content-range.js'
+import { applyResponseSettings } from './response-settings.js'
 import type { StatementResult } from './result.js'
 
 export interface RestResponse {
   status: number
-  headers: Record<string, string>
+  /** An array value: that header sent once per value (`response.headers` may repeat a name). */
+  headers: Record<string, string | string[]>
   body: string | null
 }
 
@@ -90,9 +92,14 @@ function locationOf(resource: string, pairs: string[] | null | undefined): strin
   return bounded(`/${resource}?${query}`)
 }
 
+/** The response, then what SQL set in `response.headers` / `response.status` (response-settings.ts). */
 const isEmptyArray = (request: ApiRequest) => request.payload !== undefined && !request.payload.isObject && /^\s*\[\s*\]\s*$/.test(request.payload.raw)
 
 export function respond(ctx: RespondContext, result: StatementResult): RestResponse {
+  return applyResponseSettings(actionResponse(ctx, result), result.response_headers, result.response_status)
+}
+
+function actionResponse(ctx: RespondContext, result: StatementResult): RestResponse {
   const { request } = ctx
   const p = request.preferences
   const headers: Record<string, string> = {}

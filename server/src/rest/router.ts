@@ -20,6 +20,7 @@ import { buildRestOpenApi } from './openapi.js'
 import { parseRequest, type ApiRequest } from './parse/index.js'
 import { negotiateSchema } from './profile.js'
 import { canonicalOf, operandSlots, readShape, withOperands } from './read-shape.js'
+import { apiPath, requestSettings, type HeaderList } from './request-settings.js'
 import { respond, type RestResponse } from './respond.js'
 import { normaliseResult } from './result.js'
 import type { SchemaCache, SchemaCacheHolder } from './schema-cache/index.js'
@@ -109,11 +110,12 @@ export interface RestInput {
   kind: 'table' | 'rpc'
   /** The table, view or function name (percent-decoded). */
   name: string
-  /** The request path, for `request.path` in the transaction. */
+  /** The request path as sent, for `request.path` in the transaction (request-settings.ts). */
   pathname: string
   /** The query string with its `?`, or ''. */
   search: string
-  headers: { get(name: string): string | null }
+  /** `forEach` lists them all, for `request.headers` in the transaction. */
+  headers: { get(name: string): string | null } & HeaderList
   /** The body as text, within BODY_LIMIT (413 beyond). Only called for writes. */
   readBody: () => Promise<string>
   identity: Identity | undefined
@@ -202,7 +204,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
       const tx = {
         readOnly: compiled.readOnly,
         rollback: request.preferences.tx === 'rollback',
-        settings: { 'request.method': method, 'request.path': pathname },
+        settings: requestSettings(method, apiPath(pathname, kind), headers),
       }
       const result = canPipeline(compiled, request)
         ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, { ...compiled.statement, name: statementName ?? statementNameOf(compiled.statement.text, 'write') }, tx))[0]), request)

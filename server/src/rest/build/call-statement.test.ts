@@ -6,6 +6,7 @@ import { buildCall } from './call-statement.js'
 const build = (method: string, fn: string, query: string, body?: string, headers: Record<string, string> = {}) =>
   buildCall(planCall(filmsContext, fn, rpcRequest(method, query, { 'content-type': 'application/json', ...headers }, body)))
 
+const RESPONSE_SETTINGS = "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status"
 const SCALAR_BODY = "coalesce((json_agg(_postgrest_t.pgrst_scalar)->0)::text, 'null')"
 
 describe('buildCall', () => {
@@ -15,7 +16,7 @@ describe('buildCall', () => {
         'WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT $1::json AS json_data) pgrst_payload, ' +
         'LATERAL (SELECT "a", "b" FROM json_to_record(pgrst_payload.json_data) AS _("a" integer, "b" integer) LIMIT 1) pgrst_body, ' +
         'LATERAL (SELECT "public"."add"("a" := "pgrst_body"."a", "b" := "pgrst_body"."b") pgrst_scalar) pgrst_call) ' +
-        `SELECT null::bigint AS total_count, 1 AS page_total, ${SCALAR_BODY} AS body FROM (SELECT "add".* FROM "pgrst_source" AS "add") _postgrest_t`,
+        `SELECT null::bigint AS total_count, 1 AS page_total, ${SCALAR_BODY} AS body, ${RESPONSE_SETTINGS} FROM (SELECT "add".* FROM "pgrst_source" AS "add") _postgrest_t`,
       values: ['{"a":1,"b":2}'],
     })
   })
@@ -23,7 +24,7 @@ describe('buildCall', () => {
   it('passes the whole body to a single json parameter, and calls argument-less functions bare', () => {
     expect(build('POST', 'echo_json', '', '{"x":1}').text).toBe(
       'WITH pgrst_source AS (SELECT pgrst_call.pgrst_scalar FROM (SELECT "public"."echo_json"($1::json) pgrst_scalar) pgrst_call) ' +
-        `SELECT null::bigint AS total_count, 1 AS page_total, ${SCALAR_BODY} AS body FROM (SELECT "echo_json".* FROM "pgrst_source" AS "echo_json") _postgrest_t`,
+        `SELECT null::bigint AS total_count, 1 AS page_total, ${SCALAR_BODY} AS body, ${RESPONSE_SETTINGS} FROM (SELECT "echo_json".* FROM "pgrst_source" AS "echo_json") _postgrest_t`,
     )
     expect(build('GET', 'film_count', '').text).toContain('FROM (SELECT "public"."film_count"() pgrst_scalar) pgrst_call)')
   })
@@ -36,7 +37,7 @@ describe('buildCall', () => {
         'LATERAL "public"."search_films"("q" := "pgrst_body"."q") pgrst_call), ' +
         'pgrst_source_count AS (SELECT 1 FROM "pgrst_source" AS "films" WHERE "films"."year" > $2) ' +
         'SELECT (SELECT pg_catalog.count(*) FROM pgrst_source_count) AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ' +
-        `coalesce(json_agg(_postgrest_t), '[]')::text AS body ` +
+        `coalesce(json_agg(_postgrest_t), '[]')::text AS body, ${RESPONSE_SETTINGS} ` +
         'FROM (SELECT "films"."id" FROM "pgrst_source" AS "films" WHERE "films"."year" > $3 ORDER BY "films"."rating" DESC LIMIT $4 OFFSET $5) _postgrest_t',
       values: ['{"q":"i"}', '1970', '1970', 5, 0],
     })

@@ -10,7 +10,7 @@ import { bodyExpression } from './body.js'
 import { jsonBodyFrom } from './json-body.js'
 import { fmtSourceColumn } from './fragments.js'
 import { countQuery, readQuery } from './read-query.js'
-import { ident, Params, qualified, type SqlStatement } from './sql.js'
+import { ident, Params, qualified, RESPONSE_SETTINGS, type SqlStatement } from './sql.js'
 
 function argColumns(plan: CallPlan): Column[] {
   if (plan.params.kind !== 'named') return []
@@ -50,7 +50,7 @@ export function buildCall(plan: CallPlan): SqlStatement {
   const text =
     `WITH pgrst_source AS (${call})${count} ` +
     `SELECT ${exact ? '(SELECT pg_catalog.count(*) FROM pgrst_source_count)' : 'null::bigint'} AS total_count, ` +
-    `${plan.returnsSingle ? '1' : 'pg_catalog.count(_postgrest_t)'} AS page_total, ${callBody(plan)} AS body ` +
+    `${plan.returnsSingle ? '1' : 'pg_catalog.count(_postgrest_t)'} AS page_total, ${callBody(plan)} AS body, ${RESPONSE_SETTINGS} ` +
     `FROM (${rows}) _postgrest_t`
   return { text, values: p.values }
 }

@@ -6,8 +6,9 @@ import { buildMutation } from './mutation-statement.js'
 const build = (method: string, table: string, query: string, body: string | undefined, prefer = '') =>
   buildMutation(planMutation(filmsContext, table, request(method, query, { 'content-type': 'application/json', ...(prefer !== '' && { prefer }) }, body)))
 
+const RESPONSE_SETTINGS = "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status"
 const tail = (body: string, from: string, location = 'array[]::text[]', inserted = 'null::int') =>
-  ` SELECT null::bigint AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${location} AS location, ${inserted} AS inserted FROM (${from}) _postgrest_t`
+  ` SELECT null::bigint AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${location} AS location, ${inserted} AS inserted, ${RESPONSE_SETTINGS} FROM (${from}) _postgrest_t`
 const JSON_BODY = "coalesce(json_agg(_postgrest_t), '[]')::text"
 const INSERTED_ADD = "set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) + 1)::text, true) <> '0'"
 const INSERTED_SUB = "set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) - 1)::text, true) <> '-1'"

@@ -7,8 +7,9 @@ const build = (table: string, query: string, headers: Record<string, string> = {
   buildRead(planRead(filmsContext, table, request('GET', query, headers)))
 
 /** The fixed tail every read shares; the tests pin what differs. */
+const RESPONSE_SETTINGS = "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status"
 const tail = (body = "coalesce(json_agg(_postgrest_t), '[]')::text", count = 'null::bigint') =>
-  ` SELECT ${count} AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body FROM (SELECT * FROM pgrst_source) _postgrest_t`
+  ` SELECT ${count} AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ${body} AS body, ${RESPONSE_SETTINGS} FROM (SELECT * FROM pgrst_source) _postgrest_t`
 
 describe('buildRead', () => {
   it('selects columns of the table, filters with bound untyped parameters', () => {

@@ -8,7 +8,7 @@
 import type { ReadPlan } from '../plan/types.js'
 import { bodyExpression } from './body.js'
 import { countQuery, readQuery } from './read-query.js'
-import { Params, type SqlStatement } from './sql.js'
+import { Params, RESPONSE_SETTINGS, type SqlStatement } from './sql.js'
 
 export function buildRead(plan: ReadPlan): SqlStatement {
   const p = new Params()
@@ -19,7 +19,7 @@ export function buildRead(plan: ReadPlan): SqlStatement {
     `WITH pgrst_source AS (${source})${count} ` +
     `SELECT ${exact ? '(SELECT pg_catalog.count(*) FROM pgrst_source_count)' : 'null::bigint'} AS total_count, ` +
     `pg_catalog.count(_postgrest_t) AS page_total, ` +
-    `${bodyExpression(plan.media, plan.headersOnly)} AS body ` +
+    `${bodyExpression(plan.media, plan.headersOnly)} AS body, ${RESPONSE_SETTINGS} ` +
     `FROM (SELECT * FROM pgrst_source) _postgrest_t`
   return { text, values: p.values }
 }

@@ -33,3 +33,11 @@ export const qualified = (schema: string, name: string): string => `${ident(sche
 
 /** For names from the catalog only (a column name as a jsonb key): never client input. */
 export const catalogLiteral = (text: string): string => `'${text.replace(/'/g, "''")}'`
+
+/**
+ * What SQL set for the response during the statement (PostgREST's responseHeadersF and
+ * responseStatusF), read in the statement's own row, so no round trip is added. `nullif`: a
+ * setting once created in a session reads '' afterwards, not null.
+ */
+export const RESPONSE_SETTINGS =
+  "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status"
