@@ -13,6 +13,7 @@ import { ensureAuthSecret } from './auth-secret.js'
 import { createBetterAuth, type BetterAuth } from './better-auth.js'
 import type { JwtKeys } from './jwt.js'
 import { createMailer, type Mailer } from './mailer.js'
+import { createSignUpTiming, type SignUpTiming } from './sign-up-timing.js'
 import { createEmailFlows, type EmailFlows } from './gotrue/email-flows.js'
 import { createGoTrue, type GoTrue } from './gotrue/gotrue-service.js'
 import { createOAuth, type OAuth } from './gotrue/oauth.js'
@@ -31,6 +32,8 @@ export interface AuthService {
   /** GoTrue's MFA (TOTP factors) and admin API (users, links), on the same store. */
   readonly mfa: Mfa
   readonly admin: { users: AdminUsers; links: AdminLinks }
+  /** Times better-auth's /sign-up/email so a taken address answers as slowly as a real sign-up. */
+  readonly signUpTiming: SignUpTiming
   /**
    * New access token from the session a better-auth session cookie names (after a magic link or
    * OAuth redirect); refused once the session is gone or the user banned.
@@ -57,7 +60,8 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
   const secret = await ensureAuthSecret(database.db, config.auth.secret)
   const mailer = deps.mailer ?? createMailer({ smtp: config.auth.smtp, from: config.auth.mailFrom, db: database.db, log })
   const issueTokens = createTokenIssuer(deps.jwtKeys, config.auth.accessTokenTtlS)
-  const betterAuth = createBetterAuth({ config, db: database.db, secret, mailer, log, issueTokens })
+  const signUpTiming = createSignUpTiming()
+  const betterAuth = createBetterAuth({ config, db: database.db, secret, mailer, log, issueTokens, signUpTiming })
   const gotrue = createGoTrue({ config, database, betterAuth, issueTokens, mailer, secret, log })
   const flows = createEmailFlows(gotrue, { signupEnabled: config.auth.signupEnabled })
   const mfa = createMfa(gotrue, { database, secret, publicUrl: config.publicUrl })
@@ -71,6 +75,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
     oauth: createOAuth(gotrue, betterAuth, config),
     mfa,
     admin,
+    signUpTiming,
     async refreshFromCookie(cookie) {
       // A browser session (cookie) keeps its token: the cookie holds it.
       const found = await betterAuth.api.getSession({ headers: new Headers({ cookie }), query: { disableCookieCache: true } })

@@ -15,6 +15,7 @@ import { AUTH_SCHEMA, CORE_MODELS, PLUGIN_MODELS } from './auth-schema.js'
 import { renderAuthEmail, type AuthEmailKind } from './email-templates.js'
 import { originAliases } from './gotrue/emails.js'
 import type { Mailer } from './mailer.js'
+import type { SignUpTiming } from './sign-up-timing.js'
 
 export const AUTH_BASE_PATH = '/auth/v1'
 
@@ -29,7 +30,12 @@ export interface BetterAuthDeps {
   mailer: Mailer
   log: Logger
   issueTokens: IssueTokens
+  /** Told when /sign-up/email answers the decoy for a taken address (the router times the request). */
+  signUpTiming: SignUpTiming
 }
+
+/** The admin plugin's role for new users (it sets it in a hook, so better-auth's decoy must be told). */
+const DEFAULT_ROLE = 'user'
 
 const isPlainObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype
@@ -109,6 +115,12 @@ export function createBetterAuth(deps: BetterAuthDeps) {
       requireEmailVerification: ac.requireEmailVerification,
       // Sign-up never signs in: its answer is then the same whether or not the email was taken.
       autoSignIn: false,
+      // The decoy user answered for a taken address: as a real new user would be, field for field
+      // (better-auth leaves `role` null, which the admin plugin sets only on a real insert).
+      customSyntheticUser: ({ coreFields, additionalFields, id }) => {
+        deps.signUpTiming.markTaken()
+        return { ...coreFields, role: DEFAULT_ROLE, banned: false, banReason: null, banExpires: null, ...additionalFields, id }
+      },
       sendResetPassword: (data) => mail('reset-password', data.user.email, resetLinkWithTokenInQuery(data.url, data.token)),
       revokeSessionsOnPasswordReset: true,
     },
@@ -132,7 +144,7 @@ export function createBetterAuth(deps: BetterAuthDeps) {
     plugins: [
       // Lets API clients present the session token as `Authorization: Bearer` instead of a cookie.
       bearer(),
-      admin({ schema: PLUGIN_MODELS.admin }),
+      admin({ schema: PLUGIN_MODELS.admin, defaultRole: DEFAULT_ROLE }),
       magicLink({ sendMagicLink: (data) => mail('magic-link', data.email, data.url), disableSignUp: !ac.signupEnabled }),
       twoFactor({ issuer: APP_NAME, schema: PLUGIN_MODELS.twoFactor }),
       ...(ac.anonymousEnabled && ac.signupEnabled ? [anonymous({ schema: PLUGIN_MODELS.anonymous })] : []),

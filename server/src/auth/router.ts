@@ -87,7 +87,9 @@ async function forward(c: Context<AppEnv>, deps: AuthRouterDeps, req: Request): 
     if (token) headers.set('authorization', `Bearer ${token}`)
     else headers.delete('authorization')
   }
-  const res = await deps.auth.betterAuth.handler(new Request(req, { headers }))
+  const forwarded = new Request(req, { headers })
+  const isSignUp = req.method === 'POST' && new URL(req.url).pathname === `${AUTH_BASE_PATH}/sign-up/email`
+  const res = await (isSignUp ? deps.auth.signUpTiming.run(() => deps.auth.betterAuth.handler(forwarded), (r) => r.ok) : deps.auth.betterAuth.handler(forwarded))
   if (res.status >= 400) throw await apiErrorFromAuthResponse(res, req.headers.get('origin') ?? req.headers.get('referer') ?? undefined)
   return res
 }

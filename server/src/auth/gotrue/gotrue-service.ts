@@ -17,6 +17,7 @@ import { createCodeMailer, createRedirects } from './emails.js'
 import { CLASS_OF_TYPE, createOneTimeCodes, verifierMatches, type PkceChallenge, type VerifyType } from './one-time-codes.js'
 import { createGoTrueSessions, type GoTrueSession, type RequestMeta, type SessionRow } from './sessions.js'
 import { findUser, findUserRow, isPlaceholderEmail, toGoTrueUser, type GoTrueUser } from './user-json.js'
+import { createSignUpTiming } from '../sign-up-timing.js'
 
 export interface GoTrueDeps {
   config: Readonly<Config>
@@ -56,6 +57,7 @@ export function createGoTrue(d: GoTrueDeps) {
   const sessions = createGoTrueSessions({ database: d.database, betterAuth: d.betterAuth, issueTokens: d.issueTokens, refreshTokenReuseIntervalS: ac.refreshTokenReuseIntervalS, log: d.log })
   const codes = createOneTimeCodes(db, d.secret)
   const redirects = createRedirects(d.config.publicUrl, ac.trustedOrigins)
+  const signUpTiming = createSignUpTiming()
   const sendCode = createCodeMailer({ codes, mailer: d.mailer, publicUrl: d.config.publicUrl, appName: 'Floe' })
 
   const stamp = (userId: string, column: 'confirmation_sent_at' | 'recovery_sent_at' | 'email_change_sent_at') =>
@@ -110,19 +112,24 @@ export function createGoTrue(d: GoTrueDeps) {
       if (input.email === undefined) throw new ApiError('validation_failed', { message: 'To sign up, please provide your email' })
       if (input.password === undefined) throw new ApiError('validation_failed', { message: 'Signup requires a valid password' })
       const email = assertEmail(input.email)
-      await accounts.assertPassword(input.password)
-      const userId = await accounts.create({ email, password: input.password, confirmed: !ac.requireEmailVerification, userMetadata: data })
-      if (userId === undefined) {
-        if (!ac.requireEmailVerification) throw new ApiError('user_already_exists')
-        // As GoTrue with confirmations on: the same answer whether or not the address was taken,
-        // and a new confirmation for an owner who never confirmed.
-        const existing = await findUserRow(db, { email })
-        if (existing && !existing.email_verified) await sendConfirmation(existing.id, email, input.redirectTo, input.pkce)
-        return obfuscatedUser(email, data)
-      }
-      if (!ac.requireEmailVerification) return sessions.start(userId, 'password', meta)
-      await sendConfirmation(userId, email, input.redirectTo, input.pkce)
-      return toGoTrueUser((await findUser(db, { id: userId }))!)
+      const password = input.password
+      await accounts.assertPassword(password)
+      return signUpTiming.run(async () => {
+        const userId = await accounts.create({ email, password, confirmed: !ac.requireEmailVerification, userMetadata: data })
+        if (userId === undefined) {
+          if (!ac.requireEmailVerification) throw new ApiError('user_already_exists')
+          // As GoTrue with confirmations on: the same answer whether or not the address was taken
+          // (in shape and, through signUpTiming, in time), and a new confirmation for an owner who
+          // never confirmed.
+          signUpTiming.markTaken()
+          const existing = await findUserRow(db, { email })
+          if (existing && !existing.email_verified) await sendConfirmation(existing.id, email, input.redirectTo, input.pkce)
+          return obfuscatedUser(email, data)
+        }
+        if (!ac.requireEmailVerification) return sessions.start(userId, 'password', meta)
+        await sendConfirmation(userId, email, input.redirectTo, input.pkce)
+        return toGoTrueUser((await findUser(db, { id: userId }))!)
+      })
     },
 
     /** POST /token?grant_type=password */
@@ -220,12 +227,23 @@ export function createGoTrue(d: GoTrueDeps) {
 
 const EMAIL_LIKE = /^[^\s@]{1,200}@[^\s@]{1,200}$/
 
-/** GoTrue's answer for a sign-up to a taken address with confirmations on: a user that is no one. */
+/**
+ * The answer for a sign-up to a taken address with confirmations on: a user that is no one, shaped
+ * field for field like a real new user. GoTrue itself answers `identities: []` here, and Supabase's
+ * docs suggest apps read that as "already registered": Floe does not, since that answer tells
+ * anyone who has an account (issue 15).
+ */
 function obfuscatedUser(email: string, data: Record<string, unknown>): GoTrueUser {
   const now = new Date().toISOString()
+  const id = crypto.randomUUID()
   return {
-    id: crypto.randomUUID(), aud: 'authenticated', role: 'authenticated', email, phone: '', confirmation_sent_at: now,
-    app_metadata: { provider: 'email', providers: ['email'] }, user_metadata: data, identities: [],
+    id, aud: 'authenticated', role: 'authenticated', email, phone: '', confirmation_sent_at: now,
+    app_metadata: { provider: 'email', providers: ['email'] }, user_metadata: data,
+    identities: [{
+      identity_id: crypto.randomUUID(), id, user_id: id,
+      identity_data: { email, email_verified: false, phone_verified: false, sub: id },
+      provider: 'email', last_sign_in_at: null, created_at: now, updated_at: now, email,
+    }],
     created_at: now, updated_at: now, is_anonymous: false,
   }
 }
