@@ -49,4 +49,10 @@ describe('buildCall', () => {
       `pg_catalog.count(_postgrest_t) AS page_total, coalesce(json_agg(_postgrest_t.pgrst_scalar), '[]')::text AS body`,
     )
   })
+
+  it('calls with the first object of a JSON array body (json_to_recordset ... LIMIT 1), as PostgREST', () => {
+    expect(build('POST', 'add', '', '[{"a":1,"b":2},{"a":3,"b":4}]').text).toContain(
+      'FROM (SELECT $1::json AS json_data) pgrst_payload, LATERAL (SELECT "a", "b" FROM json_to_recordset(pgrst_payload.json_data) AS _("a" integer, "b" integer) LIMIT 1) pgrst_body',
+    )
+  })
 })

@@ -26,7 +26,7 @@ function callQuery(p: Params, plan: CallPlan): string {
   const cols = plan.isScalar ? 'pgrst_call.pgrst_scalar' : plan.returning.map((c) => fmtSourceColumn({ kind: 'alias', name: 'pgrst_call' }, plan.read.root.table, c)).join(', ')
   if (plan.params.kind === 'single') return `SELECT ${cols} FROM ${callIt(`${p.add(plan.argsJson)}::${plan.params.arg.type}`)}`
   if (plan.params.args.length === 0) return `SELECT ${cols} FROM ${callIt('')}`
-  const body = jsonBodyFrom(p, plan.argsJson, argColumns(plan), { includeSelect: false, limitOne: true, applyDefaults: false, isObject: true })
+  const body = jsonBodyFrom(p, plan.argsJson, argColumns(plan), { includeSelect: false, limitOne: true, applyDefaults: false, isObject: plan.argsIsObject })
   const args = plan.params.args.map((a) => `${a.mode === 'variadic' ? 'VARIADIC ' : ''}${ident(a.name)} := "pgrst_body".${ident(a.name)}`).join(', ')
   return `SELECT ${cols} ${body}, LATERAL ${callIt(args)}`
 }

@@ -78,10 +78,10 @@ function parseJsonBody(body: string, isRpc: boolean, hasColumnsParam: boolean): 
 }
 
 function parseUrlEncodedBody(body: string): Payload {
-  const params = new URLSearchParams(body)
+  const form = [...new URLSearchParams(body)]
   const obj: Record<string, string> = {}
-  for (const [k, v] of params) obj[k] = v
-  return { raw: JSON.stringify(obj), isObject: true, keys: sortKeys(Object.keys(obj)) }
+  for (const [k, v] of form) obj[k] = v
+  return { raw: JSON.stringify(obj), isObject: true, keys: sortKeys(Object.keys(obj)), form }
 }
 
 export function parsePayload({ body, contentType, isRpc, hasColumnsParam }: PayloadInput): Payload {

@@ -151,6 +151,8 @@ describe('parseRequest: payload', () => {
 
   it('reads CSV and form bodies as JSON', () => {
     expect(JSON.parse(post('a,b\n1,NULL\n"x,y",2\n', '', 'text/csv').payload?.raw ?? '')).toEqual([{ a: '1', b: null }, { a: 'x,y', b: '2' }])
-    expect(post('a=1&b=two', '', 'application/x-www-form-urlencoded').payload).toEqual({ raw: '{"a":"1","b":"two"}', isObject: true, keys: ['a', 'b'] })
+    expect(post('a=1&b=two&a=3', '', 'application/x-www-form-urlencoded').payload).toEqual({
+      raw: '{"a":"3","b":"two"}', isObject: true, keys: ['a', 'b'], form: [['a', '1'], ['b', 'two'], ['a', '3']],
+    })
   })
 })

@@ -116,6 +116,11 @@ export interface Payload {
   isObject: boolean
   /** Keys shared by every object of the body (PostgREST requires them to be uniform). */
   keys: string[]
+  /**
+   * A form-encoded body's pairs in order, repeats kept: a function call reads them as it reads
+   * query-string arguments (a variadic argument repeated, the last value of any other).
+   */
+  form?: [string, string][]
 }
 
 export interface QueryParams {

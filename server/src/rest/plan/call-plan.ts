@@ -26,12 +26,12 @@ function matchesArgs(fn: DbFunction, keys: Set<string>, singleObject: boolean): 
 const signature = (fn: DbFunction) => `${fn.schema}.${fn.name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`
 const sortedNames = (xs: Iterable<string>) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 
-function noFunction(cache: SchemaCache, schema: string, name: string, keys: string[], isPost: boolean, singleObject: boolean, overloads: DbFunction[]): ApiError {
+function noFunction(cache: SchemaCache, schema: string, name: string, keys: string[], jsonPost: boolean, singleObject: boolean, overloads: DbFunction[]): ApiError {
   const fq = `${schema}.${name}`
   const prms = keys.join(', ')
   const withPrms = keys.length === 0 ? ' without parameters' : ` with parameter${keys.length > 1 ? 's' : ''} ${prms}`
   const message = `Could not find the function ${fq}${singleObject ? '' : keys.length === 0 ? ' without parameters' : `(${prms})`} in the schema cache`
-  const searched = singleObject ? ' with a single json/jsonb parameter' : isPost ? `${withPrms} or with a single unnamed json/jsonb parameter` : withPrms
+  const searched = singleObject ? ' with a single json/jsonb parameter' : jsonPost ? `${withPrms} or with a single unnamed json/jsonb parameter` : withPrms
   let hint: string | null = null
   if (!singleObject) {
     const best = overloads.length === 0
@@ -54,16 +54,23 @@ function ambiguous(fns: DbFunction[]): ApiError {
   })
 }
 
-export function findFunction(ctx: PlanContext, name: string, keys: Set<string>, isPost: boolean, singleObject: boolean): DbFunction {
+/** PostgREST's hasSingleUnnamedParam for a JSON body: one json/jsonb parameter without a name. */
+const takesWholeBody = (f: DbFunction) => f.args.length === 1 && f.args[0]?.name === '' && isJsonType(f.args[0].type)
+
+/**
+ * `jsonPost`: a POST with a JSON body, which a function of one unnamed json/jsonb parameter
+ * takes whole when no overload's names match its keys. A named parameter is only ever matched by
+ * name (PostgREST's findProc): `{"A": 1}` to `f(data json)` is PGRST202.
+ */
+export function findFunction(ctx: PlanContext, name: string, keys: Set<string>, jsonPost: boolean, singleObject: boolean): DbFunction {
   const overloads = ctx.cache.functions.get(`${ctx.schema}.${name}`) ?? []
   const matching = overloads.filter((f) => matchesArgs(f, keys, singleObject))
-  // A lone json/jsonb parameter takes a POSTed body whose keys match no overload's names.
-  const fallback = overloads.filter((f) => isPost && !matching.includes(f) && f.args.length === 1 && isJsonType(f.args[0]?.type ?? ''))
+  const fallback = overloads.filter((f) => jsonPost && !matching.includes(f) && takesWholeBody(f))
   const [first] = matching.length > 0 ? matching : fallback
   const count = matching.length > 0 ? matching.length : fallback.length
   if (first !== undefined && count === 1) return first
   if (count > 1) throw ambiguous(matching.length > 0 ? matching : fallback)
-  throw noFunction(ctx.cache, ctx.schema, name, sortedNames(keys), isPost, singleObject, overloads)
+  throw noFunction(ctx.cache, ctx.schema, name, sortedNames(keys), jsonPost, singleObject, overloads)
 }
 
 /** RETURNS TABLE / OUT parameters without a table of their own: a table-like shape to read from. */
@@ -83,18 +90,22 @@ function resultTable(ctx: PlanContext, fn: DbFunction): Table {
 
 function callParams(fn: DbFunction, keys: Set<string>, singleObject: boolean): CallParams {
   const [only] = fn.args
-  if (only !== undefined && fn.args.length === 1 && (singleObject || only.name === '' || (isJsonType(only.type) && !keys.has(only.name)))) {
+  if (only !== undefined && fn.args.length === 1 && (singleObject || only.name === '')) {
     return { kind: 'single', arg: only }
   }
   return { kind: 'named', args: fn.args.filter((a) => keys.has(a.name)) }
 }
 
-/** GET arguments as the JSON object the call reads; a variadic argument repeated becomes an array. */
-function argsFromQuery(fn: DbFunction, args: [string, string][]): string {
+/**
+ * Query-string or form arguments as the JSON object the call reads, as PostgREST's toRpcParams:
+ * a variadic argument's values, repeated or not, become an array in order; any other argument
+ * repeated keeps its last value.
+ */
+function argsFromPairs(fn: DbFunction, args: [string, string][]): string {
   const variadic = new Set(fn.args.filter((a) => a.mode === 'variadic').map((a) => a.name))
   const out: Record<string, string | string[]> = {}
   for (const [k, v] of args) {
-    if (!variadic.has(k)) out[k] ??= v
+    if (!variadic.has(k)) out[k] = v
     else out[k] = [...((out[k] as string[] | undefined) ?? []), v]
   }
   return JSON.stringify(out)
@@ -121,14 +132,16 @@ export function planCall(ctx: PlanContext, name: string, request: ApiRequest): C
   const isPost = request.invokeMethod === 'post'
   const keys = new Set(isPost ? request.columns : request.query.rpcArgs.map(([k]) => k))
   const singleObject = request.preferences.params === 'single-object'
-  const fn = findFunction(ctx, name, keys, isPost, singleObject)
+  const form = request.payload?.form
+  const fn = findFunction(ctx, name, keys, isPost && form === undefined, singleObject)
   const table = resultTable(ctx, fn)
   const root = planReadTree(ctx, table, request, { fromSource: true, isMutation: false })
   assertStrictPreferences(request.preferences)
   const isScalar = fn.returnsScalar && fn.returnsTable === null && fn.returnColumns === null
   return {
     fn, params: callParams(fn, keys, singleObject),
-    argsJson: isPost ? (request.payload?.raw ?? '{}') : argsFromQuery(fn, request.query.rpcArgs),
+    argsJson: !isPost ? argsFromPairs(fn, request.query.rpcArgs) : form ? argsFromPairs(fn, form) : (request.payload?.raw ?? '{}'),
+    argsIsObject: !isPost || form !== undefined || (request.payload?.isObject ?? true),
     isScalar, returnsSingle: !fn.returnsSet, returnsVoid: fn.returnType === 'void',
     returning: isScalar ? [] : withComputed(returningOf(root), root),
     read: { root, media: request.media, headersOnly: request.headersOnly, ...(request.preferences.count !== undefined && { count: request.preferences.count }) },

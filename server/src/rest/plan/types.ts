@@ -118,8 +118,10 @@ export type CallParams =
 export interface CallPlan {
   fn: DbFunction
   params: CallParams
-  /** JSON object of argument values: the POST body, or the query-string arguments encoded as JSON. */
+  /** JSON argument values: the POST body, or the query-string (or form) arguments encoded as one object. */
   argsJson: string
+  /** argsJson is an object; else a JSON array, of which the call takes the first object (as PostgREST). */
+  argsIsObject: boolean
   /** The result is one value (`pgrst_scalar`), not rows with columns. */
   isScalar: boolean
   /** Not a set: the body is one value or object, and page_total is 1. */
