@@ -239,7 +239,14 @@ export function createStorageService(deps: StorageServiceDeps) {
       return names.map((name) => ({ name, token: found.has(name) ? deps.signer.sign({ k: 'r', b: bucket, n: name, exp }) : null }))
     },
     async signUpload(who: RequestRole, bucket: string, name: string, upsert: boolean, expiresIn: number) {
-      await getBucket(bucket)
+      // Asked as the upload itself will be (the rules' insert check, rolled back) before the bucket
+      // is looked up: a caller the rules refuse gets no URL, and learns nothing of whether the
+      // bucket exists (RLS decides before the bucket's foreign key is checked).
+      const row = { bucket_id: bucket, name, mime_type: 'application/octet-stream', version: randomUUID(), user_metadata: {}, size: 0, etag: '' }
+      await asCaller(who, (trx) => q.insertObject(trx, row, upsert), { rollback: true }).catch((err: unknown) => {
+        if (isForeignKeyViolation(err)) throw new ApiError('STORAGE_BUCKET_NOT_FOUND', { details: bucket })
+        return mapConflict(err)
+      })
       // The upload will run as the signer, under the signer's rules, when it happens.
       return deps.signer.sign({ k: 'w', b: bucket, n: name, exp: Math.floor(Date.now() / 1000) + expiresIn, role: who.role, claims: who.claims, upsert })
     },
@@ -262,6 +269,8 @@ function checkFits(bucket: q.BucketRow, row: q.ObjectRow) {
     throw new ApiError('STORAGE_OBJECT_TOO_LARGE', { details: `The file size limit of ${bucket.id} is ${bucket.file_size_limit} bytes` })
   }
 }
+
+const isForeignKeyViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503'
 
 function mapConflict(err: unknown): never {
   if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505') {
