@@ -83,6 +83,15 @@ export function registerDirect(router: { on: (methods: string[], path: string, h
       { method: c.req.method, pathname: url.pathname, search: url.search, params: c.req.param(), headers: c.req.raw.headers, readBody: (limit) => readBodyText(c, limit) },
       c.var.identity,
     )
-    return c.newResponse(out.body, out.status as StatusCode, out.headers)
+    // The route's Vary joins the pipeline's (Origin) rather than replacing it.
+    const headers = { ...out.headers }
+    for (const name of Object.keys(headers)) {
+      const value = headers[name]
+      if (name.toLowerCase() === 'vary' && typeof value === 'string') {
+        delete headers[name]
+        c.header('Vary', value, { append: true })
+      }
+    }
+    return c.newResponse(out.body, out.status as StatusCode, headers)
   })
 }

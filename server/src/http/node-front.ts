@@ -16,6 +16,7 @@ import type { Identity } from './identity.js'
 import { endRaw, type FrontHandler, type UpgradeHandler } from './node-server.js'
 import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
 import { readIncomingText } from './read-body.js'
+import { mergeVary } from './response-headers.js'
 import { UPGRADE, type PlainRequest, type PlainResponse, type RouteMatch, type RouteTable } from './routes.js'
 
 const headerOf = (req: IncomingMessage, name: string): string | undefined => {
@@ -76,7 +77,13 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
     out = p.fail(err, identity, logOf(), policy)
   }
   try {
-    for (const name in out.headers) headers[name.toLowerCase()] = out.headers[name]!
+    for (const name in out.headers) {
+      const key = name.toLowerCase()
+      const value = out.headers[name]!
+      const prior = headers[key]
+      // The route's Vary joins the pipeline's (Origin) rather than replacing it.
+      headers[key] = key === 'vary' && typeof prior === 'string' && typeof value === 'string' ? mergeVary(prior, value) : value
+    }
     if (out.body !== null) headers['content-length'] = Buffer.byteLength(out.body)
     res.writeHead(out.status, headers)
     res.end(out.body ?? undefined)

@@ -65,3 +65,15 @@ export function corsPreflightHeaders(corsOrigins: '*' | string[], origin: string
     ['Access-Control-Allow-Headers', CORS_ALLOW_HEADERS.join(',')],
   ]
 }
+
+/**
+ * Two `Vary` values as one: the pipeline's (`Origin`, under a CORS allowlist) and a route's (the
+ * data API's `Accept, Prefer, Range`, as PostgREST sends) both hold, so neither may replace the
+ * other. Names compare case-insensitively; the first spelling is kept.
+ */
+export function mergeVary(existing: string | undefined, added: string): string {
+  if (!existing) return added
+  const seen = new Set(existing.split(',').map((v) => v.trim().toLowerCase()))
+  const extra = added.split(',').map((v) => v.trim()).filter((v) => v !== '' && !seen.has(v.toLowerCase()))
+  return extra.length === 0 ? existing : `${existing}, ${extra.join(', ')}`
+}

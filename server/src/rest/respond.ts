@@ -96,8 +96,14 @@ function locationOf(resource: string, pairs: string[] | null | undefined): strin
 const isEmptyArray = (request: ApiRequest) => request.payload !== undefined && !request.payload.isObject && /^\s*\[\s*\]\s*$/.test(request.payload.raw)
 
 export function respond(ctx: RespondContext, result: StatementResult): RestResponse {
-  return applyResponseSettings(actionResponse(ctx, result), result.response_headers, result.response_status)
+  const res = applyResponseSettings(actionResponse(ctx, result), result.response_headers, result.response_status)
+  // PostgREST's default Vary on every answer that is not an error, unless SQL set one.
+  if (!Object.keys(res.headers).some((name) => name.toLowerCase() === 'vary')) res.headers.Vary = DEFAULT_VARY
+  return res
 }
+
+/** What a data API answer depends on besides its URL (PostgREST's App.hs varyHeader). */
+const DEFAULT_VARY = 'Accept, Prefer, Range'
 
 function actionResponse(ctx: RespondContext, result: StatementResult): RestResponse {
   const { request } = ctx

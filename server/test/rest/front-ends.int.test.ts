@@ -82,6 +82,24 @@ describe('the Node fast path and the Hono route answer alike', () => {
     })
   }
 
+  it('sends PostgREST\'s Vary: Accept, Prefer, Range on answers, joined with Origin under a CORS allowlist, on both front ends', async () => {
+    const plain = await served.fetch(`${BASE_URL}/films?id=eq.1`, { headers: anon })
+    expect(plain.headers.get('vary')).toBe('Accept, Prefer, Range')
+    expect((await hono.request(`${BASE_URL}/films?id=eq.1`, { headers: anon })).headers.get('vary')).toBe('Accept, Prefer, Range')
+    const cors = await buildTestApp(h.db, { CORS_ORIGINS: 'https://app.example' })
+    try {
+      const both = serveOverHttp(cors.app.fetch, cors.nodeFront)
+      const init = { headers: { ...anon, Origin: 'https://app.example' } }
+      for (const res of [await both.fetch(`${BASE_URL}/films?id=eq.1`, init), await cors.app.request(`${BASE_URL}/films?id=eq.1`, init)]) {
+        expect(res.status).toBe(200)
+        expect(res.headers.get('vary')!.split(',').map((v) => v.trim()).sort()).toEqual(['Accept', 'Origin', 'Prefer', 'Range'])
+      }
+      await both.close()
+    } finally {
+      await cors.close()
+    }
+  })
+
   it('leaves preflights and the OpenAPI document to Hono', async () => {
     const before = fastServed
     const preflight = await served.fetch(`${BASE_URL}/films`, { method: 'OPTIONS', headers: { Origin: 'https://app.example', 'Access-Control-Request-Method': 'GET' } })
@@ -147,7 +165,7 @@ describe('limits on the fast path', () => {
       expect(await tooBig.json()).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: 'The limit is 1024 bytes' })
       const listed = await server.fetch(`${BASE_URL}/films?id=eq.1`, { headers: { ...anon, Origin: 'https://app.example' } })
       expect(listed.headers.get('access-control-allow-origin')).toBe('https://app.example')
-      expect(listed.headers.get('vary')).toBe('Origin')
+      expect(listed.headers.get('vary')).toBe('Origin, Accept, Prefer, Range')
       const other = await server.fetch(`${BASE_URL}/films?id=eq.1`, { headers: { ...anon, Origin: 'https://evil.example' } })
       expect(other.headers.get('access-control-allow-origin')).toBeNull()
     } finally {
