@@ -4,7 +4,7 @@
  * 0004), connected through the server's Kysely instance so it shares the one pg Pool.
  */
 import { betterAuth } from 'better-auth'
-import { createAuthMiddleware } from 'better-auth/api'
+import { APIError, createAuthMiddleware } from 'better-auth/api'
 import { admin, anonymous, bearer, magicLink, twoFactor } from 'better-auth/plugins'
 import type { Kysely } from 'kysely'
 import type { Config } from '../config.js'
@@ -16,6 +16,7 @@ import { renderAuthEmail, type AuthEmailKind } from './email-templates.js'
 import { originAliases } from './gotrue/emails.js'
 import type { Mailer } from './mailer.js'
 import type { SignUpTiming } from './sign-up-timing.js'
+import { overLongField, USER_AGENT_MAX, USER_FIELD_LIMITS } from './user-field-limits.js'
 
 export const AUTH_BASE_PATH = '/auth/v1'
 
@@ -52,6 +53,14 @@ export function resetLinkWithTokenInQuery(url: string, token: string): string {
   u.pathname = u.pathname.replace(/\/reset-password\/[^/]+$/, '/reset-password')
   u.searchParams.set('token', token)
   return u.toString()
+}
+
+/** A profile from elsewhere (an OAuth provider) cut to the limits rather than refused: the user did not type it. */
+function boundedProfile<T extends { name?: string | null | undefined; image?: string | null | undefined }>(user: T): T {
+  const out = { ...user }
+  if (typeof out.name === 'string' && out.name.length > USER_FIELD_LIMITS.name) out.name = out.name.slice(0, USER_FIELD_LIMITS.name)
+  if (typeof out.image === 'string' && out.image.length > USER_FIELD_LIMITS.image) out.image = null
+  return out
 }
 
 export function createBetterAuth(deps: BetterAuthDeps) {
@@ -131,7 +140,19 @@ export function createBetterAuth(deps: BetterAuthDeps) {
       ...(ac.oauth.github ? { github: { ...ac.oauth.github, disableImplicitSignUp: !ac.signupEnabled } } : {}),
       ...(ac.oauth.google ? { google: { ...ac.oauth.google, disableImplicitSignUp: !ac.signupEnabled } } : {}),
     },
+    databaseHooks: {
+      // Last line before the database's own CHECKs (migration 0016), for what no request body
+      // bounds: a provider's profile (OAuth) and the User-Agent a session records.
+      user: { create: { before: async (user) => ({ data: boundedProfile(user) }) }, update: { before: async (user) => ({ data: boundedProfile(user) }) } },
+      session: { create: { before: async (session) => ({ data: { ...session, userAgent: session.userAgent?.slice(0, USER_AGENT_MAX) ?? null } }) } },
+    },
     hooks: {
+      // No stored field is unbounded: an over-long name, email, image or ban reason in any body
+      // (sign-up, update-user, change-email, magic link, admin) is refused before it is stored.
+      before: createAuthMiddleware(async (ctx) => {
+        const problem = overLongField(ctx.body)
+        if (problem) throw APIError.from('BAD_REQUEST', { code: 'INVALID_INPUT', message: problem })
+      }),
       // Every answer that starts a session (sign-in, anonymous sign-in, 2FA verify...) also
       // carries an access token for the data API and the refresh token, as Supabase's do.
       after: createAuthMiddleware(async (ctx) => {
