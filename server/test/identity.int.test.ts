@@ -97,6 +97,12 @@ describe('identity', () => {
     }
     const garbage = await call({ ...floe.anon, authorization: 'Bearer %%%garbage%%%' })
     expect(garbage.status).toBe(401)
+    // The same through the real server, on the data API's and storage's fast paths.
+    for (const path of ['/rest/v1/', '/storage/v1/bucket']) {
+      const res = await floe.http(`http://floe.test${path}`, { headers: { ...floe.anon, authorization: 'Bearer abc' } })
+      expect(res.status, path).toBe(401)
+      expect(await res.json()).toMatchObject({ code: 'JWT_INVALID', details: 'Expected 3 parts in JWT; got 1' })
+    }
   })
 
   it('still takes the anon or service key as the bearer, with or without the apikey header', async () => {
