@@ -58,6 +58,18 @@ describe('better-auth routes', () => {
     expect(row.rows[0]!.n).toBe(200)
   })
 
+  it('the admin plugin refuses an over-long name in create-user and update-user data, and a long ban reason', async () => {
+    await signUpVerified(floe, 'boss@floe.test', PASSWORD)
+    await sql`update auth.users set role = 'admin' where email = 'boss@floe.test'`.execute(floe.database.db)
+    const auth = { authorization: `Bearer ${(await signIn(floe, 'boss@floe.test', PASSWORD)).access_token}` }
+    const created = await post(floe, '/auth/v1/admin/create-user', { email: 'made@floe.test', password: PASSWORD, name: 'Made' }, auth)
+    expect(created.status).toBe(200)
+    const userId = (await bodyOf<{ user: { id: string } }>(created)).user.id
+    expect((await post(floe, '/auth/v1/admin/create-user', { email: 'made2@floe.test', password: PASSWORD, name: 'ok', data: { name: 'n'.repeat(5000) } }, auth)).status).toBe(400)
+    expect((await post(floe, '/auth/v1/admin/update-user', { userId, data: { name: 'n'.repeat(5000) } }, auth)).status).toBe(400)
+    expect((await post(floe, '/auth/v1/admin/ban-user', { userId, banReason: 'r'.repeat(5000) }, auth)).status).toBe(400)
+  })
+
   it('magic-link sign-in refuses an over-long name (stored when the link creates the user)', async () => {
     expect((await post(floe, '/auth/v1/sign-in/magic-link', { email: 'ml@floe.test', name: 'z'.repeat(10_000), callbackURL: '/' })).status).toBe(400)
   })
