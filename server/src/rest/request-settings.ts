@@ -37,7 +37,12 @@ export function parseCookies(header: string): Record<string, string> {
   return out
 }
 
-export function requestSettings(method: string, path: string, headers: HeaderList): Record<string, string> {
+/**
+ * `headers` undefined: no SQL in the database reads request.headers or request.cookies (the schema
+ * cache knows), so they are not built or sent; `current_setting(..., true)` then reads null.
+ */
+export function requestSettings(method: string, path: string, headers: HeaderList | undefined): Record<string, string> {
+  if (headers === undefined) return { 'request.method': method, 'request.path': path }
   const all: Record<string, string> = {}
   let cookie: string | undefined
   headers.forEach((value, name) => {

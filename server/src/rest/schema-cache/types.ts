@@ -132,5 +132,11 @@ export interface SchemaCache {
   functions: Map<QualifiedName, DbFunction[]>
   /** Postgres server_version_num. */
   pgVersion: number
+  /**
+   * Whether any SQL in the database (function, policy, default, check, view) mentions
+   * request.headers or request.cookies. Only then are they set per request: building and sending
+   * them cost GET by primary key about 10% of its throughput (bench/README.md, issue 15).
+   */
+  readsRequestHeaders: boolean
   loadedAt: Date
 }

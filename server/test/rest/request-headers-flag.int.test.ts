@@ -1,0 +1,56 @@
+/**
+ * request.headers and request.cookies are set only when SQL in the database may read them: a
+ * function, policy, default, check or view that names them, or that calls current_setting with a
+ * name computed at run time (PostgREST's spec reads them through get_guc_value(name)). Otherwise
+ * building and sending them would cost every request (bench/README.md, issue 15).
+ */
+import pg from 'pg'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { loadExtraSql } from './extra-sql.js'
+import { BASE_URL, useRest, type RestHarness } from './setup.js'
+
+let h: RestHarness
+useRest((harness) => (h = harness))
+
+const anon = () => ({ apikey: h.testApp.anon.apikey! })
+
+async function dropFunction(name: string): Promise<void> {
+  const c = new pg.Client({ connectionString: h.db.url })
+  await c.connect()
+  try {
+    await c.query(`drop function if exists ${name}`)
+  } finally {
+    await c.end()
+  }
+  await h.testApp.schemaCache.reload()
+}
+
+beforeAll(async () => {
+  // Reads the setting through a name no catalog scan can see (a concatenation in a variable).
+  await loadExtraSql(h, `
+    create function hidden_origin() returns text language plpgsql stable as $$
+      declare n text := 'request.' || 'head' || 'ers';
+      begin return nullif(current_setting(n, true), '')::json->>'origin'; end $$;`)
+})
+
+describe('request.headers only where SQL may read them', () => {
+  it('sets them when a function calls current_setting with a computed name', async () => {
+    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(true)
+    const res = await h.testApp.http(`${BASE_URL}/rpc/hidden_origin`, { headers: { ...anon(), Origin: 'https://app.example' } })
+    expect(await res.json()).toBe('https://app.example')
+  })
+
+  it('leaves them out when nothing may read them, and sets them again once something does', async () => {
+    await dropFunction('hidden_origin()')
+    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(false)
+    const res0 = await h.testApp.http(`${BASE_URL}/films?select=id&limit=1`, { headers: anon() })
+    expect(res0.status).toBe(200)
+    await loadExtraSql(h, `create function named_origin() returns text language sql stable as $$
+      select current_setting('request.headers', true)::json->>'origin' $$;`)
+    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(true)
+    const res = await h.testApp.http(`${BASE_URL}/rpc/named_origin`, { headers: { ...anon(), Origin: 'https://app.example' } })
+    expect(await res.json()).toBe('https://app.example')
+    await dropFunction('named_origin()')
+    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(false)
+  })
+})
