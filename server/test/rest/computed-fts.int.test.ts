@@ -5,8 +5,8 @@
  * column", "can return computed columns") and the fixtures items/items2/tsearch_to_tsvector of
  * test/spec/fixtures/schema.sql and data.sql.
  */
-import pg from 'pg'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { loadExtraSql } from './extra-sql.js'
 import { useRest, type RestHarness } from './setup.js'
 
 const SQL = /* sql */ `
@@ -57,16 +57,7 @@ let h: RestHarness
 useRest((harness) => {
   h = harness
 })
-beforeAll(async () => {
-  const client = new pg.Client({ connectionString: h.db.url })
-  await client.connect()
-  try {
-    await client.query(SQL)
-  } finally {
-    await client.end()
-  }
-  await h.testApp.schemaCache.reload()
-})
+beforeAll(() => loadExtraSql(h, SQL))
 
 const get = async (path: string) => {
   const res = await h.raw(path)
