@@ -3,7 +3,6 @@
  * built on it (gotrue/), the refresh of a better-auth cookie session, and the session lookup that
  * lets an access token act at better-auth's routes.
  */
-import { sql } from 'kysely'
 import type { Config } from '../config.js'
 import type { Database } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
@@ -53,7 +52,6 @@ export interface AuthServiceDeps {
   mailer?: Mailer
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export async function createAuthService(deps: AuthServiceDeps): Promise<AuthService> {
   const { config, database, log } = deps
@@ -86,9 +84,7 @@ export async function createAuthService(deps: AuthServiceDeps): Promise<AuthServ
       return gotrue.sessions.reissue(session)
     },
     async findSessionToken(sessionId) {
-      if (!UUID.test(sessionId)) return undefined
-      const r = await sql<{ token: string }>`select token from auth.sessions where id = ${sessionId} and expires_at > now()`.execute(database.db)
-      return r.rows[0]?.token
+      return (await gotrue.sessions.find(sessionId))?.token
     },
     close: () => mailer.close(),
   }

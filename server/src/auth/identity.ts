@@ -46,7 +46,7 @@ export function createIdentityResolver(options: IdentityOptions): IdentityResolv
     }
     if (bearer !== undefined && jwt === undefined) {
       // supabase clients send the key itself as the bearer; the apikey header, when sent, keeps deciding the role.
-      const bearerKey = await verifyKey(bearer)
+      const bearerKey = bearer === apikey ? keyIdentity : await verifyKey(bearer)
       if (!bearerKey) throw bearerError('JWT_INVALID', `Expected 3 parts in JWT; got ${parts}`)
       keyIdentity ??= bearerKey
     }

@@ -19,6 +19,13 @@ function isPgError(err: unknown): err is PgError {
   )
 }
 
+const hasSqlState = (err: unknown, code: string): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code
+
+/** A write that hit a unique constraint (23505): services turn it into their own "already exists". */
+export const isUniqueViolation = (err: unknown): boolean => hasSqlState(err, '23505')
+/** A write that named a row that does not exist through a foreign key (23503). */
+export const isForeignKeyViolation = (err: unknown): boolean => hasSqlState(err, '23503')
+
 /** Errors of the pg client and pool when the connection failed or was cut (they carry no SQLSTATE). */
 const PG_CONNECTION_MESSAGE = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable)/
 /** Socket-level failures: whatever service it was is unreachable, not the request at fault. */

@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream'
 import type { Kysely } from 'kysely'
 import type { StorageConfig } from '../config.js'
 import type { DB, RequestRole, WithRequestRole } from '../db/index.js'
-import { ApiError } from '../errors/index.js'
+import { ApiError, isForeignKeyViolation, isUniqueViolation } from '../errors/index.js'
 import type { Logger } from '../log.js'
 import type { ByteRange, ObjectStore } from './object-store.js'
 import { listEntries, type EntryQuery } from './list-queries.js'
@@ -270,10 +270,8 @@ function checkFits(bucket: q.BucketRow, row: q.ObjectRow) {
   }
 }
 
-const isForeignKeyViolation = (err: unknown) => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23503'
-
 function mapConflict(err: unknown): never {
-  if (typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505') {
+  if (isUniqueViolation(err)) {
     throw new ApiError('STORAGE_OBJECT_EXISTS', { hint: 'Send x-upsert: true to overwrite', cause: err })
   }
   throw err

@@ -4,9 +4,12 @@
  */
 import { sql } from 'kysely'
 import type { Database } from '../../db/index.js'
-import { ApiError } from '../../errors/index.js'
+import { ApiError, isUniqueViolation } from '../../errors/index.js'
 import type { BetterAuth } from '../better-auth.js'
 import { ANONYMOUS_EMAIL_DOMAIN } from './user-json.js'
+
+/** An id as Postgres's uuid type reads it: checked before a cast, so a bad one is not a SQL error. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 
@@ -16,7 +19,11 @@ export function assertEmail(email: string): string {
   return e
 }
 
-const isUniqueViolation = (err: unknown): boolean => typeof err === 'object' && err !== null && (err as { code?: unknown }).code === '23505'
+/** For a write that sets an address: another user taking it first is GoTrue's email_exists. */
+export function rethrowEmailTaken(err: unknown): never {
+  if (isUniqueViolation(err)) throw new ApiError('email_exists')
+  throw err
+}
 
 /** The stored size limit of user_metadata and app_metadata (migration 0013 checks it too). */
 export const METADATA_MAX_BYTES = 16 * 1024
@@ -117,7 +124,12 @@ export function createAccounts(betterAuth: BetterAuth, database: Database) {
                 select ${userId}, 'credential', ${userId}::uuid, ${hash}, now(), now() where not exists (select 1 from updated)`.execute(db)
     },
 
-    isUniqueViolation,
+    /** Makes `email` the user's confirmed address (a permanent user from then on); false if no such user. */
+    async confirmEmail(userId: string, email: string): Promise<boolean> {
+      const r = await sql`update auth.users set email = ${email}, email_verified = true, new_email = null, is_anonymous = false,
+                            updated_at = now() where id = ${userId}::uuid`.execute(db).catch(rethrowEmailTaken)
+      return r.numAffectedRows !== 0n
+    },
   }
 }
 

@@ -9,12 +9,11 @@ import { sql } from 'kysely'
 import type { Database } from '../../db/index.js'
 import { ApiError } from '../../errors/index.js'
 import type { Identity } from '../../http/index.js'
-import { assertEmail, assertMetadataSize, mergeMetadata } from './accounts.js'
+import { assertEmail, assertMetadataSize, mergeMetadata, rethrowEmailTaken, UUID } from './accounts.js'
 import { parseBanDuration } from './ban-duration.js'
 import type { GoTrue } from './gotrue-service.js'
 import { ANONYMOUS_EMAIL_DOMAIN, findUser, findUserRow, findUsers, toGoTrueUser, type GoTrueUser } from './user-json.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export interface AdminUserInput {
   email?: string | undefined
@@ -138,10 +137,7 @@ export function createAdminUsers(g: GoTrue, database: Database) {
           user_metadata = coalesce(${userMetadata ? JSON.stringify(userMetadata) : null}::jsonb, user_metadata),
           app_metadata = coalesce(${appMetadata ? JSON.stringify(appMetadata) : null}::jsonb, app_metadata),
           updated_at = now()
-        where id = ${id}::uuid`.execute(db).catch((err: unknown) => {
-        if (g.accounts.isUniqueViolation(err)) throw new ApiError('email_exists')
-        throw err
-      })
+        where id = ${id}::uuid`.execute(db).catch(rethrowEmailTaken)
       if (ban) await setBan(id, ban)
       return getUser(id)
     },

@@ -196,12 +196,7 @@ export function createGoTrue(d: GoTrueDeps) {
     async applyCode(type: VerifyType, payload: { userId: string; newEmail?: string | undefined }): Promise<string> {
       const cls = CLASS_OF_TYPE[type]
       if (cls === 'email_change' && payload.newEmail) {
-        const r = await sql`update auth.users set email = ${payload.newEmail}, email_verified = true, new_email = null,
-                              is_anonymous = false, updated_at = now() where id = ${payload.userId}::uuid`.execute(db).catch((err: unknown) => {
-          if (accounts.isUniqueViolation(err)) throw new ApiError('email_exists')
-          throw err
-        })
-        if (r.numAffectedRows === 0n) throw new ApiError('user_not_found')
+        if (!(await accounts.confirmEmail(payload.userId, payload.newEmail))) throw new ApiError('user_not_found')
         return 'email_change'
       }
       await sql`update auth.users set email_verified = true, updated_at = now() where id = ${payload.userId}::uuid and not email_verified`.execute(db)
@@ -213,11 +208,7 @@ export function createGoTrue(d: GoTrueDeps) {
     const taken = await findUserRow(db, { email })
     if (taken) throw new ApiError('email_exists')
     if (!ac.requireEmailVerification) {
-      await sql`update auth.users set email = ${email}, email_verified = true, is_anonymous = false, new_email = null, updated_at = now()
-                where id = ${userId}::uuid`.execute(db).catch((err: unknown) => {
-        if (accounts.isUniqueViolation(err)) throw new ApiError('email_exists')
-        throw err
-      })
+      await accounts.confirmEmail(userId, email)
       return
     }
     await sql`update auth.users set new_email = ${email}, email_change_sent_at = now() where id = ${userId}::uuid`.execute(db)

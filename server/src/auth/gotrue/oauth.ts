@@ -37,9 +37,7 @@ export function createOAuth(g: GoTrue, betterAuth: BetterAuth, config: Readonly<
 
   async function takeState(id: string): Promise<OAuthState | undefined> {
     if (!/^[A-Za-z0-9_-]{20,64}$/.test(id)) return undefined
-    const r = await sql<{ value: string }>`delete from auth.verifications where identifier = ${'gotrue-oauth:' + id}
-                                          and expires_at > now() returning value`.execute(g.db)
-    return r.rows[0] ? (JSON.parse(r.rows[0].value) as OAuthState) : undefined
+    return g.codes.takeState<OAuthState>('oauth:' + id)
   }
 
   return {
@@ -48,8 +46,7 @@ export function createOAuth(g: GoTrue, betterAuth: BetterAuth, config: Readonly<
       if (!providers.has(input.provider)) throw new ApiError('provider_disabled', { message: `Unsupported provider: ${input.provider.slice(0, 40)} is not enabled` })
       const id = randomBytes(24).toString('base64url')
       const state: OAuthState = { redirectTo: g.redirects.resolve(input.redirectTo), pkce: input.pkce }
-      await sql`insert into auth.verifications (identifier, value, expires_at, created_at, updated_at)
-                values (${'gotrue-oauth:' + id}, ${JSON.stringify(state)}, now() + make_interval(secs => ${STATE_TTL_S}), now(), now())`.execute(g.db)
+      await g.codes.keepState('oauth:' + id, state, STATE_TTL_S)
       const scopes = input.scopes?.split(/[\s,]+/).filter(Boolean)
       const res = await betterAuth.api.signInSocial({
         body: { provider: input.provider, callbackURL: callbackUrl(id), errorCallbackURL: callbackUrl(id), disableRedirect: true, ...(scopes?.length ? { scopes } : {}) },

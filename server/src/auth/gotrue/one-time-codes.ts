@@ -55,6 +55,20 @@ export interface FlowState {
 export const CODE_TTL_S = 3600
 const FLOW_TTL_S = 300
 
+/** One value under a one-time name: kept until `ttlS` passes or it is taken. */
+async function keepOnce(db: Kysely<DB>, identifier: string, value: unknown, ttlS: number): Promise<void> {
+  await sql`insert into auth.verifications (identifier, value, expires_at, created_at, updated_at)
+            values (${identifier}, ${JSON.stringify(value)}, now() + make_interval(secs => ${ttlS}), now(), now())`.execute(db)
+}
+
+/** The live value under a one-time name, deleted in the same statement: taken once, even concurrently. */
+async function takeOnce<T>(db: Kysely<DB>, identifier: string): Promise<T | undefined> {
+  const r = await sql<{ value: string }>`delete from auth.verifications where identifier = ${identifier}
+                                        and expires_at > now() returning value`.execute(db)
+  const value = r.rows[0]?.value
+  return value === undefined ? undefined : (JSON.parse(value) as T)
+}
+
 export function createOneTimeCodes(db: Kysely<DB>, secret: string) {
   const hashOf = (cls: CodeClass, email: string, code: string): string =>
     createHmac('sha256', secret).update(`gotrue:${cls}:${email.toLowerCase()}:${code}`).digest('hex')
@@ -66,8 +80,7 @@ export function createOneTimeCodes(db: Kysely<DB>, secret: string) {
       const tokenHash = hashOf(payload.class, payload.email, code)
       await sql`delete from auth.verifications where identifier like 'gotrue:%'
                   and value::jsonb ->> 'userId' = ${payload.userId} and value::jsonb ->> 'class' = ${payload.class}`.execute(db)
-      await sql`insert into auth.verifications (identifier, value, expires_at, created_at, updated_at)
-                values (${'gotrue:' + tokenHash}, ${JSON.stringify(payload)}, now() + make_interval(secs => ${CODE_TTL_S}), now(), now())`.execute(db)
+      await keepOnce(db, 'gotrue:' + tokenHash, payload, CODE_TTL_S)
       return { code, tokenHash }
     },
 
@@ -75,26 +88,21 @@ export function createOneTimeCodes(db: Kysely<DB>, secret: string) {
     async take(by: { tokenHash: string } | { class: CodeClass; email: string; code: string }): Promise<CodePayload | undefined> {
       const tokenHash = 'tokenHash' in by ? by.tokenHash : hashOf(by.class, by.email, by.code)
       if (!/^[0-9a-f]{64}$/.test(tokenHash)) return undefined
-      const r = await sql<{ value: string }>`delete from auth.verifications where identifier = ${'gotrue:' + tokenHash}
-                                            and expires_at > now() returning value`.execute(db)
-      const value = r.rows[0]?.value
-      return value === undefined ? undefined : (JSON.parse(value) as CodePayload)
+      return takeOnce<CodePayload>(db, 'gotrue:' + tokenHash)
     },
 
     /** A PKCE flow's auth code, exchanged once at /token?grant_type=pkce. */
     async startFlow(state: FlowState): Promise<string> {
       const authCode = randomBytes(24).toString('base64url')
-      await sql`insert into auth.verifications (identifier, value, expires_at, created_at, updated_at)
-                values (${'gotrue-flow:' + authCode}, ${JSON.stringify(state)}, now() + make_interval(secs => ${FLOW_TTL_S}), now(), now())`.execute(db)
+      await keepOnce(db, 'gotrue-flow:' + authCode, state, FLOW_TTL_S)
       return authCode
     },
 
-    async takeFlow(authCode: string): Promise<FlowState | undefined> {
-      const r = await sql<{ value: string }>`delete from auth.verifications where identifier = ${'gotrue-flow:' + authCode}
-                                            and expires_at > now() returning value`.execute(db)
-      const value = r.rows[0]?.value
-      return value === undefined ? undefined : (JSON.parse(value) as FlowState)
-    },
+    takeFlow: (authCode: string): Promise<FlowState | undefined> => takeOnce<FlowState>(db, 'gotrue-flow:' + authCode),
+
+    /** Other one-time state (an OAuth round trip's), under `gotrue-<kind>:` names. */
+    keepState: (name: string, value: unknown, ttlS: number): Promise<void> => keepOnce(db, 'gotrue-' + name, value, ttlS),
+    takeState: <T>(name: string): Promise<T | undefined> => takeOnce<T>(db, 'gotrue-' + name),
   }
 }
 

@@ -10,6 +10,7 @@ import type { Logger } from '../../log.js'
 import { isBanned, type AmrEntry, type IssueTokens, type TokenGrant } from '../access-token.js'
 import type { BetterAuth } from '../better-auth.js'
 import { rotateRefreshToken } from '../refresh-rotation.js'
+import { UUID } from './accounts.js'
 import { findUser, isPlaceholderEmail, toGoTrueUser, appMetadataOf, type GoTrueUser, type LoadedUser } from './user-json.js'
 
 export type GoTrueSession = TokenGrant & { user: GoTrueUser }
@@ -97,7 +98,7 @@ export function createGoTrueSessions(d: SessionsDeps) {
 
     /** The session the access token's `session_id` names, while it lives. */
     async find(sessionId: string): Promise<SessionRow | undefined> {
-      if (!/^[0-9a-f-]{36}$/i.test(sessionId)) return undefined
+      if (!UUID.test(sessionId)) return undefined
       const r = await sql<SessionRow>`select id, token, user_id, expires_at, aal, amr from auth.sessions
                                       where id = ${sessionId}::uuid and expires_at > now()`.execute(db)
       return r.rows[0]

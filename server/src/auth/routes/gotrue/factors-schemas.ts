@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi'
+import { UUID } from '../../gotrue/accounts.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const Uuid = z.string().regex(UUID, 'must be a UUID')
 
 /** A factor id in the path (malformed: 400 validation_failed, where GoTrue says 404). */
