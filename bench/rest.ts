@@ -22,10 +22,9 @@
  * too: steadier than req/s on a shared machine; its median is taken on its own.
  * The two checkouts must share the database's migrations (both migrate it on start).
  */
-import { spawn, type ChildProcess } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import type { ChildProcess } from 'node:child_process'
 import pg from 'pg'
+import { autocannon as runAutocannon, cpuTicks, here, start, withDb, type AutocannonOptions, type Load } from './harness.js'
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -34,7 +33,6 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 /** BENCH_BASELINE_PREPARED=1: the bare server prepares its statements too (a stricter ceiling). */
 const BASELINE_PREPARED = process.env.BENCH_BASELINE_PREPARED === '1'
-const here = (p: string) => fileURLToPath(new URL(p, import.meta.url))
 /** The Floe CLI to run: another checkout's `server/bin/floe.mjs` measures its code. */
 const FLOE_BIN = process.env.BENCH_FLOE_BIN ?? here('../server/bin/floe.mjs')
 /** A second Floe measured in the same rounds (before/after pairs); unset: only FLOE_BIN. */
@@ -42,68 +40,7 @@ const BEFORE_BIN = process.env.BENCH_FLOE_BEFORE_BIN || undefined
 const BEFORE_NAME = process.env.BENCH_FLOE_BEFORE_NAME ?? 'before'
 const OPS = new Set((process.env.BENCH_OPS ?? 'key,keys,list,insert').split(','))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
-
-function withDb(url: string, name: string) {
-  const u = new URL(url)
-  u.pathname = '/' + name
-  return u.toString()
-}
-
-function start(cmd: string, args: string[], env: Record<string, string>, ready: RegExp): Promise<ChildProcess> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const on = (d: Buffer) => {
-      out += d.toString()
-      if (ready.test(out)) resolve(p)
-    }
-    p.stdout!.on('data', on)
-    p.stderr!.on('data', on)
-    p.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)))
-  })
-}
-
-interface Load {
-  reqPerSec: number
-  p50: number
-  p99: number
-  errors: number
-  non2xx: number
-  requests: number
-  /** The server process's CPU time per request in this run, µs (set by the caller). */
-  cpuUs?: number
-}
-
-/** A process's user + system CPU time so far, in clock ticks (100 per second on Linux). */
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-  return Number(f[11]) + Number(f[12])
-}
-
-function autocannon(url: string, opts: { method?: string; body?: string; headers?: Record<string, string>; keys?: number }): Promise<Load> {
-  const args = ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-j', '-m', opts.method ?? 'GET']
-  for (const [k, v] of Object.entries(opts.headers ?? {})) args.push('-H', `${k}=${v}`)
-  if (opts.body) args.push('-b', opts.body, '-H', 'content-type=application/json')
-  args.push(url)
-  // `{key}` in the URL: a random key per request, through load.ts (autocannon's API, own process).
-  const [command, argv] = opts.keys
-    ? [process.execPath, ['--import', 'tsx', here('load.ts'), JSON.stringify({ url, keys: opts.keys, connections: CONNECTIONS, seconds: SECONDS, headers: opts.headers ?? {} })]]
-    : [here('node_modules/.bin/autocannon'), args]
-  return new Promise((resolve, reject) => {
-    const p = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    p.on('exit', () => {
-      try {
-        const r = JSON.parse(out) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; errors: number; non2xx: number }
-        resolve({ reqPerSec: Math.round(r.requests.average), p50: r.latency.p50, p99: r.latency.p99, errors: r.errors, non2xx: r.non2xx, requests: r.requests.total })
-      } catch (err) {
-        reject(err)
-      }
-    })
-  })
-}
+const autocannon = (url: string, opts: Omit<AutocannonOptions, 'connections' | 'seconds'>) => runAutocannon(url, { connections: CONNECTIONS, seconds: SECONDS, ...opts })
 
 const SCHEMA = `
 create table authors (id serial primary key, name text not null);
