@@ -31,6 +31,7 @@ import {
 import { jobsRouter, type Jobs } from './jobs/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi, OPENAPI_POLICIES } from './openapi/index.js'
+import { realtimeRouter, type Realtime } from './realtime/index.js'
 import { restRouter, type RestHandler } from './rest/index.js'
 import { storageRouter, type StorageService } from './storage/index.js'
 import { FLOE_VERSION } from './version.js'
@@ -54,6 +55,8 @@ export interface AppDeps {
   auth?: AuthService | undefined
   /** Queues, workers and the outbox relay, mounted at /jobs/v1 when given (503s without Redis). */
   jobs?: Jobs | undefined
+  /** WebSockets (Supabase Realtime protocol) and the broadcast API, mounted at /realtime/v1. */
+  realtime: Realtime
 }
 
 export interface ServerApp {
@@ -88,6 +91,7 @@ export function createServerApp(deps: AppDeps): ServerApp {
     { prefix: '/rest/v1', ...restRouter(deps.rest, config.bodyLimit) },
     { prefix: '/storage/v1', ...storageRouter({ service: deps.storage, publicUrl: config.publicUrl, dataDir: config.dataDir }) },
     ...(deps.jobs ? [{ prefix: '/jobs/v1', ...jobsRouter(deps.jobs) }] : []),
+    { prefix: '/realtime/v1', ...realtimeRouter(deps.realtime) },
   ]
   const table = createRouteTable([...mounts, { prefix: '', policies: OPENAPI_POLICIES }])
 

@@ -331,6 +331,42 @@ export const CONFIG_VARIABLES = {
     doc: 'A webhook delivery that takes longer fails (and is retried).',
     default: '10000',
   },
+  // Realtime (issue 16): the Supabase Realtime protocol at /realtime/v1; limits are per socket.
+  REALTIME_RETENTION_S: {
+    schema: positiveInt('a duration in seconds').default(3600),
+    doc: 'How long captured changes are kept, so a client that rejoins with its last position (`config.floe.since`) gets what it missed.',
+    default: '3600',
+  },
+  REALTIME_MAX_CHANNELS_PER_SOCKET: {
+    schema: positiveInt('a positive integer').default(100),
+    doc: 'Channels one WebSocket may have joined at once (more: the join is refused).',
+    default: '100',
+  },
+  REALTIME_MAX_JOINS_PER_SECOND: {
+    schema: positiveInt('a positive integer').default(100),
+    doc: 'Joins per second on one WebSocket (more: refused and the socket is closed).',
+    default: '100',
+  },
+  REALTIME_MAX_MESSAGES_PER_SECOND: {
+    schema: positiveInt('a positive integer').default(100),
+    doc: 'Messages per second a client may send on one WebSocket (more: the socket is closed).',
+    default: '100',
+  },
+  REALTIME_MAX_MESSAGE_SIZE: {
+    schema: byteSize.default(1024 * 1024),
+    doc: 'Largest WebSocket message a client may send (larger: the socket is closed with 1009).',
+    default: '1mb',
+  },
+  REALTIME_MAX_BUFFERED: {
+    schema: byteSize.default(8 * 1024 ** 2),
+    doc: 'Unsent bytes a WebSocket may hold for a slow client before it is disconnected.',
+    default: '8mb',
+  },
+  REALTIME_HEARTBEAT_TIMEOUT_S: {
+    schema: positiveInt('a duration in seconds').default(60),
+    doc: 'A WebSocket that sends nothing (no heartbeat, no pong) for this long is closed.',
+    default: '60',
+  },
 } as const
 
 type Vars = typeof CONFIG_VARIABLES
@@ -361,6 +397,17 @@ export interface Config {
   auth: AuthConfig
   jobs: JobsConfig
   storage: StorageConfig
+  realtime: RealtimeConfig
+}
+
+export interface RealtimeConfig {
+  retentionS: number
+  maxChannelsPerSocket: number
+  maxJoinsPerSecond: number
+  maxMessagesPerSecond: number
+  maxMessageBytes: number
+  maxBufferedBytes: number
+  heartbeatTimeoutS: number
 }
 
 export interface StorageConfig {
@@ -508,6 +555,15 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
       keyPrefix: p.S3_KEY_PREFIX,
       maxUploadSize: p.STORAGE_MAX_UPLOAD_SIZE,
       image: { maxDimension: p.STORAGE_IMAGE_MAX_DIMENSION, maxInputSize: p.STORAGE_IMAGE_MAX_INPUT_SIZE },
+    },
+    realtime: {
+      retentionS: p.REALTIME_RETENTION_S,
+      maxChannelsPerSocket: p.REALTIME_MAX_CHANNELS_PER_SOCKET,
+      maxJoinsPerSecond: p.REALTIME_MAX_JOINS_PER_SECOND,
+      maxMessagesPerSecond: p.REALTIME_MAX_MESSAGES_PER_SECOND,
+      maxMessageBytes: p.REALTIME_MAX_MESSAGE_SIZE,
+      maxBufferedBytes: p.REALTIME_MAX_BUFFERED,
+      heartbeatTimeoutS: p.REALTIME_HEARTBEAT_TIMEOUT_S,
     },
   })
 }

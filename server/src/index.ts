@@ -36,6 +36,7 @@ import { createJobs, type Jobs } from './jobs/index.js'
 import { createRestHandler, createSchemaCacheHolder, type SchemaCacheHolder } from './rest/index.js'
 import { createNodeServer } from './http/index.js'
 import type { Logger } from './log.js'
+import { createRealtime, type RealtimeSettings } from './realtime/index.js'
 import { createObjectStore, createSigner, createStorageService, type ObjectStore, type StorageService } from './storage/index.js'
 import { FLOE_VERSION } from './version.js'
 
@@ -114,13 +115,16 @@ export interface CoreServices {
 export function createServices(core: CoreServices): AppDeps {
   const { config, log, database } = core
   const { withRequestRole, runStatement } = createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs })
+  const resolveIdentity = createIdentityResolver({ apiKeys: core.apiKeys, jwtKeys: core.jwtKeys, allowedRoles: REQUEST_ROLES })
+  // Realtime (issue 16): its owner closes it (startFloe's cleanups, the tests' close).
+  const realtime = createRealtime({ database, withRequestRole, resolveIdentity, redis: core.redis, redisPrefix: config.redisPrefix, log, settings: realtimeSettings(config) })
   return {
     config,
     log,
     database,
-    resolveIdentity: createIdentityResolver({ apiKeys: core.apiKeys, jwtKeys: core.jwtKeys, allowedRoles: REQUEST_ROLES }),
+    resolveIdentity,
     redis: core.redis,
-    readiness: readinessChecks({ database, objectStore: core.objectStore, schemaCache: core.schemaCache, jobs: core.jobs, redis: core.redis }),
+    readiness: readinessChecks({ database, objectStore: core.objectStore, schemaCache: core.schemaCache, jobs: core.jobs, redis: core.redis, realtime }),
     rest: createRestHandler({
       schemaCache: core.schemaCache,
       withRequestRole,
@@ -139,7 +143,13 @@ export function createServices(core: CoreServices): AppDeps {
     }),
     auth: core.auth,
     jobs: core.jobs,
+    realtime,
   }
+}
+
+function realtimeSettings(config: Readonly<Config>): RealtimeSettings {
+  const { retentionS, heartbeatTimeoutS, ...limits } = config.realtime
+  return { retentionS, limits: { ...limits, heartbeatTimeoutMs: heartbeatTimeoutS * 1000 } }
 }
 
 export async function startFloe(config: Readonly<Config>, log: Logger): Promise<RunningFloe> {
@@ -189,12 +199,17 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
-    const served = createServerApp(createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs }))
+    const services = createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs })
+    // Realtime's hub and feed stop after the server; its sockets close before it (below), since
+    // the server's close would otherwise wait on them.
+    cleanups.push(() => services.realtime.close())
+    const served = createServerApp(services)
 
     const server = await listen(served, config)
     const address = server.address()
     const port = typeof address === 'object' && address ? address.port : config.port
     cleanups.push(() => closeServer(server, config.shutdownTimeoutMs, log))
+    cleanups.push(() => services.realtime.drain())
 
     const anonKey = config.anonKey ?? secrets.createdKeys.anon ?? (await readAnonKey(database, secrets.jwtSecret))
     return {

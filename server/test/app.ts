@@ -26,6 +26,8 @@ export interface TestApp {
    * serves), started on a free port on first use; `http://floe.test` in a URL means that server.
    */
   http: typeof fetch
+  /** `http://127.0.0.1:<port>` of that real server (started on first use), for WebSocket clients. */
+  origin(): Promise<string>
   deps: AppDeps
   config: Readonly<Config>
   /** The per-request transactions, as the app's services use them (for routes a test adds). */
@@ -74,6 +76,7 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
     app,
     nodeFront,
     http: served.fetch,
+    origin: served.origin,
     deps,
     config,
     ...createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs }),
@@ -88,7 +91,9 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
       return { apikey: TEST_ANON_KEY, authorization: `Bearer ${token}` }
     },
     async close() {
+      await deps.realtime.drain()
       await served.close()
+      await deps.realtime.close()
       apiKeys.stop()
       await auth.close()
       await schemaCache.close()
@@ -102,7 +107,7 @@ export function serveOverHttp(
   fetchApp: (req: Request) => Response | Promise<Response>,
   front: FrontHandler,
   upgrade?: UpgradeHandler,
-): { fetch: typeof fetch; close(): Promise<void> } {
+): { fetch: typeof fetch; origin(): Promise<string>; close(): Promise<void> } {
   let started: Promise<{ origin: string; server: Server }> | undefined
   const start = () =>
     (started ??= new Promise((resolve, reject) => {
@@ -119,6 +124,7 @@ export function serveOverHttp(
       }
       return fetch(String(input).replace(/^http:\/\/floe\.test/, origin), init)
     },
+    origin: async () => (await start()).origin,
     async close() {
       if (!started) return
       const { server } = await started

@@ -31,6 +31,7 @@ export interface ReadinessTargets {
   schemaCache: { stats(): { listening: boolean; lastLoadMs: number; loadedAt: Date } }
   jobs?: { check(): Promise<CheckResult> } | undefined
   redis?: { ping(): Promise<unknown> } | undefined
+  realtime?: { check(): Promise<CheckResult> } | undefined
 }
 
 /** Required: the database. The rest are reported, and /ready stays 200 while they are down. */
@@ -54,6 +55,7 @@ export function readinessChecks(t: ReadinessTargets): ReadinessCheck[] {
       },
     },
     { name: 'jobs', required: false, run: () => t.jobs?.check() ?? Promise.resolve({ status: 'disabled', message: 'jobs are not mounted' }) },
+    { name: 'realtime', required: false, run: () => t.realtime?.check() ?? Promise.resolve({ status: 'disabled', message: 'realtime is not mounted' }) },
     {
       name: 'redis',
       required: false,

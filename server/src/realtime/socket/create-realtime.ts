@@ -1,0 +1,90 @@
+/**
+ * The realtime service as the process holds it: the change feed and the hub (built from their
+ * factories unless a test hands them in), the socket server over both, its stats and readiness,
+ * and the shutdown that undoes it: `drain` closes the sockets (before the HTTP server stops, so
+ * it does not wait on them), `close` then stops the hub and the feed.
+ */
+import type { Redis } from 'ioredis'
+import type { Database, WithRequestRole } from '../../db/index.js'
+import type { IdentityResolver } from '../../http/index.js'
+import type { Logger } from '../../log.js'
+import type { ChangeFeed, ChangeFeedStats, Hub } from '../types.js'
+import type { RealtimeLimits } from './connection.js'
+import { createSocketServer, type SocketServer, type SocketServerStats } from './server.js'
+
+export interface RealtimeSettings {
+  /** How long the change log keeps changes for a rejoin with `config.floe.since`. */
+  retentionS: number
+  limits: RealtimeLimits
+}
+
+export interface RealtimeDeps {
+  database: Database
+  withRequestRole: WithRequestRole
+  resolveIdentity: IdentityResolver
+  redis?: Redis | undefined
+  redisPrefix: string
+  log: Logger
+  settings: RealtimeSettings
+  /** Replace the parts (tests); otherwise built from their factories. */
+  feed?: ChangeFeed | undefined
+  hub?: Hub | undefined
+  /** The shared sweep's period (default 1 s) and how often identities are re-resolved (default 60 s). */
+  sweepMs?: number
+  recheckMs?: number
+}
+
+export interface RealtimeStats extends SocketServerStats {
+  hub: ReturnType<Hub['stats']> | null
+  feed: ChangeFeedStats | null
+}
+
+export interface Realtime {
+  readonly hub: Hub | undefined
+  readonly sockets: SocketServer
+  stats(): RealtimeStats
+  /** For /ready: sockets, channels, the bus and the feed's lag. */
+  check(): Promise<{ status: 'ok' | 'error'; message: string }>
+  drain(): Promise<void>
+  close(): Promise<void>
+}
+
+export function createRealtime(deps: RealtimeDeps): Realtime {
+  const log = deps.log.child({ module: 'realtime' })
+  const feed = deps.feed
+  const hub = deps.hub
+  let nextId = 0
+  const sockets = createSocketServer({
+    feed,
+    hub,
+    resolveIdentity: deps.resolveIdentity,
+    limits: deps.settings.limits,
+    log,
+    recheckMs: deps.recheckMs ?? 60_000,
+    sweepMs: deps.sweepMs ?? 1_000,
+    nextMemberId: () => `${process.pid}.${++nextId}`,
+  })
+  let drained: Promise<void> | undefined
+  let closed: Promise<void> | undefined
+  const stats = (): RealtimeStats => ({ ...sockets.stats(), hub: hub?.stats() ?? null, feed: feed?.stats() ?? null })
+  return {
+    hub,
+    sockets,
+    stats,
+    async check() {
+      if (drained) return { status: 'error', message: 'shutting down' }
+      const s = stats()
+      const parts = [`${s.sockets} sockets, ${s.channels} channels`]
+      parts.push(s.hub ? `broadcast/presence over ${s.hub.bus}` : 'broadcast/presence off')
+      parts.push(s.feed ? `postgres_changes lag ${s.feed.lag}` : 'postgres_changes off')
+      return { status: 'ok', message: parts.join('; ') }
+    },
+    drain: () => (drained ??= sockets.drain()),
+    close: () =>
+      (closed ??= (async () => {
+        await (drained ??= sockets.drain())
+        await hub?.close().catch((err: unknown) => log.warn({ err }, 'realtime hub close failed'))
+        await feed?.close().catch((err: unknown) => log.warn({ err }, 'realtime feed close failed'))
+      })()),
+  }
+}
