@@ -59,11 +59,11 @@ export class Collector implements ChangeSubscriber {
 export const user = (sub: string): RequestRole => ({ role: 'authenticated', claims: { sub, role: 'authenticated' } })
 
 /** Waits until `check` passes (it throws until then). */
-export async function eventually(check: () => void, timeoutMs = 5000): Promise<void> {
+export async function eventually(check: () => void | Promise<void>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
-      check()
+      await check()
       return
     } catch (err) {
       if (Date.now() > deadline) throw err
