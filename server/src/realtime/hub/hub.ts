@@ -176,6 +176,11 @@ export class RealtimeHub implements Hub {
     await this.untrackState(state)
   }
 
+  /** The largest payload a broadcast (or presence meta) may have, in bytes. */
+  get maxPayloadBytes(): number {
+    return this.deps.settings.maxPayloadBytes
+  }
+
   stats(): { topics: number; members: number; bus: 'redis' | 'postgres' } {
     return { topics: this.rooms.size, members: this.members.size, bus: this.deps.bus.kind }
   }
