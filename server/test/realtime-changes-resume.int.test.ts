@@ -10,7 +10,7 @@ import { Collector, eventually, sleep, startReplica, user } from './realtime-cha
 import { sqlOn, USER_A, USER_B } from './rules-helpers.js'
 
 let t: TestDatabase
-const sql = (text: string, values: unknown[] = []) => sqlOn(t.url, text, values)
+const sql = <R extends Record<string, unknown> = Record<string, unknown>>(text: string, values: unknown[] = []) => sqlOn<R>(t.url, text, values)
 const spec = { event: '*', schema: 'public', table: 'items' }
 
 beforeAll(async () => {

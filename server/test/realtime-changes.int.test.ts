@@ -4,7 +4,7 @@
  * grants), each filter operator, refusals, one round trip per batch, and the payload's shape.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { RealtimeError } from '../src/realtime/types.js'
+import { RealtimeError, type ChangeSubscription } from '../src/realtime/types.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { Collector, eventually, sleep, startReplica, user, type Replica } from './realtime-changes-helpers.js'
 import { sqlOn, USER_A, USER_B } from './rules-helpers.js'
@@ -161,7 +161,7 @@ describe('filters', () => {
 
 describe('the batched check', () => {
   it('is one round trip per batch, whatever the number of subscribers and groups', async () => {
-    const subs = []
+    const subs: { c: Collector; s: ChangeSubscription }[] = []
     for (let i = 0; i < 40; i++) {
       const c = new Collector(user(i % 2 === 0 ? USER_A : `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`))
       subs.push({ c, s: await replica.feed.subscribe(c, [notes, { event: 'INSERT', schema: 'public' }]) })

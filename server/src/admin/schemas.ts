@@ -148,3 +148,11 @@ export const Explanation = z
   .openapi('RuleExplanation')
 export type Explanation = z.infer<typeof Explanation>
 export type PolicyVerdict = z.infer<typeof PolicyVerdict>
+
+export const RealtimeTable = z
+  .object({
+    schema: z.string(),
+    table: z.string(),
+    realtime: z.boolean().openapi({ description: 'Whether its changes are captured for postgres_changes subscribers' }),
+  })
+  .openapi('RealtimeTable')

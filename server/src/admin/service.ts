@@ -8,6 +8,7 @@ import { ApiError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
 import { explainRule } from './explain.js'
+import { listRealtimeTables, setRealtime, type RealtimeTable } from './realtime.js'
 import * as q from './queries.js'
 import type { Client, PolicySpec, TableRow } from './queries.js'
 import type { Explanation, ExplainInput, Rule, RuleInput, RulePatch } from './schemas.js'
@@ -31,6 +32,10 @@ export interface RulesService {
   setRowLevelSecurity(target: string, enabled: boolean, by: Identity): Promise<{ schema: string; table: string; rls_enabled: boolean }>
   listWarnings(): Promise<{ schema: string; table: string; rls_enabled: boolean; policy_count: number; problem: 'rls_disabled' | 'no_policy' | 'view_bypasses_rls'; message: string }[]>
   explain(input: ExplainInput): Promise<Explanation>
+  /** Tables of the exposed schemas whose changes realtime captures (postgres_changes). */
+  listRealtimeTables(): Promise<RealtimeTable[]>
+  /** Turns realtime on or off for a table (attaches or drops its capture triggers). */
+  setRealtime(target: string, enabled: boolean): Promise<RealtimeTable>
 }
 
 interface PgError {
@@ -201,5 +206,10 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
         }
         return explainRule(client, t, input)
       }, { rollback: true }),
+
+    listRealtimeTables: () => inTransaction('list realtime tables', (client) => listRealtimeTables(client, [...deps.exposedSchemas]), { rollback: true }),
+
+    setRealtime: (target, enabled) =>
+      inTransaction(`turn realtime ${enabled ? 'on' : 'off'}`, async (client) => setRealtime(client, await resolveTable(client, target), enabled)),
   }
 }
