@@ -184,6 +184,24 @@ describe('realtime.send', () => {
   })
 })
 
+describe('retention', () => {
+  it('deletes messages older than the retention', async () => {
+    await admin.query(`select realtime.send('{}', 'old', 'sweep:1', false)`)
+    const sweeper = createHub({ ...ra, redisPrefix: 'unused:', log, syncWaitMs: 0, sweepMs: 50, messageRetentionS: 0 })
+    try {
+      const deadline = Date.now() + 3_000
+      let n = 1
+      while (n > 0 && Date.now() < deadline) {
+        await sleep(50)
+        n = (await admin.query<{ n: number }>(`select count(*)::int as n from realtime.messages where topic = 'sweep:1'`)).rows[0]!.n
+      }
+      expect(n).toBe(0)
+    } finally {
+      await sweeper.close()
+    }
+  })
+})
+
 describe('POST /api/broadcast', () => {
   let floe: TestApp
   let small: RealtimeHub
