@@ -8,6 +8,8 @@ import type { Redis } from 'ioredis'
 import type { Database, WithRequestRole } from '../../db/index.js'
 import type { IdentityResolver } from '../../http/index.js'
 import type { Logger } from '../../log.js'
+import { createChangeFeed } from '../changes/index.js'
+import { createHub } from '../hub/index.js'
 import type { ChangeFeed, ChangeFeedStats, Hub } from '../types.js'
 import type { RealtimeLimits } from './connection.js'
 import { createSocketServer, type SocketServer, type SocketServerStats } from './server.js'
@@ -51,8 +53,8 @@ export interface Realtime {
 
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const log = deps.log.child({ module: 'realtime' })
-  const feed = deps.feed
-  const hub = deps.hub
+  const feed = deps.feed ?? createChangeFeed({ database: deps.database, log, retentionS: deps.settings.retentionS })
+  const hub = deps.hub ?? createHub({ database: deps.database, withRequestRole: deps.withRequestRole, redis: deps.redis, redisPrefix: deps.redisPrefix, log })
   let nextId = 0
   const sockets = createSocketServer({
     feed,

@@ -1,0 +1,196 @@
+/**
+ * The unmodified supabase-js (realtime-js 2.109, serializer 2.0.0 by default, and 1.0.0 when
+ * asked) against a real Floe with the real change feed and hub: broadcast with `self` and
+ * `ack`, presence join and leave between two clients, postgres_changes end to end (A inserts
+ * through REST, B who may see the row hears it within a second, C who may not hears nothing),
+ * an access_token swap (setAuth) and a token expiring on an open channel.
+ */
+import { randomUUID } from 'node:crypto'
+import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js'
+import pg from 'pg'
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { signJwt } from '../src/auth/index.js'
+import { buildTestApp, TEST_ANON_KEY, type TestApp } from './app.js'
+import { createTestDatabase, type TestDatabase } from './db.js'
+import { sleep, until } from './realtime-helpers.js'
+import { supabaseClient } from './supabase-client.js'
+
+let t: TestDatabase
+let floe: TestApp
+let origin: string
+const clients: SupabaseClient[] = []
+const owner = randomUUID()
+const stranger = randomUUID()
+let ownerToken: string
+let strangerToken: string
+
+/**
+ * A client, its realtime token set before any channel joins: realtime-js captures a join's
+ * payload when `subscribe()` runs, and supabase-js hands the `accessToken` option's token to
+ * realtime only a tick after `createClient`, so a channel subscribed in the same tick joins with
+ * the key alone (as against Supabase). Apps do this before subscribing as signed-in users.
+ */
+async function client(token?: string): Promise<SupabaseClient> {
+  const c = supabaseClient(origin, TEST_ANON_KEY, token)
+  clients.push(c)
+  if (token) await c.realtime.setAuth(token)
+  return c
+}
+
+/** Subscribes; resolves on SUBSCRIBED, rejects on an error or timeout. */
+function subscribed(channel: RealtimeChannel): Promise<RealtimeChannel> {
+  return new Promise((resolve, reject) => {
+    channel.subscribe((status, err) => {
+      if (status === 'SUBSCRIBED') resolve(channel)
+      else if (status !== 'CLOSED') reject(err ?? new Error(status))
+    })
+  })
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase()
+  const c = new pg.Client({ connectionString: t.url })
+  await c.connect()
+  await c.query(`
+    create table notes (id bigserial primary key, owner_id uuid not null, body text not null);
+    alter table notes enable row level security;
+    create policy own_read on notes for select to authenticated using (owner_id = auth.uid());
+    create policy own_write on notes for insert to authenticated with check (owner_id = auth.uid());
+    grant select, insert on notes to authenticated;
+    grant usage on sequence notes_id_seq to authenticated;
+    select realtime.enable_table('public.notes');`)
+  await c.end()
+  floe = await buildTestApp(t)
+  origin = await floe.origin()
+  ownerToken = await signJwt({ sub: owner, role: 'authenticated' }, floe.jwtKeys, '1h')
+  strangerToken = await signJwt({ sub: stranger, role: 'authenticated' }, floe.jwtKeys, '1h')
+})
+
+afterAll(async () => {
+  for (const c of clients) await c.removeAllChannels()
+  await floe?.close()
+  await t?.drop()
+})
+
+describe('broadcast', () => {
+  it('reaches the others, and the sender with self; ack answers the send', async () => {
+    const topic = `room-${randomUUID()}`
+    const heardA: unknown[] = []
+    const heardB: unknown[] = []
+    const a = await subscribed((await client()).channel(topic, { config: { broadcast: { self: true, ack: true } } }).on('broadcast', { event: 'msg' }, (m) => heardA.push(m.payload)))
+    const b = await subscribed((await client()).channel(topic).on('broadcast', { event: 'msg' }, (m) => heardB.push(m.payload)))
+    expect(await a.send({ type: 'broadcast', event: 'msg', payload: { text: 'hi' } })).toBe('ok')
+    await until('both hear it', () => heardA.length === 1 && heardB.length === 1)
+    // Without self, B does not hear its own.
+    await b.send({ type: 'broadcast', event: 'msg', payload: { text: 'from b' } })
+    await until('A hears B', () => heardA.length === 2)
+    await sleep(200)
+    expect(heardA).toEqual([{ text: 'hi' }, { text: 'from b' }])
+    expect(heardB).toEqual([{ text: 'hi' }])
+  })
+
+  it('works over serializer 1.0.0 too', async () => {
+    const topic = `v1-${randomUUID()}`
+    const heard: unknown[] = []
+    const v1 = createClient(origin, TEST_ANON_KEY, {
+      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+      realtime: { transport: WebSocket as never, vsn: '1.0.0' },
+    })
+    clients.push(v1)
+    const a = await subscribed(v1.channel(topic, { config: { broadcast: { self: true, ack: true } } }).on('broadcast', { event: 'e' }, (m) => heard.push(m.payload)))
+    expect(await a.send({ type: 'broadcast', event: 'e', payload: { v: 1 } })).toBe('ok')
+    await until('its own broadcast', () => heard.length === 1)
+    expect(heard).toEqual([{ v: 1 }])
+  })
+})
+
+describe('presence', () => {
+  it('shows a join and a leave between two clients', async () => {
+    const topic = `lobby-${randomUUID()}`
+    const joins: string[] = []
+    const leaves: string[] = []
+    const watcher = await subscribed(
+      (await client())
+        .channel(topic, { config: { presence: { key: 'watcher' } } })
+        .on('presence', { event: 'join' }, ({ key }) => joins.push(key))
+        .on('presence', { event: 'leave' }, ({ key }) => leaves.push(key)),
+    )
+    const walker = await subscribed((await client()).channel(topic, { config: { presence: { key: 'walker' } } }))
+    expect(await walker.track({ mood: 'curious' })).toBe('ok')
+    await until('the join', () => joins.includes('walker'))
+    expect(watcher.presenceState()['walker']).toEqual([expect.objectContaining({ mood: 'curious' })])
+    expect(await walker.untrack()).toBe('ok')
+    await until('the leave', () => leaves.includes('walker'))
+    expect(watcher.presenceState()['walker']).toBeUndefined()
+  })
+})
+
+describe('postgres_changes', () => {
+  it('A inserts through REST; B (allowed) hears it within a second, C (denied) hears nothing', async () => {
+    const heardB: { at: number; row: unknown }[] = []
+    const heardC: unknown[] = []
+    await subscribed((await client(ownerToken)).channel(`b-${randomUUID()}`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (p) => heardB.push({ at: Date.now(), row: p.new })))
+    await subscribed((await client(strangerToken)).channel(`c-${randomUUID()}`).on('postgres_changes', { event: '*', schema: 'public', table: 'notes' }, (p) => heardC.push(p)))
+    const sent = Date.now()
+    const { error } = await (await client(ownerToken)).from('notes').insert({ owner_id: owner, body: 'hello' })
+    expect(error).toBeNull()
+    await until('B hears it', () => heardB.length === 1, 1000)
+    expect(heardB[0]!.at - sent).toBeLessThan(1000)
+    expect(heardB[0]!.row).toMatchObject({ owner_id: owner, body: 'hello', id: expect.any(Number) })
+    await sleep(1000)
+    expect(heardC).toEqual([])
+  })
+
+  it('with a filter, only matching rows', async () => {
+    const heard: unknown[] = []
+    await subscribed((await client(ownerToken)).channel(`f-${randomUUID()}`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes', filter: 'body=eq.wanted' }, (p) => heard.push(p.new)))
+    const writer = await client(ownerToken)
+    await writer.from('notes').insert([{ owner_id: owner, body: 'unwanted' }, { owner_id: owner, body: 'wanted' }])
+    await until('the wanted row', () => heard.length >= 1)
+    await sleep(300)
+    expect(heard).toEqual([expect.objectContaining({ body: 'wanted' })])
+  })
+
+  it('refuses a table that is not turned on, with the reason in the subscribe error', async () => {
+    const channel = (await client(ownerToken)).channel(`x-${randomUUID()}`).on('postgres_changes', { event: '*', schema: 'public', table: 'no_such_table' }, () => undefined)
+    await expect(subscribed(channel)).rejects.toThrow(/no_such_table/)
+  })
+
+  it('an access_token swap (setAuth) changes who the channel hears as', async () => {
+    const heard: unknown[] = []
+    const c = await client(strangerToken)
+    await subscribed(c.channel(`swap-${randomUUID()}`).on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (p) => heard.push(p.new)))
+    await (await client(ownerToken)).from('notes').insert({ owner_id: owner, body: 'before' })
+    await sleep(500)
+    expect(heard).toEqual([])
+    await c.realtime.setAuth(ownerToken)
+    await sleep(200)
+    await (await client(ownerToken)).from('notes').insert({ owner_id: owner, body: 'after' })
+    await until('the change after the swap', () => heard.length === 1)
+    expect(heard).toEqual([expect.objectContaining({ body: 'after' })])
+  })
+})
+
+describe('token expiry', () => {
+  it('ends an open channel when its token expires: a system error, then CLOSED', async () => {
+    const exp = Math.floor(Date.now() / 1000) + 2
+    const token = await signJwt({ sub: owner, role: 'authenticated' }, floe.jwtKeys, exp)
+    const system: { status: string; message: string }[] = []
+    const statuses: string[] = []
+    const channel = (await client(token))
+      .channel(`exp-${randomUUID()}`)
+      .on('system', {}, (p: { status: string; message: string }) => system.push(p))
+      .on('postgres_changes', { event: '*', schema: 'public', table: 'notes' }, () => undefined)
+    await new Promise<void>((resolve, reject) =>
+      channel.subscribe((status, err) => {
+        statuses.push(status)
+        if (status === 'SUBSCRIBED') resolve()
+        else if (status !== 'CLOSED') reject(err ?? new Error(status))
+      }),
+    )
+    await until('CLOSED', () => statuses.includes('CLOSED'), 6000)
+    expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000)
+    expect(system).toContainEqual(expect.objectContaining({ status: 'error', message: expect.stringMatching(/^Token has expired/) }))
+  })
+})
