@@ -58,7 +58,7 @@ describe.each([
       grant usage on sequence notes_id_seq to authenticated;
       select realtime.enable_table('public.notes');`)
     await c.end()
-    const extra = withRedis ? { REDIS_URL, REDIS_PREFIX: `floe-test-${randomUUID().slice(0, 8)}:` } : {}
+    const extra: Record<string, string> = withRedis ? { REDIS_URL, REDIS_PREFIX: `floe-test-${randomUUID().slice(0, 8)}:` } : {}
     a = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), ...extra }))
     b = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), ...extra }))
     ownerToken = await signJwt({ sub: owner, role: 'authenticated' }, jwtKeysFrom(TEST_JWT_SECRET), '1h')
