@@ -83,7 +83,8 @@ class Feed implements ChangeFeed {
   private unlisten: Unsubscribe | undefined
   private sweep: NodeJS.Timeout | undefined
   private retry: NodeJS.Timeout | undefined
-  private readonly started: Promise<void>
+  private started: Promise<void> | undefined
+  private readonly sweepMs: number
   private readonly batchSize: number
 
   constructor(private readonly options: ChangeFeedOptions) {
@@ -100,9 +101,17 @@ class Feed implements ChangeFeed {
       pruneMs: Math.max(1000, Math.min(60_000, (options.retentionS * 1000) / 4)),
       onQuery: options.onQuery,
     })
-    this.started = this.start(sweepMs)
-    // A failed start is reported by subscribe(); keep it from being an unhandled rejection.
-    this.started.catch((err: unknown) => options.log.warn({ err }, 'realtime change feed: start failed'))
+    this.sweepMs = sweepMs
+    // A failed start (the database down at boot) is retried by the next subscribe().
+    this.ensureStarted().catch((err: unknown) => options.log.warn({ err }, 'realtime change feed: start failed; retried on the next subscription'))
+  }
+
+  private ensureStarted(): Promise<void> {
+    this.started ??= this.start(this.sweepMs).catch((err: unknown) => {
+      this.started = undefined
+      throw err
+    })
+    return this.started
   }
 
   private async start(sweepMs: number): Promise<void> {
@@ -140,7 +149,7 @@ class Feed implements ChangeFeed {
     const specs = parseSpecs(inputs)
     const since = options.since
     if (since !== undefined && !POSITION.test(since)) throw new RealtimeError(`invalid since ${JSON.stringify(since)}: expected a position`)
-    await this.started
+    await this.ensureStarted()
     const { role } = subscriber.identity()
     const reasons = await checkSpecs(this.db, role, specs)
     const refused = reasons.find((r) => r !== null)
@@ -224,9 +233,9 @@ class Feed implements ChangeFeed {
       if (sub.cursor < this.head) {
         const grouping = this.groupsOf([sub])
         const result = await this.check(sub.cursor, this.head, grouping)
-        const last = result.changes.at(-1)?.position
-        sub.cursor = last !== undefined && result.changes.length === this.batchSize ? BigInt(last) : this.head
         if (!sub.closed) this.deliver(result, grouping)
+        // A short batch read everything up to head.
+        if (result.changes.length < this.batchSize && this.head > sub.cursor) sub.cursor = this.head
       }
       if (sub.cursor >= this.head) {
         this.catching = this.catching.filter((s) => s !== sub)
@@ -327,9 +336,12 @@ class Feed implements ChangeFeed {
     for (const change of result.changes) {
       const verdicts = result.verdicts.get(change.position)
       if (!verdicts) continue
+      const position = BigInt(change.position)
       for (const [g, verdict] of verdicts) {
         for (const sub of byGroup.get(g) ?? []) {
-          if (sub.closed) continue
+          // A subscriber that joined the live ones ahead of `head` (a resume from past it) has
+          // dealt with this position already.
+          if (sub.closed || position <= sub.cursor) continue
           const view = result.views.get(viewKey(groups[g]!.role, change.tableOid))
           if (!view) continue
           const mine = groupOf.get(sub)!.units
@@ -346,6 +358,10 @@ class Feed implements ChangeFeed {
         }
       }
     }
+    const last = result.changes.at(-1)?.position
+    if (last === undefined) return
+    const position = BigInt(last)
+    for (const sub of groupOf.keys()) if (position > sub.cursor) sub.cursor = position
   }
 
   async close(): Promise<void> {
@@ -353,7 +369,7 @@ class Feed implements ChangeFeed {
     this.closed = true
     if (this.sweep) clearInterval(this.sweep)
     if (this.retry) clearTimeout(this.retry)
-    await this.started.catch(() => undefined)
+    await this.started?.catch(() => undefined)
     await this.running
     await this.sequencer.close()
     await this.unlisten?.()
