@@ -90,6 +90,23 @@ describe('broadcast', () => {
     expect(heardB).toEqual([{ text: 'hi' }])
   })
 
+  it('reaches a channel from the server side: httpSend and send() without joining (POST /realtime/v1/api/broadcast)', async () => {
+    const topic = `news-${randomUUID()}`
+    const heard: unknown[] = []
+    await subscribed((await client()).channel(topic).on('broadcast', { event: 'flash' }, (m) => heard.push(m.payload)))
+    const sender = (await client()).channel(topic)
+    expect(await sender.httpSend('flash', { n: 1 })).toEqual({ success: true })
+    const warn = console.warn
+    console.warn = () => undefined
+    try {
+      expect(await sender.send({ type: 'broadcast', event: 'flash', payload: { n: 2 } })).toBe('ok')
+    } finally {
+      console.warn = warn
+    }
+    await until('both server-side broadcasts', () => heard.length === 2)
+    expect(heard).toEqual([{ n: 1 }, { n: 2 }])
+  })
+
   it('works over serializer 1.0.0 too', async () => {
     const topic = `v1-${randomUUID()}`
     const heard: unknown[] = []

@@ -10,6 +10,7 @@ import type { IdentityResolver } from '../../http/index.js'
 import type { Logger } from '../../log.js'
 import { createChangeFeed } from '../changes/index.js'
 import { createHub } from '../hub/index.js'
+import type { BroadcastApiHub } from '../routes/broadcast-api.js'
 import type { ChangeFeed, ChangeFeedStats, Hub } from '../types.js'
 import type { RealtimeLimits } from './connection.js'
 import { createSocketServer, type SocketServer, type SocketServerStats } from './server.js'
@@ -43,6 +44,8 @@ export interface RealtimeStats extends SocketServerStats {
 
 export interface Realtime {
   readonly hub: Hub | undefined
+  /** What `POST /api/broadcast` needs (the hub built here; absent when a test hands in its own). */
+  readonly broadcastApi: BroadcastApiHub | undefined
   readonly sockets: SocketServer
   stats(): RealtimeStats
   /** For /ready: sockets, channels, the bus and the feed's lag. */
@@ -54,7 +57,8 @@ export interface Realtime {
 export function createRealtime(deps: RealtimeDeps): Realtime {
   const log = deps.log.child({ module: 'realtime' })
   const feed = deps.feed ?? createChangeFeed({ database: deps.database, log, retentionS: deps.settings.retentionS })
-  const hub = deps.hub ?? createHub({ database: deps.database, withRequestRole: deps.withRequestRole, redis: deps.redis, redisPrefix: deps.redisPrefix, log })
+  const built = deps.hub ? undefined : createHub({ database: deps.database, withRequestRole: deps.withRequestRole, redis: deps.redis, redisPrefix: deps.redisPrefix, log })
+  const hub: Hub | undefined = deps.hub ?? built
   let nextId = 0
   const sockets = createSocketServer({
     feed,
@@ -71,6 +75,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const stats = (): RealtimeStats => ({ ...sockets.stats(), hub: hub?.stats() ?? null, feed: feed?.stats() ?? null })
   return {
     hub,
+    broadcastApi: built,
     sockets,
     stats,
     async check() {
