@@ -371,7 +371,11 @@ begin
       select (e.u ->> 'g')::int as gi, groups -> ((e.u ->> 'g')::int) ->> 'role' as role_name,
              groups -> ((e.u ->> 'g')::int) ->> 'claims' as claims,
              array_agg(e.o - 1 order by e.o) as unit_ids,
-             array_agg(case when e.u ? 'c' then realtime.filter_predicate(e.u ->> 'c', e.u ->> 'o', e.u -> 'v') else 'true' end order by e.o) as preds
+             -- A filter on a column the role may no longer select (its token changed) matches
+             -- nothing: it would tell that column's values.
+             array_agg(case when not e.u ? 'c' then 'true'
+                            when not has_column_privilege(groups -> ((e.u ->> 'g')::int) ->> 'role', t.oid, e.u ->> 'c', 'SELECT') then 'false'
+                            else realtime.filter_predicate(e.u ->> 'c', e.u ->> 'o', e.u -> 'v') end order by e.o) as preds
         from jsonb_array_elements(units) with ordinality e(u, o)
        where (e.u ->> 's' = '*' or e.u ->> 's' = t.nspname) and (e.u ->> 't' is null or e.u ->> 't' = t.relname)
        group by 1, 2, 3 order by 1
