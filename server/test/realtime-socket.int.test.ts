@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServerApp } from '../src/app.js'
 import { signJwt } from '../src/auth/index.js'
+import { ApiError } from '../src/errors/index.js'
 import type { Identity } from '../src/http/index.js'
 import { createRealtime, RealtimeError, type Realtime } from '../src/realtime/index.js'
 import type { ChangeFeed, ChangeSpecInput, ChangeSubscriber, ChannelMember, Hub, JoinOptions } from '../src/realtime/types.js'
@@ -87,6 +88,7 @@ let origin: string
 let hub: ReturnType<typeof fakeHub>
 let feed: ReturnType<typeof fakeFeed>
 const clients: RawClient[] = []
+const revoked = new Set<string>()
 
 async function open(options: Parameters<typeof RawClient.open>[1] = {}): Promise<RawClient> {
   const c = await RawClient.open(origin, { apikey: TEST_ANON_KEY, ...options })
@@ -108,7 +110,12 @@ beforeAll(async () => {
   realtime = createRealtime({
     database: floe.database,
     withRequestRole: floe.withRequestRole,
-    resolveIdentity: floe.deps.resolveIdentity,
+    // The real resolver, plus tokens a test revokes (as a revoked key or a rotated secret would fail).
+    resolveIdentity: async (credentials) => {
+      const bearer = credentials.authorization?.replace(/^Bearer /, '')
+      if (bearer && revoked.has(bearer)) throw new ApiError('JWT_INVALID', { details: 'The token was revoked' })
+      return floe.deps.resolveIdentity(credentials)
+    },
     redisPrefix: 'test:',
     log: floe.deps.log,
     settings: { retentionS: 60, limits: LIMITS },
@@ -268,6 +275,16 @@ describe('identity', () => {
     expect(feedSub.active).toBe(false)
   })
 
+  it('ends a channel whose token is revoked, at its next re-check', async () => {
+    const c = await open()
+    const token = await signJwt({ sub, role: 'authenticated', jti: 'revoke-me' }, floe.jwtKeys, '1h')
+    const { ref } = await joined(c, 'revocable', { config: {}, access_token: token })
+    revoked.add(token)
+    const system = await c.next((f) => f.event === 'system' && f.payload.extension === 'system', 3000)
+    expect(system.payload).toMatchObject({ status: 'error', message: 'InvalidJWTToken: Invalid JWT: The token was revoked', channel: 'revocable' })
+    await c.next((f) => f.event === 'phx_close' && f.joinRef === ref)
+  })
+
   it('swaps the identity on access_token; a forged one ends the channel', async () => {
     const c = await open()
     const { ref } = await joined(c, 'swap', { config: { postgres_changes: [{ event: '*', schema: 'public' }] } })
@@ -296,6 +313,12 @@ describe('rejoin with a position', () => {
     expect(c.frames.indexOf(replayed)).toBeGreaterThan(c.frames.indexOf(reply))
     const gap = await c.next((f) => f.event === 'system' && f.payload.status === 'error')
     expect(gap.payload).toMatchObject({ extension: 'postgres_changes', message: expect.stringMatching(/^ChangesMissed/) })
+  })
+
+  it('takes the position beside config too (realtime-js rebuilds config; updateJoinPayload keeps a top-level floe)', async () => {
+    const c = await open()
+    await joined(c, 'resume-top', { config: { postgres_changes: [{ event: '*', schema: 'public' }] }, floe: { since: '42' } })
+    expect(feed.subs.at(-1)!.since).toBe('42')
   })
 })
 

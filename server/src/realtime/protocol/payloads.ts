@@ -28,6 +28,12 @@ export const JoinPayload = z.looseObject({
       floe: z.looseObject({ since: z.string().min(1).max(64).nullish() }).nullish(),
     })
     .nullish(),
+  /**
+   * The same Floe extension beside `config`: realtime-js rebuilds `config` from its four known
+   * keys at subscribe, so an app passes the position with `channel.updateJoinPayload({ floe })`,
+   * which also holds for the automatic rejoins.
+   */
+  floe: z.looseObject({ since: z.string().min(1).max(64).nullish() }).nullish(),
   access_token: z.string().max(16_384).nullish(),
   /** An older name realtime-js sent the token under. */
   user_token: z.string().max(16_384).nullish(),

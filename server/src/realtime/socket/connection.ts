@@ -192,7 +192,7 @@ export class Connection implements ChannelOutbox {
     }
     this.channels.set(msg.topic, channel)
     const token = parsed.data.access_token ?? parsed.data.user_token ?? undefined
-    channel.enqueue(() => this.completeJoin(channel, msg, { token, options, specs, rawSpecs, since: config?.floe?.since ?? undefined }))
+    channel.enqueue(() => this.completeJoin(channel, msg, { token, options, specs, rawSpecs, since: config?.floe?.since ?? parsed.data.floe?.since ?? undefined }))
   }
 
   private async completeJoin(

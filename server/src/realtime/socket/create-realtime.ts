@@ -70,6 +70,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     sweepMs: deps.sweepMs ?? 1_000,
     nextMemberId: () => `${process.pid}.${++nextId}`,
   })
+  log.info({ bus: hub?.stats().bus ?? null, retentionS: deps.settings.retentionS, limits: deps.settings.limits }, 'realtime: serving /realtime/v1/websocket')
   let drained: Promise<void> | undefined
   let closed: Promise<void> | undefined
   const stats = (): RealtimeStats => ({ ...sockets.stats(), hub: hub?.stats() ?? null, feed: feed?.stats() ?? null })
