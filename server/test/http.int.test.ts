@@ -35,6 +35,7 @@ describe('platform HTTP behaviour', () => {
         schema_cache: { status: 'ok', latency_ms: expect.any(Number), message: expect.stringMatching(/^loaded /) },
         jobs: { status: 'disabled', message: 'jobs are not mounted' },
         redis: { status: 'disabled', message: 'REDIS_URL is not set' },
+        realtime: { status: 'ok', message: '0 sockets, 0 channels; broadcast/presence over postgres; postgres_changes lag 0' },
       },
     })
   })
