@@ -423,6 +423,24 @@ describe('heartbeats', () => {
   })
 })
 
+describe('idle sockets', () => {
+  it('hold no timer each (one shared sweep) and little memory', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length
+    const gc = (globalThis as { gc?: () => void }).gc
+    gc?.()
+    const before = { timers: timers(), heap: process.memoryUsage().heapUsed }
+    const idle: RawClient[] = []
+    for (let i = 0; i < 300; i++) idle.push(await RawClient.open(origin, { apikey: TEST_ANON_KEY }))
+    await Promise.all(idle.map(async (c, i) => expect((await c.reply(c.join(`idle-${i}`))).payload.status).toBe('ok')))
+    gc?.()
+    const after = { timers: timers(), heap: process.memoryUsage().heapUsed }
+    for (const c of idle) c.close()
+    expect(after.timers - before.timers).toBeLessThan(10)
+    // Both ends of each socket live in this process; still well under 100 KB a pair.
+    expect((after.heap - before.heap) / idle.length).toBeLessThan(100 * 1024)
+  })
+})
+
 describe('stats', () => {
   it('counts sockets and channels', () => {
     const s = realtime.stats()
