@@ -122,6 +122,19 @@ describe('broadcast', () => {
   })
 })
 
+describe('private channels', () => {
+  it('refuses a private channel the rules on realtime.messages do not open, naming the topic', async () => {
+    const topic = `secret-${randomUUID()}`
+    const channel = (await client(strangerToken)).channel(topic, { config: { private: true } })
+    await expect(subscribed(channel)).rejects.toThrow(new RegExp(`permissions to read from this Channel topic: ${topic}`))
+  })
+
+  it('lists the broadcast API in the OpenAPI document', async () => {
+    const doc = (await (await floe.http('http://floe.test/openapi.json')).json()) as { paths: Record<string, unknown> }
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/realtime/v1/api/broadcast']))
+  })
+})
+
 describe('presence', () => {
   it('shows a join and a leave between two clients', async () => {
     const topic = `lobby-${randomUUID()}`
