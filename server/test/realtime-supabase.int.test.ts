@@ -107,6 +107,16 @@ describe('broadcast', () => {
     expect(heard).toEqual([{ n: 1 }, { n: 2 }])
   })
 
+  it('carries bytes as a binary broadcast (serializer 2.0.0)', async () => {
+    const topic = `bytes-${randomUUID()}`
+    const heard: unknown[] = []
+    const a = await subscribed((await client()).channel(topic, { config: { broadcast: { self: true, ack: true } } }).on('broadcast', { event: 'blob' }, (m) => heard.push(m.payload)))
+    expect(await a.send({ type: 'broadcast', event: 'blob', payload: new Uint8Array([7, 8, 9]).buffer })).toBe('ok')
+    await until('the bytes', () => heard.length === 1)
+    expect(heard[0]).toBeInstanceOf(ArrayBuffer)
+    expect([...new Uint8Array(heard[0] as ArrayBuffer)]).toEqual([7, 8, 9])
+  })
+
   it('works over serializer 1.0.0 too', async () => {
     const topic = `v1-${randomUUID()}`
     const heard: unknown[] = []
