@@ -74,19 +74,21 @@ describe.each([
     await t?.drop()
   }, 30_000)
 
-  const client = (url: string, token?: string) => {
+  /** A client whose realtime token is set before any channel joins (as realtime-supabase.int.test.ts explains). */
+  const client = async (url: string, token?: string) => {
     const c = supabaseClient(url, TEST_ANON_KEY, token)
     clients.push(c)
+    if (token) await c.realtime.setAuth(token)
     return c
   }
 
   it('delivers a change written through one replica to a subscriber on the other, once', async () => {
     const got: unknown[] = []
-    const channel = client(b.url, ownerToken)
+    const channel = (await client(b.url, ownerToken))
       .channel(`notes-${randomUUID()}`)
       .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'notes' }, (p) => got.push(p.new))
     await subscribed(channel)
-    const writer = client(a.url, ownerToken)
+    const writer = await client(a.url, ownerToken)
     const { error } = await writer.from('notes').insert({ owner_id: owner, body: 'from a' })
     expect(error).toBeNull()
     await until('the change on replica b', () => got.length >= 1)
@@ -98,11 +100,12 @@ describe.each([
   it('carries a broadcast and a presence track from one replica to the other', async () => {
     const topic = `room-${randomUUID()}`
     const heard: unknown[] = []
-    const onB = client(b.url)
+    const onB = (await client(b.url))
       .channel(topic, { config: { presence: { key: 'listener' } } })
       .on('broadcast', { event: 'hello' }, (m) => heard.push(m.payload))
+      .on('presence', { event: 'sync' }, () => undefined)
     await subscribed(onB)
-    const onA = client(a.url).channel(topic, { config: { presence: { key: 'speaker' } } })
+    const onA = (await client(a.url)).channel(topic, { config: { presence: { key: 'speaker' } } })
     await subscribed(onA)
     await onA.send({ type: 'broadcast', event: 'hello', payload: { n: 1 } })
     await until('the broadcast on replica b', () => heard.length === 1)
@@ -115,7 +118,7 @@ describe.each([
   it('lets the service key broadcast over HTTP to a member on either replica', async () => {
     const topic = `news-${randomUUID()}`
     const heard: unknown[] = []
-    const member = client(a.url).channel(topic).on('broadcast', { event: 'flash' }, (m) => heard.push(m.payload))
+    const member = (await client(a.url)).channel(topic).on('broadcast', { event: 'flash' }, (m) => heard.push(m.payload))
     await subscribed(member)
     const res = await fetch(`${b.url}/realtime/v1/api/broadcast`, {
       method: 'POST',
