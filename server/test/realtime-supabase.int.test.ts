@@ -59,7 +59,9 @@ beforeAll(async () => {
     create policy own_write on notes for insert to authenticated with check (owner_id = auth.uid());
     grant select, insert on notes to authenticated;
     grant usage on sequence notes_id_seq to authenticated;
-    select realtime.enable_table('public.notes');`)
+    select realtime.enable_table('public.notes');
+    create policy "own room" on realtime.messages for select to authenticated
+      using (realtime.topic() = 'user:' || auth.uid()::text);`)
   await c.end()
   floe = await buildTestApp(t)
   origin = await floe.origin()
@@ -137,6 +139,23 @@ describe('private channels', () => {
     const topic = `secret-${randomUUID()}`
     const channel = (await client(strangerToken)).channel(topic, { config: { private: true } })
     await expect(subscribed(channel)).rejects.toThrow(new RegExp(`permissions to read from this Channel topic: ${topic}`))
+  })
+
+  it("ends a private channel when a token swap takes away the right to read it", async () => {
+    const c = await client(ownerToken)
+    const system: { status: string; message: string }[] = []
+    const statuses: string[] = []
+    const channel = c.channel(`user:${owner}`, { config: { private: true } }).on('system', {}, (p: { status: string; message: string }) => system.push(p))
+    await new Promise<void>((resolve, reject) =>
+      channel.subscribe((status, err) => {
+        statuses.push(status)
+        if (status === 'SUBSCRIBED') resolve()
+        else if (status !== 'CLOSED') reject(err ?? new Error(status))
+      }),
+    )
+    await c.realtime.setAuth(strangerToken)
+    await until('CLOSED', () => statuses.includes('CLOSED'))
+    expect(system).toContainEqual(expect.objectContaining({ status: 'error', message: `You no longer have permission to read from this Channel topic: user:${owner}` }))
   })
 
   it('lists the broadcast API in the OpenAPI document', async () => {

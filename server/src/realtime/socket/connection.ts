@@ -36,6 +36,8 @@ export interface ConnectionContext {
   log: Logger
   /** How often a channel's identity is resolved again (a revoked key ends the channel). */
   recheckMs: number
+  /** A private topic's read rights for an identity (the hub's rules check), asked again after a token swap. */
+  authorize?: ((identity: Identity, topic: string) => Promise<{ broadcastRead: boolean; presenceRead: boolean }>) | undefined
   nextMemberId(): string
 }
 
@@ -312,7 +314,12 @@ export class Connection implements ChannelOutbox {
       const { identity } = await this.resolve(token)
       if (channel.isClosed()) return
       channel.setIdentity(identity, token)
-      if (channel.expiresAt <= Date.now()) this.end(channel, expiredMessage(channel.expiresAt / 1000))
+      if (channel.expiresAt <= Date.now()) return this.end(channel, expiredMessage(channel.expiresAt / 1000))
+      // As Supabase: a private channel the new identity may no longer read is ended.
+      if (channel.private && this.ctx.authorize) {
+        const rights = await this.ctx.authorize(identity, channel.topic)
+        if (!rights.broadcastRead && !rights.presenceRead) this.end(channel, `You no longer have permission to read from this Channel topic: ${channel.topic}`)
+      }
     } catch (err) {
       this.end(channel, this.refusal(err, token))
     }

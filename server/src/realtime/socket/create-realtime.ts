@@ -67,6 +67,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     limits: deps.settings.limits,
     log,
     recheckMs: deps.recheckMs ?? 60_000,
+    authorize: built && ((identity, topic) => built.authorize(identity, topic)),
     sweepMs: deps.sweepMs ?? 1_000,
     nextMemberId: () => `${process.pid}.${++nextId}`,
   })
