@@ -19,7 +19,15 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string, versio
     info: {
       title: 'Floe API',
       version,
-      description: 'Platform routes of this Floe instance. Send the anon key in the `apikey` header.',
+      description: [
+        'Platform routes of this Floe instance. Send the anon key in the `apikey` header.',
+        '',
+        '**Realtime** is a WebSocket, not an HTTP route: `GET /realtime/v1/websocket?apikey=<key>&vsn=2.0.0` (or `vsn=1.0.0`)',
+        'speaks the Supabase Realtime protocol (Phoenix channels: `phx_join` with `config.postgres_changes`, `broadcast`,',
+        '`presence`, `private`; `access_token`; `heartbeat`), so `supabase.channel()` works against it. A table sends changes',
+        'once turned on (`PUT /admin/v1/realtime/tables/{table}` or `select realtime.enable_table(...)`); each subscriber',
+        'receives only rows its select rules let it see. `POST /realtime/v1/api/broadcast` sends from outside a channel.',
+      ].join('\n'),
     },
     servers: [{ url: publicUrl }],
     security: [{ apikey: [] }],
