@@ -195,4 +195,30 @@ describe('the batched check', () => {
     expect(bad.got).toEqual([])
     for (const s of subs) s.unsubscribe()
   })
+
+  it('compiles the rules of a role once per table, and a policy change takes effect on the next change', async () => {
+    await sql(`create table public.board (id int primary key, owner_id uuid, pinned boolean not null default false);
+               alter table public.board enable row level security;
+               grant select on public.board to authenticated;
+               create policy board_owner on public.board for select to authenticated using (owner_id = auth.uid());
+               select realtime.enable_table('public.board');`)
+    const [a, b] = [A(), B()]
+    const spec = { event: 'INSERT', schema: 'public', table: 'board' }
+    const subs = [await replica.feed.subscribe(a, [spec]), await replica.feed.subscribe(b, [spec])]
+    await sql(`insert into public.board (id, owner_id, pinned) values (1, $1, true)`, [USER_A])
+    await eventually(() => expect(a.got).toHaveLength(1))
+    const compiled = () =>
+      sql(`select p.proname from pg_proc p where p.pronamespace = 'realtime'::regnamespace and starts_with(p.proname, 'floe_rt_vis_' || 'public.board'::regclass::oid || '_')`)
+    expect(await compiled()).toHaveLength(1)
+    const [first] = await compiled()
+    // Pinned rows become everyone's: B now hears them, the old compiled rules are gone.
+    await sql(`create policy board_pinned on public.board for select to authenticated using (pinned)`)
+    await sql(`insert into public.board (id, owner_id, pinned) values (2, $1, true)`, [USER_A])
+    await eventually(() => expect(b.got.map((p) => p.data.record?.['id'])).toEqual([2]))
+    expect(a.got.map((p) => p.data.record?.['id'])).toEqual([1, 2])
+    const now = await compiled()
+    expect(now).toHaveLength(1)
+    expect(now[0]).not.toEqual(first)
+    for (const s of subs) s.unsubscribe()
+  })
 })
