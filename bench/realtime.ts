@@ -6,7 +6,8 @@
  *
  *   pnpm --filter @floe/bench bench:realtime
  *   (BENCH_DATABASE_URL, BENCH_SUBSCRIBERS=1000, BENCH_RATE=100 changes/s, BENCH_SECONDS=20 per run,
- *    BENCH_ROUNDS=1, BENCH_INSERT_SECONDS=5, BENCH_INSERT_ROUNDS=3, BENCH_CONNECTIONS=50)
+ *    BENCH_ROUNDS=1, BENCH_INSERT_SECONDS=5, BENCH_INSERT_ROUNDS=3, BENCH_CONNECTIONS=50,
+ *    BENCH_PARTS=fanout,insert to run only one of the two parts)
  *
  * Two fan-out scenarios, each with bare and Floe in turn:
  *   - owner-only: BENCH_SUBSCRIBERS sockets, one per distinct user, under the rule
@@ -34,6 +35,7 @@ const INSERT_SECONDS = Number(process.env.BENCH_INSERT_SECONDS ?? 5)
 const INSERT_ROUNDS = Number(process.env.BENCH_INSERT_ROUNDS ?? 3)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const FLOE_BIN = process.env.BENCH_FLOE_BIN ?? here('../server/bin/floe.mjs')
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'fanout,insert').split(','))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
 const JWT_SECRET = ANON + '-jwt'
 
@@ -209,7 +211,7 @@ async function main() {
     console.log(`\n${RATE} changes/s for ${SECONDS} s per run, ${ROUNDS} round(s), bare and Floe in turn; latency from the INSERT call to the message's arrival\n`)
     console.log('| scenario | server | deliveries expected | received | deliveries/s | p50 ms | p99 ms | server CPU µs/delivery | server RSS MB idle → sockets open |')
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- |')
-    for (const [label, users] of scenarios) {
+    for (const [label, users] of PARTS.has('fanout') ? scenarios : []) {
       for (let r = 0; r < ROUNDS; r++) {
         const row = (who: string, f: FanOut) =>
           console.log(`| ${label} | ${who} | ${f.expected} | ${f.delivered} | ${f.perSec} | ${f.p50} | ${f.p99} | ${f.cpuUsPerDelivery} | ${f.rssIdle} → ${f.rssOpen} |`)
@@ -218,6 +220,7 @@ async function main() {
       }
     }
 
+    if (!PARTS.has('insert')) return
     const h = { apikey: ANON }
     const onRuns: Load[] = []
     const offRuns: Load[] = []

@@ -124,7 +124,7 @@ export interface Payload {
 }
 
 export interface QueryParams {
-  select: SelectItem[]
+  select: readonly SelectItem[]
   filters: { path: EmbedPath; filter: Filter }[]
   logic: { path: EmbedPath; tree: LogicTree }[]
   order: { path: EmbedPath; terms: OrderTerm[] }[]

@@ -25,7 +25,7 @@ export interface DraftNode {
 
 const allRows: Range = { offset: 0, limit: null }
 
-function draftFrom(items: SelectItem[], base: Omit<DraftNode, 'fields' | 'children' | 'filters' | 'logic' | 'order' | 'range'>): DraftNode {
+function draftFrom(items: readonly SelectItem[], base: Omit<DraftNode, 'fields' | 'children' | 'filters' | 'logic' | 'order' | 'range'>): DraftNode {
   const node: DraftNode = { ...base, fields: [], children: [], filters: [], logic: [], order: [], range: allRows }
   for (const item of items) {
     if (item.type === 'field') {

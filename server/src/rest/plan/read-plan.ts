@@ -30,7 +30,7 @@ export function getTable(ctx: PlanContext, name: string): Table {
   return table
 }
 
-const hasAggregate = (items: SelectItem[]): boolean =>
+const hasAggregate = (items: readonly SelectItem[]): boolean =>
   items.some((i) => (i.type === 'field' ? i.aggregate !== undefined : hasAggregate(i.children)))
 
 function capRange(range: Range, maxRows: number | undefined): Range {
