@@ -231,6 +231,75 @@ describe('postgres_changes', () => {
   })
 })
 
+describe('postgres_changes: filters, deletes and column grants through supabase-js', () => {
+  beforeAll(async () => {
+    const c = new pg.Client({ connectionString: t.url })
+    await c.connect()
+    await c.query(`
+      create table scores (id bigserial primary key, owner_id uuid not null, n int not null, secret text);
+      alter table scores enable row level security;
+      create policy own_read on scores for select to authenticated using (owner_id = auth.uid());
+      create policy own_write on scores for all to authenticated using (owner_id = auth.uid()) with check (owner_id = auth.uid());
+      -- Column grants: new tables get a table-wide select by default, so take it back first.
+      revoke select on scores from anon, authenticated;
+      grant insert, update, delete on scores to authenticated;
+      grant select (id, owner_id, n) on scores to authenticated;
+      grant usage on sequence scores_id_seq to authenticated;
+      select realtime.enable_table('public.scores');`)
+    await c.end()
+    await floe.schemaCache.reload()
+  })
+
+  it('each filter operator picks the rows a PostgREST filter would', async () => {
+    const filters = ['n=eq.3', 'n=neq.3', 'n=lt.3', 'n=lte.3', 'n=gt.3', 'n=gte.3', 'n=in.(1,5)'] as const
+    const heard = new Map<string, number[]>(filters.map((f) => [f, []]))
+    const listener = await client(ownerToken)
+    for (const filter of filters) {
+      await subscribed(
+        listener
+          .channel(`op-${randomUUID()}`)
+          .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'scores', filter }, (p) => heard.get(filter)!.push((p.new as { n: number }).n)),
+      )
+    }
+    const { error } = await (await client(ownerToken)).from('scores').insert([1, 2, 3, 4, 5].map((n) => ({ owner_id: owner, n })))
+    expect(error).toBeNull()
+    await until('every filter heard its rows', () => heard.get('n=neq.3')!.length === 4 && heard.get('n=in.(1,5)')!.length === 2)
+    await sleep(300)
+    const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)
+    expect(Object.fromEntries([...heard].map(([f, ns]) => [f, sorted(ns)]))).toEqual({
+      'n=eq.3': [3],
+      'n=neq.3': [1, 2, 4, 5],
+      'n=lt.3': [1, 2],
+      'n=lte.3': [1, 2, 3],
+      'n=gt.3': [4, 5],
+      'n=gte.3': [3, 4, 5],
+      'n=in.(1,5)': [1, 5],
+    })
+  })
+
+  it('a DELETE reaches only who could see the row, with its key only; columns without a grant are never sent', async () => {
+    const mine: { type: string; new: Record<string, unknown>; old: Record<string, unknown> }[] = []
+    const theirs: unknown[] = []
+    await subscribed(
+      (await client(ownerToken))
+        .channel(`del-${randomUUID()}`)
+        .on('postgres_changes', { event: '*', schema: 'public', table: 'scores', filter: 'n=eq.42' }, (p) => mine.push({ type: p.eventType, new: p.new as Record<string, unknown>, old: p.old as Record<string, unknown> })),
+    )
+    await subscribed((await client(strangerToken)).channel(`del-${randomUUID()}`).on('postgres_changes', { event: '*', schema: 'public', table: 'scores' }, (p) => theirs.push(p)))
+    const writer = await client(ownerToken)
+    const { data, error } = await writer.from('scores').insert({ owner_id: owner, n: 42, secret: 'hush' }).select('id').single()
+    expect(error).toBeNull()
+    const id = (data as { id: number }).id
+    await until('the insert', () => mine.length === 1)
+    expect(mine[0]!.new).toEqual({ id, owner_id: owner, n: 42 })
+    expect((await writer.from('scores').delete().eq('id', id)).error).toBeNull()
+    await until('the delete', () => mine.length === 2)
+    expect(mine[1]).toEqual({ type: 'DELETE', new: {}, old: { id } })
+    await sleep(500)
+    expect(theirs).toEqual([])
+  })
+})
+
 describe('token expiry', () => {
   it('ends an open channel when its token expires: a system error, then CLOSED', async () => {
     const exp = Math.floor(Date.now() / 1000) + 2
