@@ -17,6 +17,7 @@
  * producers notify again); after the reconnect the relay sweeps (onMissed) and takes the lock
  * again once it finds work. One relay per process: the lock is re-entrant within the session.
  */
+import { SerialRunner } from '../serial-runner.js'
 import type { Database, Listener, Unsubscribe } from '../db/index.js'
 import type { Logger } from '../log.js'
 import { jobOptions, type Bull } from './bull.js'
@@ -48,8 +49,7 @@ export interface RelayDeps {
 export class Relay {
   private unlisten: Unsubscribe | undefined
   private timer: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
-  private again = false
+  private readonly runner = new SerialRunner(() => this.drain(), () => this.closed)
   private closed = false
   /** Holding BUSY_LOCK on the LISTEN connection: producers skip NOTIFY, this relay polls. */
   private busy = false
@@ -85,18 +85,7 @@ export class Relay {
 
   /** Coalesces wake-ups: one drain at a time, and one more if woken while draining. */
   wake(): void {
-    if (this.closed) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined
-      if (this.again) {
-        this.again = false
-        this.wake()
-      }
-    })
+    this.runner.wake()
   }
 
   private async drain(): Promise<void> {
@@ -143,7 +132,7 @@ export class Relay {
       this.emptyPolls = 0
       await listener.query('select pg_advisory_unlock($1)', [BUSY_LOCK])
       // A row whose trigger saw the lock held but committed just now: look once more.
-      this.again = true
+      this.runner.runAgain()
       return
     }
     if (this.busy && !this.poll) {
@@ -205,7 +194,7 @@ export class Relay {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
     if (this.poll) clearTimeout(this.poll)
-    await this.running
+    await this.runner.settled()
     // The LISTEN connection outlives this relay: let the lock go, or producers would skip NOTIFY
     // for a relay that is gone (if the connection is down, the lock went with it).
     if (this.busy) {

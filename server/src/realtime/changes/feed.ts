@@ -17,6 +17,7 @@
  * Delivery calls `deliver` synchronously, in position order; a subscriber that throws is logged
  * and skipped, never holding up the others.
  */
+import { SerialRunner } from '../../serial-runner.js'
 import type { Database, Unsubscribe } from '../../db/index.js'
 import type { Logger } from '../../log.js'
 import { RealtimeError, type ChangeFeed, type ChangeFeedStats, type ChangeSpecInput, type ChangeSubscriber, type ChangeSubscription } from '../types.js'
@@ -77,8 +78,7 @@ class Feed implements ChangeFeed {
   /** The last position known to be sequenced (NOTIFY, sweep). */
   private tail = 0n
   private nextId = 0
-  private running: Promise<void> | undefined
-  private again = false
+  private readonly runner = new SerialRunner(() => this.drain(), () => this.closed)
   private closed = false
   private unlisten: Unsubscribe | undefined
   private sweep: NodeJS.Timeout | undefined
@@ -189,18 +189,7 @@ class Feed implements ChangeFeed {
   }
 
   private wake(): void {
-    if (this.closed) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined
-      if (this.again) {
-        this.again = false
-        this.wake()
-      }
-    })
+    this.runner.wake()
   }
 
   private async drain(): Promise<void> {
@@ -370,7 +359,7 @@ class Feed implements ChangeFeed {
     if (this.sweep) clearInterval(this.sweep)
     if (this.retry) clearTimeout(this.retry)
     await this.started?.catch(() => undefined)
-    await this.running
+    await this.runner.settled()
     await this.sequencer.close()
     await this.unlisten?.()
     this.live.clear()

@@ -16,6 +16,7 @@
  *
  * It also applies the retention: every `pruneMs`, changes older than `retentionS` are deleted.
  */
+import { SerialRunner } from '../../serial-runner.js'
 import type { Database, Unsubscribe } from '../../db/index.js'
 import type { Logger } from '../../log.js'
 import { pruneChanges, sequenceChanges, type QueryHook } from './queries.js'
@@ -40,8 +41,7 @@ export class Sequencer {
   private unlisten: Unsubscribe | undefined
   private timers: NodeJS.Timeout[] = []
   private poll: NodeJS.Timeout | undefined
-  private running: Promise<void> | undefined
-  private again = false
+  private readonly runner = new SerialRunner(() => this.drain(), () => this.closed)
   private closed = false
   private busy = false
   private emptyPolls = 0
@@ -71,18 +71,7 @@ export class Sequencer {
   }
 
   wake(): void {
-    if (this.closed) return
-    if (this.running) {
-      this.again = true
-      return
-    }
-    this.running = this.drain().finally(() => {
-      this.running = undefined
-      if (this.again) {
-        this.again = false
-        this.wake()
-      }
-    })
+    this.runner.wake()
   }
 
   private async drain(): Promise<void> {
@@ -112,7 +101,7 @@ export class Sequencer {
       this.busy = false
       this.emptyPolls = 0
       await listener.query('select pg_advisory_unlock($1)', [SEQUENCER_BUSY_LOCK])
-      this.again = true
+      this.runner.runAgain()
       return
     }
     if (this.busy && !this.poll) {
@@ -142,7 +131,7 @@ export class Sequencer {
     this.closed = true
     for (const t of this.timers) clearInterval(t)
     if (this.poll) clearTimeout(this.poll)
-    await this.running
+    await this.runner.settled()
     await this.pruning
     if (this.busy) {
       this.busy = false
