@@ -1,9 +1,43 @@
 /**
  * Realtime test helpers: a raw WebSocket client speaking the Phoenix frames by hand (both
- * serializers, the binary broadcast frames), for malformed input and exact replies; and the
- * waits the realtime tests share.
+ * serializers, the binary broadcast frames), for malformed input and exact replies; the owner-only
+ * `notes` table the end-to-end tests share; and the waits they share.
  */
+import type { RealtimeChannel } from '@supabase/supabase-js'
+import pg from 'pg'
 import WebSocket from 'ws'
+
+/**
+ * `public.notes`, readable and writable by its owner only, with realtime on; `extra` SQL runs in
+ * the same batch.
+ */
+export async function createNotesTable(url: string, extra = ''): Promise<void> {
+  const c = new pg.Client({ connectionString: url })
+  await c.connect()
+  try {
+    await c.query(`
+      create table notes (id bigserial primary key, owner_id uuid not null, body text not null);
+      alter table notes enable row level security;
+      create policy own_read on notes for select to authenticated using (owner_id = auth.uid());
+      create policy own_write on notes for insert to authenticated with check (owner_id = auth.uid());
+      grant select, insert on notes to authenticated;
+      grant usage on sequence notes_id_seq to authenticated;
+      select realtime.enable_table('public.notes');
+      ${extra}`)
+  } finally {
+    await c.end()
+  }
+}
+
+/** supabase-js's subscribe as a promise: resolves on SUBSCRIBED, rejects on an error or timeout. */
+export function subscribed(channel: RealtimeChannel): Promise<RealtimeChannel> {
+  return new Promise((resolve, reject) => {
+    channel.subscribe((status, err) => {
+      if (status === 'SUBSCRIBED') resolve(channel)
+      else if (status !== 'CLOSED') reject(err ?? new Error(status))
+    })
+  })
+}
 
 export interface Frame {
   joinRef: string | null

@@ -5,34 +5,17 @@
  * (REDIS_URL, its own key prefix) and once with Postgres alone.
  */
 import { randomUUID } from 'node:crypto'
-import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
-import pg from 'pg'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { jwtKeysFrom, signJwt } from '../src/auth/index.js'
 import { findFreePort } from '../src/db/index.js'
 import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
+import { createNotesTable, subscribed, until } from './realtime-helpers.js'
 import { supabaseClient } from './supabase-client.js'
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-
-async function until(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 25))
-  }
-}
-
-function subscribed(channel: RealtimeChannel): Promise<void> {
-  return new Promise((resolve, reject) => {
-    channel.subscribe((status, err) => {
-      if (status === 'SUBSCRIBED') resolve()
-      else if (status !== 'CLOSED') reject(err ?? new Error(status))
-    })
-  })
-}
 
 describe.each([
   ['Redis', true],
@@ -47,17 +30,7 @@ describe.each([
 
   beforeAll(async () => {
     t = await createTestDatabase()
-    const c = new pg.Client({ connectionString: t.url })
-    await c.connect()
-    await c.query(`
-      create table notes (id bigserial primary key, owner_id uuid not null, body text not null);
-      alter table notes enable row level security;
-      create policy own_read on notes for select to authenticated using (owner_id = auth.uid());
-      create policy own_write on notes for insert to authenticated with check (owner_id = auth.uid());
-      grant select, insert on notes to authenticated;
-      grant usage on sequence notes_id_seq to authenticated;
-      select realtime.enable_table('public.notes');`)
-    await c.end()
+    await createNotesTable(t.url)
     const extra: Record<string, string> = withRedis ? { REDIS_URL, REDIS_PREFIX: `floe-test-${randomUUID().slice(0, 8)}:` } : {}
     a = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), ...extra }))
     b = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), ...extra }))

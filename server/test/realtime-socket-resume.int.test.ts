@@ -5,12 +5,11 @@
  * live changes again.
  */
 import { randomUUID } from 'node:crypto'
-import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signJwt } from '../src/auth/index.js'
 import { buildTestApp, TEST_ANON_KEY, TEST_SERVICE_KEY, type TestApp } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { RawClient, sleep, until, type Frame } from './realtime-helpers.js'
+import { createNotesTable, RawClient, sleep, until, type Frame } from './realtime-helpers.js'
 
 let t: TestDatabase
 let floe: TestApp
@@ -33,15 +32,7 @@ const changes = (c: RawClient) => c.frames.filter((f): f is Frame => f.event ===
 
 beforeAll(async () => {
   t = await createTestDatabase()
-  const c = new pg.Client({ connectionString: t.url })
-  await c.connect()
-  await c.query(`
-    create table notes (id bigserial primary key, owner_id uuid not null, body text not null);
-    alter table notes enable row level security;
-    create policy own_read on notes for select to authenticated using (owner_id = auth.uid());
-    grant select on notes to authenticated;
-    select realtime.enable_table('public.notes');`)
-  await c.end()
+  await createNotesTable(t.url)
   floe = await buildTestApp(t)
   origin = await floe.origin()
   token = await signJwt({ sub: owner, role: 'authenticated' }, floe.jwtKeys, '1h')

@@ -6,14 +6,14 @@
  * an access_token swap (setAuth) and a token expiring on an open channel.
  */
 import { randomUUID } from 'node:crypto'
-import { createClient, type RealtimeChannel, type SupabaseClient } from '@supabase/supabase-js'
+import { createClient, type SupabaseClient } from '@supabase/supabase-js'
 import pg from 'pg'
 import WebSocket from 'ws'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signJwt } from '../src/auth/index.js'
 import { buildTestApp, TEST_ANON_KEY, type TestApp } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { sleep, until } from './realtime-helpers.js'
+import { createNotesTable, sleep, subscribed, until } from './realtime-helpers.js'
 import { supabaseClient } from './supabase-client.js'
 
 let t: TestDatabase
@@ -38,31 +38,13 @@ async function client(token?: string): Promise<SupabaseClient> {
   return c
 }
 
-/** Subscribes; resolves on SUBSCRIBED, rejects on an error or timeout. */
-function subscribed(channel: RealtimeChannel): Promise<RealtimeChannel> {
-  return new Promise((resolve, reject) => {
-    channel.subscribe((status, err) => {
-      if (status === 'SUBSCRIBED') resolve(channel)
-      else if (status !== 'CLOSED') reject(err ?? new Error(status))
-    })
-  })
-}
-
 beforeAll(async () => {
   t = await createTestDatabase()
-  const c = new pg.Client({ connectionString: t.url })
-  await c.connect()
-  await c.query(`
-    create table notes (id bigserial primary key, owner_id uuid not null, body text not null);
-    alter table notes enable row level security;
-    create policy own_read on notes for select to authenticated using (owner_id = auth.uid());
-    create policy own_write on notes for insert to authenticated with check (owner_id = auth.uid());
-    grant select, insert on notes to authenticated;
-    grant usage on sequence notes_id_seq to authenticated;
-    select realtime.enable_table('public.notes');
-    create policy "own room" on realtime.messages for select to authenticated
-      using (realtime.topic() = 'user:' || auth.uid()::text);`)
-  await c.end()
+  await createNotesTable(
+    t.url,
+    `create policy "own room" on realtime.messages for select to authenticated
+      using (realtime.topic() = 'user:' || auth.uid()::text);`,
+  )
   floe = await buildTestApp(t)
   origin = await floe.origin()
   ownerToken = await signJwt({ sub: owner, role: 'authenticated' }, floe.jwtKeys, '1h')
