@@ -250,3 +250,24 @@ begin
   end loop;
 end $$;
 revoke all on function realtime.check_changes(bigint, bigint, int, jsonb, jsonb) from public;
+
+-- Turning realtime off also drops the table's compiled rules (0017's body, plus that).
+create or replace function realtime.disable_table(target regclass) returns void
+  language plpgsql
+  set search_path = pg_catalog, pg_temp
+  as $$
+declare
+  compiled regprocedure;
+begin
+  execute format('drop trigger if exists floe_realtime_insert on %s', target);
+  execute format('drop trigger if exists floe_realtime_delete on %s', target);
+  execute format('drop trigger if exists floe_realtime_update on %s', target);
+  execute format('drop trigger if exists floe_realtime_update_done on %s', target);
+  for compiled in
+    select p.oid::regprocedure from pg_proc p
+     where p.pronamespace = 'realtime'::regnamespace and starts_with(p.proname, format('floe_rt_vis_%s_', target::oid))
+  loop
+    execute format('drop function if exists %s', compiled);
+  end loop;
+end $$;
+revoke all on function realtime.disable_table(regclass) from public;

@@ -220,5 +220,8 @@ describe('the batched check', () => {
     expect(now).toHaveLength(1)
     expect(now[0]).not.toEqual(first)
     for (const s of subs) s.unsubscribe()
+    // Turning realtime off takes the compiled rules with it.
+    await sql(`select realtime.disable_table('public.board')`)
+    expect(await compiled()).toEqual([])
   })
 })
