@@ -1,5 +1,6 @@
 /**
- * The `floe` command: `floe start` (default), `floe migrate`, `floe keys [rotate anon|service]`.
+ * The `floe` command: `floe start` (default), `floe migrate`, `floe keys [rotate anon|service]`,
+ * `floe gen types typescript`.
  * Reads process.argv; its environment comes from config.ts (loadProcessConfig), the only reader of process.env.
  */
 import { ConfigError, loadProcessConfig, type Config } from './config.js'
@@ -13,6 +14,9 @@ const HELP = `Usage: floe <command>
   keys                   show this instance's API keys
   keys rotate <anon|service>
                          replace a key; the old one stops working
+  gen types typescript [--schema public,other] [--db-url <url>]
+                         print the Database type of the schemas (default: FLOE_DB_SCHEMAS)
+                         for supabase-js / postgrest-js / @floe/sdk; needs no running server
   help                   this text
 
 Configuration comes from the environment: see the README's configuration table.`
@@ -79,11 +83,16 @@ async function start(config: Readonly<Config>, log: Logger) {
   process.stdout.write(lines.join('\n') + '\n\n')
 }
 
-async function withDatabase<T>(config: Readonly<Config>, log: Logger, fn: (db: import('./db/index.js').Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Readonly<Config>,
+  log: Logger,
+  fn: (db: import('./db/index.js').Database) => Promise<T>,
+  databaseUrl = config.databaseUrl,
+): Promise<T> {
   const { createDatabase, findRunningEmbeddedPostgres, startEmbeddedPostgres } = await import('./db/index.js')
   let embedded: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined
   // With the embedded database, reach the cluster of a server that is running, else start it.
-  let url = config.databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir))
+  let url = databaseUrl ?? (await findRunningEmbeddedPostgres(config.dataDir))
   if (!url) {
     embedded = await startEmbeddedPostgres(config.dataDir, log)
     url = embedded.url
@@ -123,6 +132,25 @@ async function keys(config: Readonly<Config>, log: Logger, args: string[]) {
   })
 }
 
+/** `floe gen types typescript [--schema a,b] [--db-url url]`: the text on stdout, nothing else. */
+async function genTypes(config: Readonly<Config>, log: Logger, args: string[]) {
+  const [what, language, ...rest] = args
+  if (what !== 'types' || language !== 'typescript') fail(`floe gen: expected "floe gen types typescript"\n\n${HELP}`)
+  let schemas = config.dbSchemas
+  let databaseUrl = config.databaseUrl
+  for (let i = 0; i < rest.length; i++) {
+    const [flag, inline] = rest[i]!.split(/=(.*)/s, 2) as [string, string | undefined]
+    const value = inline ?? rest[++i]
+    if (value === undefined || value === '') fail(`floe gen types: ${flag} needs a value`)
+    if (flag === '--schema' || flag === '--schemas') schemas = value.split(',').map((s) => s.trim()).filter(Boolean)
+    else if (flag === '--db-url') databaseUrl = value
+    else fail(`floe gen types: unknown option ${flag}\n\n${HELP}`)
+  }
+  const { generateTypescript } = await import('./typegen/index.js')
+  const text = await withDatabase(config, log, (database) => generateTypescript(database.withOwner, schemas), databaseUrl)
+  process.stdout.write(text)
+}
+
 async function main() {
   const [command = 'start', ...args] = process.argv.slice(2)
   if (command === 'help' || command === '--help' || command === '-h') {
@@ -130,7 +158,8 @@ async function main() {
     return
   }
   const config = readConfig()
-  const log = createLogger(config.logLevel)
+  // `gen` prints a file to stdout: its logs (an embedded database starting, say) go to stderr.
+  const log = createLogger(config.logLevel, command === 'gen' ? process.stderr : undefined)
   switch (command) {
     case 'start':
       return start(config, log)
@@ -144,6 +173,8 @@ async function main() {
     }
     case 'keys':
       return keys(config, log, args)
+    case 'gen':
+      return genTypes(config, log, args)
     case 'worker': {
       const { startWorker } = await import('./worker.js')
       const worker = await startWorker(config, log)

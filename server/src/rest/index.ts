@@ -5,5 +5,12 @@
  * (it is handed an Identity) and does not open connections (it is handed withRequestRole).
  */
 export { createRestHandler, restRouter, type RestDeps, type RestHandler, type RestInput } from './router.js'
-export { createSchemaCacheHolder, loadSchemaCache, type SchemaCache, type SchemaCacheHolder } from './schema-cache/index.js'
+export {
+  createSchemaCacheHolder,
+  loadSchemaCache,
+  resolveViewOrigins,
+  type ColumnOrigin,
+  type SchemaCache,
+  type SchemaCacheHolder,
+} from './schema-cache/index.js'
 export type { Limits } from './compile.js'

@@ -5,6 +5,7 @@
  * It does not decide who may see what: privileges and RLS are left to Postgres at request time.
  */
 export { loadSchemaCache } from './load.js'
+export { resolveViewOrigins, type ColumnOrigin } from './view-columns.js'
 export {
   createSchemaCacheHolder,
   type SchemaCacheHolder,
