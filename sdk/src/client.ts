@@ -62,7 +62,6 @@ export class FloeClient<
 > {
   readonly auth: GoTrueClient
   readonly storage: StorageClient
-  readonly realtime: RealtimeClient
   readonly jobs: JobsClient<JobsOf<Database>>
   /** The data API: a table or view's query builder (postgrest-js, typed from `Database`). */
   readonly from: PostgrestClient<Database, ClientOptions, SchemaName>['from']
@@ -75,6 +74,9 @@ export class FloeClient<
 
   private readonly accessTokenOption: (() => Promise<string | null>) | undefined
   private lastToken: string | undefined
+  private realtimeClient: RealtimeClient | undefined
+  private readonly realtimeUrl: URL
+  private readonly realtimeOptions: RealtimeClientOptions
 
   constructor(
     readonly url: string,
@@ -102,23 +104,30 @@ export class FloeClient<
     this.storage = new StorageClient(new URL('storage/v1', base).href, headers, this.fetch, options.storage)
     this.jobs = new JobsClient(new URL('jobs/v1', base).href, this.fetch)
 
-    const realtimeUrl = new URL('realtime/v1', base)
-    realtimeUrl.protocol = realtimeUrl.protocol.replace('http', 'ws')
-    this.realtime = new RealtimeClient(realtimeUrl.href, {
-      headers,
-      accessToken: () => this.currentAccessToken(),
-      fetch: this.fetch,
-      ...options.realtime,
-      params: { apikey: key, ...options.realtime?.params },
-    })
-    if (options.accessToken) {
+    this.realtimeUrl = new URL('realtime/v1', base)
+    this.realtimeUrl.protocol = this.realtimeUrl.protocol.replace('http', 'ws')
+    this.realtimeOptions = { headers, ...options.realtime, params: { apikey: key, ...options.realtime?.params } }
+    if (!options.accessToken) this.auth.onAuthStateChange((event, session) => this.onAuthEvent(event, session?.access_token))
+  }
+
+  /**
+   * The realtime-js client, made on first use: an app that never subscribes opens no socket and,
+   * on Node 20, needs no `ws` transport (realtime-js throws without one when it is created).
+   */
+  get realtime(): RealtimeClient {
+    if (this.realtimeClient) return this.realtimeClient
+    const realtime = new RealtimeClient(this.realtimeUrl.href, { ...this.realtimeOptions, accessToken: () => this.currentAccessToken(), fetch: this.fetch })
+    this.realtimeClient = realtime
+    // The session's token, known from auth's events, set now: realtime-js reads it synchronously
+    // into the join payload of a channel subscribed right after this.
+    if (this.lastToken) void realtime.setAuth(this.lastToken)
+    if (this.accessTokenOption) {
       // Before any subscribe: a join must not go out with the key where a token is expected.
-      Promise.resolve(options.accessToken())
-        .then((token) => this.realtime.setAuth(token))
+      Promise.resolve(this.accessTokenOption())
+        .then((token) => realtime.setAuth(token))
         .catch((err: unknown) => console.warn('@floe/sdk: the accessToken option failed for realtime:', err))
-    } else {
-      this.auth.onAuthStateChange((event, session) => this.onAuthEvent(event, session?.access_token))
     }
+    return realtime
   }
 
   /**
@@ -165,12 +174,15 @@ export class FloeClient<
 
   /** Realtime's token follows the session, as in supabase-js: joins and open channels switch. */
   private onAuthEvent(event: AuthChangeEvent, token: string | undefined): void {
-    if ((event === 'SIGNED_IN' || event === 'TOKEN_REFRESHED') && token !== this.lastToken) {
+    // Not made yet: when it is, its accessToken callback reads the session then.
+    const realtime = this.realtimeClient
+    const hasSession = event === 'SIGNED_IN' || event === 'TOKEN_REFRESHED' || (event === 'INITIAL_SESSION' && token !== undefined)
+    if (hasSession && token !== this.lastToken) {
       this.lastToken = token
-      void this.realtime.setAuth(token ?? null)
+      void realtime?.setAuth(token ?? null)
     } else if (event === 'SIGNED_OUT') {
       this.lastToken = undefined
-      void this.realtime.setAuth()
+      void realtime?.setAuth()
     }
   }
 }

@@ -4,25 +4,34 @@
  * another's rows).
  */
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { newClient, signUpUser, type TestUser } from './helpers.js'
+import { createClient } from '../src/index.js'
+import type { Database } from './fixture.js'
+import { floeTarget, newClient, signUpUser, waitFor, type TestUser } from './helpers.js'
 
 describe('auth', () => {
   it('signs up, signs in with the password, refreshes the session and reads the user', async () => {
     const { email, password, id } = await signUpUser('auth')
     const floe = newClient()
+    const realtime = floe.realtime // made before the sign-in: it must follow the session from then on
     const signIn = await floe.auth.signInWithPassword({ email, password })
     expect(signIn.error).toBeNull()
     const first = signIn.data.session!
     expect(first.user.id).toBe(id)
 
+    // Realtime follows the session, as in supabase-js: its token is the new one after each change.
+    await waitFor(() => realtime.accessTokenValue === first.access_token, 5_000, 'realtime to take the sign-in token')
+
     const refreshed = await floe.auth.refreshSession()
     expect(refreshed.error).toBeNull()
     expect(refreshed.data.session!.refresh_token).not.toBe(first.refresh_token)
+    const next = refreshed.data.session!.access_token
+    await waitFor(() => realtime.accessTokenValue === next, 5_000, 'realtime to take the refreshed token')
     const { data } = await floe.auth.getUser()
     expect(data.user?.email).toBe(email)
 
     expect((await floe.auth.signOut()).error).toBeNull()
     expect((await floe.auth.getSession()).data.session).toBeNull()
+    await waitFor(() => realtime.accessTokenValue !== next, 5_000, 'realtime to drop the token')
   })
 
   it('a wrong password is an AuthError, not a session', async () => {
@@ -88,5 +97,19 @@ describe('data under owner rules', () => {
     const badSelect = await alice.client.from('lists').select('nope')
     expectTypeOf(badSelect.data).not.toEqualTypeOf<{ nope: unknown }[] | null>()
     expect(badSelect.error?.code).toBe('42703')
+  })
+})
+
+describe('the accessToken option (tokens from elsewhere)', () => {
+  it('sends that token on every call; auth is unavailable', async () => {
+    const user = await signUpUser('token')
+    await user.client.from('lists').insert({ name: 'mine' })
+    const { data } = await user.client.auth.getSession()
+    const t = floeTarget()
+    const floe = createClient<Database>(t.url, t.anonKey, { accessToken: async () => data.session!.access_token })
+    expect((await floe.from('lists').select('name')).data).toEqual([{ name: 'mine' }])
+    expect(() => floe.auth.getSession()).toThrow(/accessToken option/)
+    // Realtime is made on first use: on Node 20 without a transport, only then does it ask for one.
+    expect(() => floe.channel('x')).toThrow(/WebSocket/)
   })
 })

@@ -115,9 +115,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let out = ''
   proc.stdout.on('data', (d: Buffer) => (out += d.toString()))
   proc.stderr.on('data', (d: Buffer) => (out += d.toString()))
+  let stopping = false
   const exited = new Promise<void>((resolve) => proc.on('exit', () => resolve()))
+  // A server that dies under the tests shows why, instead of a wall of ECONNREFUSED.
+  void exited.then(() => stopping || console.error(`floe exited during the tests:\n${out}`))
 
   const teardown = async () => {
+    stopping = true
     if (proc.exitCode === null && proc.pid) {
       process.kill(-proc.pid, 'SIGTERM')
       const killer = setTimeout(() => proc.pid && process.kill(-proc.pid, 'SIGKILL'), 10_000)
