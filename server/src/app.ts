@@ -9,6 +9,7 @@ import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Redis } from 'ioredis'
 import { adminRouter, type RulesService } from './admin/index.js'
+import { typegenRouter } from './typegen/index.js'
 import { authRouter, type AuthService } from './auth/index.js'
 import type { Config } from './config.js'
 import type { Database } from './db/index.js'
@@ -88,6 +89,7 @@ export function createServerApp(deps: AppDeps): ServerApp {
     { prefix: '', ...healthRouter(deps.readiness) },
     ...(deps.auth ? [{ prefix: '/auth/v1', ...authRouter({ auth: deps.auth, config, log, redis: deps.redis }) }] : []),
     { prefix: '/admin/v1', router: adminRouter({ pool: deps.database.pool, rules: deps.rules }) },
+    { prefix: '/admin/v1', router: typegenRouter({ withOwner: deps.database.withOwner, defaultSchemas: config.dbSchemas }) },
     { prefix: '/rest/v1', ...restRouter(deps.rest, config.bodyLimit) },
     { prefix: '/storage/v1', ...storageRouter({ service: deps.storage, publicUrl: config.publicUrl, dataDir: config.dataDir }) },
     ...(deps.jobs ? [{ prefix: '/jobs/v1', ...jobsRouter(deps.jobs) }] : []),

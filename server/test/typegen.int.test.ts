@@ -14,6 +14,7 @@ import { createDatabase, type Database } from '../src/db/index.js'
 import { createLogger } from '../src/log.js'
 import { generateTypescript } from '../src/typegen/index.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
+import { buildTestApp } from './app.js'
 import { runFloe } from './process.js'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/typegen/', import.meta.url))
@@ -59,6 +60,24 @@ describe('floe gen types typescript', () => {
     expect(text).toMatch(/^ {2}public: \{$/m)
     expect(text).toMatch(/^ {2}storage: \{$/m)
     expect(text.indexOf('  public: {')).toBeLessThan(text.indexOf('  storage: {'))
+  })
+
+  it('serves the same at GET /admin/v1/types/typescript, for the service key only', async () => {
+    const floe = await buildTestApp(t)
+    try {
+      const res = await floe.app.request('/admin/v1/types/typescript?schema=public', { headers: floe.service })
+      expect(res.status).toBe(200)
+      expect(res.headers.get('content-type')).toMatch(/^text\/plain/)
+      expect(await res.text()).toBe(readFileSync(GOLDEN, 'utf8'))
+      const anon = await floe.app.request('/admin/v1/types/typescript', { headers: floe.anon })
+      expect(anon.status).toBe(401)
+      const user = await floe.app.request('/admin/v1/types/typescript', { headers: await floe.asUser({ sub: crypto.randomUUID() }) })
+      expect(user.status).toBe(403)
+      const bad = await floe.app.request('/admin/v1/types/typescript?schema=a,,b', { headers: floe.service })
+      expect(bad.status).toBe(400)
+    } finally {
+      await floe.close()
+    }
   })
 
   it('type-checks the fixture app against the golden types (tsc --noEmit)', async () => {

@@ -4,3 +4,4 @@
  * postgrest-js consume. It reads the catalog only; it does not serve HTTP or parse arguments.
  */
 export { generateTypescript, loadTypegenSource, renderTypegenSource, type TypegenSource } from './generate.js'
+export { typegenRouter, type TypegenRouterDeps } from './router.js'
