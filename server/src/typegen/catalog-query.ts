@@ -28,7 +28,8 @@ rels as (
 -- nullability of the base column it shows, which may live in another schema).
 cols as (
   select a.attrelid::int8 as relid, a.attname as name, a.attnum as attnum, a.atttypid::int8 as type,
-    a.attnotnull as not_null,
+    -- a NOT NULL domain is as good as a NOT NULL column
+    (a.attnotnull or (t.typtype = 'd' and t.typnotnull)) as not_null,
     (ad.adbin is not null or (t.typtype = 'd' and t.typdefaultbin is not null)) as has_default,
     a.attidentity::text as identity, a.attgenerated::text as generated,
     case when c.relkind in ('v', 'f') then pg_column_is_updatable(c.oid::regclass, a.attnum, false) else true end as updatable
