@@ -82,6 +82,12 @@ describe('data under owner rules', () => {
     expect(bobInsert.error?.code).toBe('42501')
     expect(bobInsert.status).toBe(403)
 
+    // rpc() runs the function as the caller: Bob counts none of Alice's todos.
+    const count = await alice.client.rpc('count_todos', { p_list: listId })
+    expectTypeOf(count.data).toEqualTypeOf<number | null>()
+    expect(count.data).toBe(2)
+    expect((await bob.client.rpc('count_todos', { p_list: listId })).data).toBe(0)
+
     const done = await alice.client.from('todos').update({ done: true }).eq('id', todos.data![0]!.id).select('done').single()
     expect(done.data).toEqual({ done: true })
     const gone = await alice.client.from('lists').delete().eq('id', listId).select('id')
@@ -94,6 +100,10 @@ describe('data under owner rules', () => {
     // @ts-expect-error -- `nme` is not a column of lists: the Insert type rejects it
     const bad = await alice.client.from('lists').insert({ nme: 'x' })
     expect(bad.error?.code).toBe('PGRST204')
+    // @ts-expect-error -- count_todos takes `p_list`, not `list`
+    const badArg = await alice.client.rpc('count_todos', { list: 1 })
+    expect(badArg.error?.code).toBe('PGRST202')
+    expect((await alice.client.schema('public').from('lists').select('id')).error).toBeNull()
     const badSelect = await alice.client.from('lists').select('nope')
     expectTypeOf(badSelect.data).not.toEqualTypeOf<{ nope: unknown }[] | null>()
     expect(badSelect.error?.code).toBe('42703')

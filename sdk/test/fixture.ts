@@ -25,6 +25,9 @@ create policy lists_owner on public.lists for all to authenticated
   using (owner_id = (select auth.uid())) with check (owner_id = (select auth.uid()));
 create policy todos_owner on public.todos for all to authenticated
   using (owner_id = (select auth.uid())) with check (owner_id = (select auth.uid()));
+create function public.count_todos(p_list bigint) returns integer
+  language sql stable as $$ select count(*)::int from public.todos where list_id = p_list $$;
+grant execute on function public.count_todos(bigint) to authenticated;
 select realtime.enable_table('public.todos');
 create policy own_read on storage.objects for select to authenticated
   using (bucket_id = '${BUCKET}' and (storage.foldername(name))[1] = (select auth.uid()::text));
@@ -57,7 +60,9 @@ export type Database = {
       }
     }
     Views: { [_ in never]: never }
-    Functions: { [_ in never]: never }
+    Functions: {
+      count_todos: { Args: { p_list: number }; Returns: number }
+    }
     Enums: { [_ in never]: never }
     CompositeTypes: { [_ in never]: never }
   }
