@@ -60,8 +60,8 @@ function signature(s: Signature): string[] {
 
 function fn(f: FunctionShape): string[] {
   if (f.signatures.length === 1) return block(`${key(f.name)}:`, signature(f.signatures[0]!).slice(1, -1).map((l) => l.slice(2)))
-  const alternatives = f.signatures.map(signature)
-  return [`${key(f.name)}:`, ...indent(alternatives.flatMap((lines, i) => (i < alternatives.length - 1 ? [...lines.slice(0, -1), '} |'] : lines)), 2)]
+  // Overloads as a union, laid out as prettier prints one.
+  return [`${key(f.name)}:`, ...f.signatures.flatMap((s) => ['  | {', ...indent(signature(s).slice(1, -1), 4), '    }'])]
 }
 
 const section = (name: string, items: string[][]) => (items.length === 0 ? [`${name}: {`, `  ${EMPTY}`, '}'] : block(`${name}:`, items.flat()))
