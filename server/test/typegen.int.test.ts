@@ -55,6 +55,16 @@ describe('floe gen types typescript', () => {
     expect(stdout).toBe(readFileSync(GOLDEN, 'utf8'))
   })
 
+  it('refuses an unknown option or target with exit 1 and a line on stderr', async () => {
+    const unknown = await runFloe(['gen', 'types', 'typescript', '--db-url', t.url, '--nope', 'x'], {})
+    expect(unknown.code).toBe(1)
+    expect(unknown.stderr).toMatch(/unknown option --nope/)
+    const target = await runFloe(['gen', 'types', 'python'], {})
+    expect(target.code).toBe(1)
+    expect(target.stderr).toMatch(/floe gen types typescript/)
+    expect(target.stdout).toBe('')
+  })
+
   it('describes several schemas, each under its own key', async () => {
     const text = await generateTypescript(database.withOwner, ['storage', 'public'])
     expect(text).toMatch(/^ {2}public: \{$/m)
