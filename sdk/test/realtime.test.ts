@@ -70,6 +70,27 @@ describe('realtime', () => {
     await listener.removeAllChannels()
   })
 
+  it('after the socket drops, realtime-js’s own rejoin resumes from the last position: nothing missed', async () => {
+    const heard: FloePostgresChangesPayload<Todo>[] = []
+    const channel = listener
+      .channel('todos-drop')
+      .on('postgres_changes', { event: 'INSERT', schema: 'public', table: 'todos', filter: `list_id=eq.${listId}` }, (p) => heard.push(p as FloePostgresChangesPayload<Todo>))
+    resumeChanges(channel)
+    await subscribed(channel)
+    await alice.client.from('todos').insert({ list_id: listId, title: 'before' })
+    await waitFor(() => heard.length === 1, 10_000, 'the first insert')
+
+    // Drop the connection as a network would (not disconnect(), which is a deliberate leave).
+    const socket = (listener.realtime as unknown as { socketAdapter: { getSocket(): { conn: { close(): void } | null } } }).socketAdapter.getSocket()
+    socket.conn!.close()
+    await waitFor(() => !listener.realtime.isConnected(), 5_000, 'the socket to close')
+    await alice.client.from('todos').insert([{ list_id: listId, title: 'while-away-1' }, { list_id: listId, title: 'while-away-2' }])
+    await waitFor(() => heard.length >= 3, 20_000, 'the changes made while the socket was down')
+    await new Promise((r) => setTimeout(r, 300))
+    expect(heard.map((p) => (p.new as Partial<Todo>).title)).toEqual(['before', 'while-away-1', 'while-away-2'])
+    await listener.removeChannel(channel)
+  })
+
   it('a user does not hear another user’s rows', async () => {
     const bob = await signUpUser('rt-bob')
     const heard: unknown[] = []
