@@ -139,7 +139,7 @@ export class FloeClient<
   }
 
   getChannels(): RealtimeChannel[] {
-    return this.realtime.getChannels()
+    return this.realtimeClient?.getChannels() ?? []
   }
 
   removeChannel(channel: RealtimeChannel): Promise<RealtimeRemoveChannelResponse> {
@@ -147,7 +147,8 @@ export class FloeClient<
   }
 
   removeAllChannels(): Promise<RealtimeRemoveChannelResponse[]> {
-    return this.realtime.removeAllChannels()
+    // No realtime client yet: nothing to remove, and no socket (or Node 20 transport) needed.
+    return this.realtimeClient?.removeAllChannels() ?? Promise.resolve([])
   }
 
   private createAuth(url: string, headers: Record<string, string>, options: FloeClientOptions<SchemaName>): GoTrueClient {
