@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { FloeError, type Job } from '../src/index.js'
+import { FloeError, type FloeClient, type Job } from '../src/index.js'
+import type { Database } from './fixture.js'
 import { BUCKET, TEST_QUEUE } from './fixture.js'
 import { floeTarget, newClient, signUpUser, type TestUser } from './helpers.js'
 
@@ -79,6 +80,14 @@ describe('jobs', () => {
     const got = await alice.client.jobs.get(TEST_QUEUE, ref.id)
     expect(got.data?.state).toBe('completed')
     expectTypeOf(got.data).toEqualTypeOf<Job<'sdk-progress', { Payload: { n: number; step_ms?: number }; Result: { doubled: number }; Progress: number | { step: string; pct: number } }> | null>()
+  })
+
+  it('takes `floe gen types`’s separate Jobs type through an intersection', () => {
+    // gen types prints `export type Jobs = { <queue>: { Payload } }` beside Database.
+    type GeneratedJobs = { 'sdk-progress': { Payload: { n: number } } }
+    type Client = FloeClient<Omit<Database, 'Jobs'> & { Jobs: GeneratedJobs }>
+    expectTypeOf<Parameters<Client['jobs']['enqueue']>[1]>().toEqualTypeOf<{ n: number }>()
+    expectTypeOf<Parameters<Client['jobs']['enqueue']>[0]>().toEqualTypeOf<'sdk-progress'>()
   })
 
   it('the same idempotency key gives the same job', async () => {
