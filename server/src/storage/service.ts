@@ -19,6 +19,11 @@ import { RENDER_SUFFIX, renderImage, type RenderOptions } from './render.js'
 import type { Signer } from './signing.js'
 import { isMimeAllowed, UploadGuard } from './upload-guard.js'
 
+/** A body that fails while it is read (a form cut short, a client gone) is the request's fault: 400. */
+function bodyError(err: unknown): ApiError {
+  return err instanceof ApiError ? err : new ApiError('INVALID_INPUT', { message: 'The upload body could not be read to its end', details: err instanceof Error ? err.message : String(err), cause: err })
+}
+
 export type WithServiceRole = <T>(reason: string, fn: (trx: Kysely<DB>) => Promise<T>) => Promise<T>
 
 export interface StorageServiceDeps {
@@ -129,11 +134,15 @@ export function createStorageService(deps: StorageServiceDeps) {
       await asCaller(who, (trx) => q.insertObject(trx, { ...row, size: 0, etag: '' }, input.upsert), { rollback: true }).catch(mapConflict)
 
       const guard = new UploadGuard({ maxBytes, limitName, allowedMimeTypes: bucket.allowed_mime_types, declaredType: input.contentType })
-      input.body.once('error', (err) => guard.destroy(err))
+      input.body.once('error', (err) => guard.destroy(bodyError(err)))
       // The failure reaches us through store.put's rejection; a late second 'error' (a write
       // queued before the destroy) must not become an uncaught exception.
       guard.on('error', () => undefined)
-      input.body.pipe(guard)
+      // The body may have failed already, while the rules were asked (a form cut short): then no
+      // 'error' will come again, and piping it would wait for bytes that never arrive.
+      const failed = input.body.errored ?? (input.body.destroyed && !input.body.readableEnded ? new Error('The upload body closed before its end') : null)
+      if (failed) guard.destroy(bodyError(failed))
+      else input.body.pipe(guard)
       const key = keyOf(bucket.id, version)
       try {
         await store.put(key, guard, input.contentType)

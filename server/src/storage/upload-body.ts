@@ -85,10 +85,15 @@ function readMultipart(c: Context<AppEnv>, header: string): Promise<UploadBody> 
     parser.on('file', (_name, file, info) => {
       if (found) return file.resume()
       found = true
+      // The file stream may be destroyed with an error (below) after whoever took it stopped
+      // listening, or before anyone started: an 'error' without a listener would end the process.
+      file.on('error', () => undefined)
       try {
         const declared = fields.contentType ?? info.mimeType ?? 'application/octet-stream'
         // Errors of the request body reach the file stream, so the upload sees an abort.
-        parser.once('error', (err) => file.destroy(err as Error))
+        parser.on('error', (err) =>
+          file.destroy(new ApiError('INVALID_INPUT', { message: 'Invalid multipart/form-data body', details: (err as Error).message, cause: err })),
+        )
         resolve({
           body: file,
           contentType: parseInput(MimeType, declared.split(';')[0]!.trim(), 'form field contentType'),
@@ -100,14 +105,15 @@ function readMultipart(c: Context<AppEnv>, header: string): Promise<UploadBody> 
         reject(err)
       }
     })
-    parser.once('error', (err) => {
+    // `on`, not `once`: busboy may report more than one error for one cut body.
+    parser.on('error', (err) => {
       if (!found) reject(new ApiError('INVALID_INPUT', { message: 'Invalid multipart/form-data body', cause: err }))
     })
     parser.once('close', () => {
       if (!found) reject(new ApiError('INVALID_INPUT', { message: 'The form has no file part', hint: 'Send the file in a form field' }))
     })
     const source = nodeStream(c)
-    source.once('error', (err) => parser.destroy(err))
+    source.on('error', (err) => parser.destroy(err))
     source.pipe(parser)
   })
 }
