@@ -91,6 +91,10 @@ describe('platform HTTP behaviour', () => {
     expect(pre.status).toBe(204)
     expect(pre.headers.get('access-control-allow-origin')).toBe('https://app.test')
     expect(pre.headers.get('access-control-allow-headers')).toMatch(/apikey/)
+    // auth-js sends x-supabase-api-version on every call (found by e2e/: a browser sign-up failed)
+    expect(pre.headers.get('access-control-allow-headers')!.split(',')).toEqual(
+      expect.arrayContaining(['x-client-info', 'x-supabase-api-version', 'x-retry-count']),
+    )
     const other = await floe.app.request('/health', { headers: { origin: 'https://evil.test' } })
     expect(other.headers.get('access-control-allow-origin')).toBeNull()
   })

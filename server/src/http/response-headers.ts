@@ -21,16 +21,21 @@ const SECURE_HEADERS: readonly (readonly [string, string])[] = [
   ['X-XSS-Protection', '0'],
 ]
 
-/** Request headers a browser app may send (supabase-js's, PostgREST's, tus's). */
+/**
+ * Request headers a browser app may send (supabase-js's, PostgREST's, tus's): auth-js sends
+ * x-supabase-api-version on every call and postgrest-js x-retry-count on a retry.
+ */
 export const CORS_ALLOW_HEADERS = [
   'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
   'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match', 'x-metadata',
+  'x-supabase-api-version', 'x-retry-count',
   'tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length', 'upload-concat',
 ]
 /** Response headers a browser app may read. */
 export const CORS_EXPOSE_HEADERS = [
   'content-range', 'content-location', 'location', 'preference-applied', 'x-request-id', 'retry-after',
   'ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'ratelimit-policy', 'etag', 'content-disposition', 'accept-ranges',
+  'x-supabase-api-version',
   'tus-resumable', 'tus-version', 'tus-extension', 'tus-max-size', 'upload-offset', 'upload-length', 'upload-metadata',
 ]
 const CORS_ALLOW_METHODS = 'GET,HEAD,POST,PUT,PATCH,DELETE,OPTIONS'
