@@ -11,6 +11,7 @@ import { jwtKeysFrom, signJwt } from '../src/auth/index.js'
 import { findFreePort } from '../src/db/index.js'
 import { TEST_ANON_KEY, TEST_JWT_SECRET, TEST_SERVICE_KEY, testEnv } from './app.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
+import { dropPrefix, testPrefix } from './jobs-helpers.js'
 import { startFloeProcess, type FloeProcess } from './process.js'
 import { createNotesTable, subscribed, until } from './realtime-helpers.js'
 import { supabaseClient } from './supabase-client.js'
@@ -27,11 +28,13 @@ describe.each([
   const clients: SupabaseClient[] = []
   const owner = randomUUID()
   let ownerToken: string
+  let prefix: string | undefined
 
   beforeAll(async () => {
     t = await createTestDatabase()
     await createNotesTable(t.url)
-    const extra: Record<string, string> = withRedis ? { REDIS_URL, REDIS_PREFIX: `floe-test-${randomUUID().slice(0, 8)}:` } : {}
+    prefix = withRedis ? testPrefix() : undefined
+    const extra: Record<string, string> = prefix ? { REDIS_URL, REDIS_PREFIX: prefix } : {}
     a = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), ...extra }))
     b = await startFloeProcess(testEnv(t, { PORT: String(await findFreePort()), ...extra }))
     ownerToken = await signJwt({ sub: owner, role: 'authenticated' }, jwtKeysFrom(TEST_JWT_SECRET), '1h')
@@ -45,6 +48,8 @@ describe.each([
       await p.exited
     }
     await t?.drop()
+    // The replicas declare the built-in queues under the prefix: leave Redis as it was found.
+    if (prefix) await dropPrefix(REDIS_URL, prefix)
   }, 30_000)
 
   /** A client whose realtime token is set before any channel joins (as realtime-supabase.int.test.ts explains). */
