@@ -69,6 +69,20 @@ interface Subscription extends ListenHooks {
   missed: boolean
 }
 
+/** The statement under way on each LISTEN connection, so the next one waits its turn. */
+const turns = new WeakMap<pg.Client, Promise<unknown>>()
+
+/**
+ * One statement at a time on the shared connection (LISTEN/UNLISTEN and the subscribers'
+ * session statements come from independent callers): pg queues overlapping calls itself, but
+ * calling query() while one runs is deprecated since pg 8.23 and goes away in pg 9.
+ */
+function inTurn<T>(c: pg.Client, run: () => Promise<T>): Promise<T> {
+  const next = (turns.get(c) ?? Promise.resolve()).then(run, run)
+  turns.set(c, next.catch(() => undefined))
+  return next
+}
+
 export const LISTENER_APPLICATION_NAME = 'floe-listener'
 
 export function createListener(options: ListenerOptions): Listener {
@@ -113,7 +127,7 @@ class SharedListener implements Listener {
   async query<R extends pg.QueryResultRow>(text: string, values: unknown[] = []): Promise<pg.QueryResult<R>> {
     const c = this.client
     if (!c) throw new Error('the database LISTEN connection is down')
-    return c.query<R>(text, values)
+    return inTurn(c, () => c.query<R>(text, values))
   }
 
   get isListening(): boolean {
@@ -141,7 +155,7 @@ class SharedListener implements Listener {
     if (!set?.delete(sub) || set.size > 0) return
     this.subs.delete(channel)
     const c = this.client
-    if (c && this.listened.delete(channel)) await c.query(`unlisten ${channel}`).catch(() => undefined)
+    if (c && this.listened.delete(channel)) await inTurn(c, () => c.query(`unlisten ${channel}`)).catch(() => undefined)
   }
 
   /** True once `channel` is LISTENed on the live connection; false while there is none. */
@@ -149,7 +163,7 @@ class SharedListener implements Listener {
     const c = this.client
     if (!c) return false
     let sent = this.listened.get(channel)
-    if (!sent) this.listened.set(channel, (sent = c.query(`listen ${channel}`)))
+    if (!sent) this.listened.set(channel, (sent = inTurn(c, () => c.query(`listen ${channel}`))))
     try {
       await sent
       return true
@@ -197,7 +211,7 @@ class SharedListener implements Listener {
     for (const ch of channels) {
       if (this.subs.has(ch)) continue
       this.listened.delete(ch)
-      void c.query(`unlisten ${ch}`).catch(() => undefined)
+      void inTurn(c, () => c.query(`unlisten ${ch}`)).catch(() => undefined)
     }
     for (const ch of this.subs.keys()) if (!(await this.ensureListened(ch))) return
     this.listening = true
