@@ -88,7 +88,15 @@ export function createServerApp(deps: AppDeps): ServerApp {
   const mounts: Mount[] = [
     { prefix: '', ...healthRouter(deps.readiness) },
     ...(deps.auth ? [{ prefix: '/auth/v1', ...authRouter({ auth: deps.auth, config, log, redis: deps.redis }) }] : []),
-    { prefix: '/admin/v1', router: adminRouter({ pool: deps.database.pool, rules: deps.rules }) },
+    { prefix: '/admin/v1', router: adminRouter({
+      pool: deps.database.pool,
+      withOwner: deps.database.withOwner,
+      rules: deps.rules,
+      auth: deps.auth,
+      exposedSchemas: config.dbSchemas,
+      statementTimeoutMs: config.requestTimeoutMs,
+      log,
+    }) },
     { prefix: '/admin/v1', router: typegenRouter({ withOwner: deps.database.withOwner, defaultSchemas: config.dbSchemas }) },
     { prefix: '/rest/v1', ...restRouter(deps.rest, config.bodyLimit) },
     { prefix: '/storage/v1', ...storageRouter({ service: deps.storage, publicUrl: config.publicUrl, dataDir: config.dataDir }) },

@@ -1,25 +1,41 @@
 /**
  * `/admin/v1`: the admin API. Every route sits behind requireAdmin (service key or an admin
- * user's access token); the rules routes manage Postgres policies through the rules service, and
- * the realtime routes which tables' changes are captured for postgres_changes.
+ * user's access token). Each area registers its routes through its own door: the rules and
+ * realtime routes here (through the rules service), the schema editor (`schema/`), the SQL runner
+ * (`sql/`), users and the email outbox (`users/`), and the audit log every change writes to.
  */
 import type pg from 'pg'
+import type { AuthService } from '../auth/index.js'
+import type { WithOwner } from '../db/index.js'
 import { createRouter, type Router } from '../http/index.js'
+import type { Logger } from '../log.js'
 import { requireAdmin } from './require-admin.js'
 import { registerCreateRule } from './routes/create-rule.js'
 import { registerDeleteRule } from './routes/delete-rule.js'
 import { registerExplainRules } from './routes/explain-rules.js'
+import { registerListAudit } from './routes/list-audit.js'
 import { registerListRuleWarnings } from './routes/list-rule-warnings.js'
 import { registerListRealtimeTables } from './routes/list-realtime-tables.js'
 import { registerListRules } from './routes/list-rules.js'
 import { registerSetTableRealtime } from './routes/set-table-realtime.js'
 import { registerSetTableRls } from './routes/set-table-rls.js'
 import { registerUpdateRule } from './routes/update-rule.js'
+import { registerSchemaRoutes } from './schema/index.js'
 import type { RulesService } from './service.js'
+import { registerSqlRoutes } from './sql/index.js'
+import { registerUserRoutes } from './users/index.js'
 
 export interface AdminRouterDeps {
   pool: pg.Pool
+  /** Transactions as the server's own role (the tables' owner). */
+  withOwner: WithOwner
   rules: RulesService
+  /** Accounts (better-auth); absent in apps built without auth. */
+  auth?: AuthService | undefined
+  /** The schemas the data API serves. */
+  exposedSchemas: readonly string[]
+  statementTimeoutMs: number
+  log: Logger
 }
 
 export function adminRouter(deps: AdminRouterDeps): Router {
@@ -34,5 +50,9 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   registerExplainRules(router, deps.rules)
   registerListRealtimeTables(router, deps.rules)
   registerSetTableRealtime(router, deps.rules)
+  registerListAudit(router, deps.withOwner)
+  registerSchemaRoutes(router, deps)
+  registerSqlRoutes(router, deps)
+  registerUserRoutes(router, deps)
   return router
 }
