@@ -96,6 +96,8 @@ export function createServerApp(deps: AppDeps): ServerApp {
       exposedSchemas: config.dbSchemas,
       statementTimeoutMs: config.requestTimeoutMs,
       log,
+      rest: deps.rest,
+      bodyLimit: config.bodyLimit,
     }) },
     { prefix: '/admin/v1', router: typegenRouter({ withOwner: deps.database.withOwner, defaultSchemas: config.dbSchemas }) },
     { prefix: '/rest/v1', ...restRouter(deps.rest, config.bodyLimit) },

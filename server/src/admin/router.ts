@@ -2,13 +2,15 @@
  * `/admin/v1`: the admin API. Every route sits behind requireAdmin (service key or an admin
  * user's access token). Each area registers its routes through its own door: the rules and
  * realtime routes here (through the rules service), the schema editor (`schema/`), the SQL runner
- * (`sql/`), users and the email outbox (`users/`), and the audit log every change writes to.
+ * (`sql/`), users and the email outbox (`users/`), the rows for the table editor (`data/`), and
+ * the audit log every change writes to.
  */
 import type pg from 'pg'
 import type { AuthService } from '../auth/index.js'
 import type { WithOwner } from '../db/index.js'
 import { createRouter, type Router } from '../http/index.js'
 import type { Logger } from '../log.js'
+import type { RestHandler } from '../rest/index.js'
 import { requireAdmin } from './require-admin.js'
 import { registerCreateRule } from './routes/create-rule.js'
 import { registerDeleteRule } from './routes/delete-rule.js'
@@ -20,6 +22,7 @@ import { registerListRules } from './routes/list-rules.js'
 import { registerSetTableRealtime } from './routes/set-table-realtime.js'
 import { registerSetTableRls } from './routes/set-table-rls.js'
 import { registerUpdateRule } from './routes/update-rule.js'
+import { registerDataRoutes } from './data/index.js'
 import { registerSchemaRoutes } from './schema/index.js'
 import type { RulesService } from './service.js'
 import { registerSqlRoutes } from './sql/index.js'
@@ -36,6 +39,9 @@ export interface AdminRouterDeps {
   exposedSchemas: readonly string[]
   statementTimeoutMs: number
   log: Logger
+  /** The data API, which the table editor uses as service_role at /admin/v1/rest. */
+  rest: RestHandler
+  bodyLimit: number
 }
 
 export function adminRouter(deps: AdminRouterDeps): Router {
@@ -54,5 +60,6 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   registerSchemaRoutes(router, deps)
   registerSqlRoutes(router, deps)
   registerUserRoutes(router, deps)
+  registerDataRoutes(router, deps)
   return router
 }
