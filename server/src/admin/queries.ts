@@ -4,15 +4,33 @@
  * statement, so an admin's `using` / `check` text can only ever be part of one CREATE/ALTER POLICY.
  */
 import type pg from 'pg'
-import { quoteIdent } from '../db/index.js'
+import { quoteIdent, quoteLiteral } from '../db/index.js'
 
 export type Client = pg.PoolClient
+
+/** The statements that change something (not the reads around them), for the audit log. */
+const CHANGE = /^\s*(create|alter|drop|comment|grant|revoke|select realtime\.(enable|disable)_table)\b/i
+const recordings = new WeakMap<Client, string[]>()
+
+/** Collects, until `stopRecording`, the changing statements `run` sends on this client, values inlined. */
+export function startRecording(client: Client): string[] {
+  const statements: string[] = []
+  recordings.set(client, statements)
+  return statements
+}
+export function stopRecording(client: Client): void {
+  recordings.delete(client)
+}
 
 export async function run<R extends pg.QueryResultRow = Record<string, unknown>>(
   client: Client,
   text: string,
   values: unknown[] = [],
 ): Promise<R[]> {
+  const recording = recordings.get(client)
+  if (recording && CHANGE.test(text)) {
+    recording.push(text.replace(/\$(\d+)/g, (_, i: string) => quoteLiteral(String(values[Number(i) - 1]))))
+  }
   // queryMode is in pg ≥ 8.12 but not in @types/pg.
   const res = await client.query<R>({ text, values, queryMode: 'extended' } as pg.QueryConfig)
   return res.rows

@@ -7,10 +7,11 @@ import type { WithOwner } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
+import { recordAudit } from './audit.js'
 import { explainRule } from './explain.js'
 import { listRealtimeTables, setRealtime, type RealtimeTable } from './realtime.js'
 import * as q from './queries.js'
-import type { Client, PolicySpec, TableRow } from './queries.js'
+import { startRecording, stopRecording, type Client, type PolicySpec, type TableRow } from './queries.js'
 import type { Explanation, ExplainInput, Rule, RuleInput, RulePatch } from './schemas.js'
 import { expandTemplate } from './templates.js'
 
@@ -26,16 +27,16 @@ export interface RulesServiceDeps {
 
 export interface RulesService {
   listRules(target: string): Promise<Rule[]>
-  createRules(target: string, input: RuleInput): Promise<Rule[]>
-  updateRule(target: string, name: string, patch: RulePatch): Promise<Rule>
-  deleteRule(target: string, name: string): Promise<void>
+  createRules(target: string, input: RuleInput, by: Identity): Promise<Rule[]>
+  updateRule(target: string, name: string, patch: RulePatch, by: Identity): Promise<Rule>
+  deleteRule(target: string, name: string, by: Identity): Promise<void>
   setRowLevelSecurity(target: string, enabled: boolean, by: Identity): Promise<{ schema: string; table: string; rls_enabled: boolean }>
   listWarnings(): Promise<{ schema: string; table: string; rls_enabled: boolean; policy_count: number; problem: 'rls_disabled' | 'no_policy' | 'view_bypasses_rls'; message: string }[]>
   explain(input: ExplainInput): Promise<Explanation>
   /** Tables of the exposed schemas whose changes realtime captures (postgres_changes). */
   listRealtimeTables(): Promise<RealtimeTable[]>
   /** Turns realtime on or off for a table (attaches or drops its capture triggers). */
-  setRealtime(target: string, enabled: boolean): Promise<RealtimeTable>
+  setRealtime(target: string, enabled: boolean, by: Identity): Promise<RealtimeTable>
 }
 
 interface PgError {
@@ -75,6 +76,20 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
 
   function inTransaction<T>(reason: string, fn: (client: Client) => Promise<T>, options: { rollback?: boolean } = {}): Promise<T> {
     return withOwner(`admin: ${reason}`, ({ client }) => fn(client), { ...txOptions, ...options })
+  }
+
+  /** A change: its statements and one audit entry naming them, in one transaction. */
+  function inChange<T>(reason: string, by: Identity, action: string, target: string, fn: (client: Client) => Promise<T>): Promise<T> {
+    return inTransaction(reason, async (client) => {
+      const statements = startRecording(client)
+      try {
+        const result = await fn(client)
+        if (statements.length > 0) await recordAudit(client, by, { action, target, sql: statements.map((s) => `${s};`).join('\n') })
+        return result
+      } finally {
+        stopRecording(client)
+      }
+    })
   }
 
   async function resolveTable(client: Client, target: string): Promise<TableRow> {
@@ -120,8 +135,8 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
         }))
       }, { rollback: true }),
 
-    createRules: (target, input) =>
-      inTransaction('create rules', async (client) => {
+    createRules: (target, input, by) =>
+      inChange('create rules', by, 'rules.create', target, async (client) => {
         const t = await resolveTable(client, target)
         const specs: PolicySpec[] = input.template
           ? expandTemplate(input.name, input.template)
@@ -130,8 +145,8 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
         return Promise.all(specs.map((s) => getRule(client, t, s.name)))
       }),
 
-    updateRule: (target, name, patch) =>
-      inTransaction('update a rule', async (client) => {
+    updateRule: (target, name, patch, by) =>
+      inChange('update a rule', by, 'rules.update', `${target}.${name}`, async (client) => {
         const t = await resolveTable(client, target)
         const current = await getRule(client, t, name)
         const next: PolicySpec = {
@@ -155,15 +170,15 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
         return getRule(client, t, next.name)
       }),
 
-    deleteRule: (target, name) =>
-      inTransaction('delete a rule', async (client) => {
+    deleteRule: (target, name, by) =>
+      inChange('delete a rule', by, 'rules.delete', `${target}.${name}`, async (client) => {
         const t = await resolveTable(client, target)
         await getRule(client, t, name)
         await q.dropPolicy(client, t, name)
       }),
 
     setRowLevelSecurity: async (target, enabled, by) => {
-      const t = await inTransaction('set row-level security', async (client) => {
+      const t = await inChange('set row-level security', by, enabled ? 'rules.enable_rls' : 'rules.disable_rls', target, async (client) => {
         const table = await resolveTable(client, target)
         await q.setRowLevelSecurity(client, table, enabled)
         return table
@@ -209,7 +224,8 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
 
     listRealtimeTables: () => inTransaction('list realtime tables', (client) => listRealtimeTables(client, [...deps.exposedSchemas]), { rollback: true }),
 
-    setRealtime: (target, enabled) =>
-      inTransaction(`turn realtime ${enabled ? 'on' : 'off'}`, async (client) => setRealtime(client, await resolveTable(client, target), enabled)),
+    setRealtime: (target, enabled, by) =>
+      inChange(`turn realtime ${enabled ? 'on' : 'off'}`, by, enabled ? 'realtime.enable' : 'realtime.disable', target, async (client) =>
+        setRealtime(client, await resolveTable(client, target), enabled)),
   }
 }

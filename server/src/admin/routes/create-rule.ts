@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi'
-import { errorResponses, type Router } from '../../http/index.js'
+import { errorResponses, requireIdentity, type Router } from '../../http/index.js'
 import { Rule, RuleInput, TableParams } from '../schemas.js'
 import type { RulesService } from '../service.js'
 
@@ -22,7 +22,7 @@ export const createRuleRoute = createRoute({
 
 export function registerCreateRule(router: Router, rules: RulesService) {
   router.openapi(createRuleRoute, async (c) => {
-    const created = await rules.createRules(c.req.valid('param').table, c.req.valid('json'))
+    const created = await rules.createRules(c.req.valid('param').table, c.req.valid('json'), requireIdentity(c))
     return c.json(created, 201)
   })
 }

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses, type Router } from '../../http/index.js'
+import { errorResponses, requireIdentity, type Router } from '../../http/index.js'
 import { RuleParams } from '../schemas.js'
 import type { RulesService } from '../service.js'
 
@@ -19,7 +19,7 @@ export const deleteRuleRoute = createRoute({
 export function registerDeleteRule(router: Router, rules: RulesService) {
   router.openapi(deleteRuleRoute, async (c) => {
     const { table, name } = c.req.valid('param')
-    await rules.deleteRule(table, name)
+    await rules.deleteRule(table, name, requireIdentity(c))
     return c.body(null, 204)
   })
 }

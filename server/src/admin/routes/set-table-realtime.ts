@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses, type Router } from '../../http/index.js'
+import { errorResponses, requireIdentity, type Router } from '../../http/index.js'
 import { RealtimeTable, TableParams } from '../schemas.js'
 import type { RulesService } from '../service.js'
 
@@ -31,6 +31,6 @@ export const disableTableRealtimeRoute = createRoute({
 })
 
 export function registerSetTableRealtime(router: Router, rules: RulesService) {
-  router.openapi(enableTableRealtimeRoute, async (c) => c.json(await rules.setRealtime(c.req.valid('param').table, true), 200))
-  router.openapi(disableTableRealtimeRoute, async (c) => c.json(await rules.setRealtime(c.req.valid('param').table, false), 200))
+  router.openapi(enableTableRealtimeRoute, async (c) => c.json(await rules.setRealtime(c.req.valid('param').table, true, requireIdentity(c)), 200))
+  router.openapi(disableTableRealtimeRoute, async (c) => c.json(await rules.setRealtime(c.req.valid('param').table, false, requireIdentity(c)), 200))
 }

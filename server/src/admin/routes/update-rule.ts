@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi'
-import { errorResponses, type Router } from '../../http/index.js'
+import { errorResponses, requireIdentity, type Router } from '../../http/index.js'
 import { Rule, RuleParams, RulePatch } from '../schemas.js'
 import type { RulesService } from '../service.js'
 
@@ -22,6 +22,6 @@ export const updateRuleRoute = createRoute({
 export function registerUpdateRule(router: Router, rules: RulesService) {
   router.openapi(updateRuleRoute, async (c) => {
     const { table, name } = c.req.valid('param')
-    return c.json(await rules.updateRule(table, name, c.req.valid('json')), 200)
+    return c.json(await rules.updateRule(table, name, c.req.valid('json'), requireIdentity(c)), 200)
   })
 }
