@@ -1,0 +1,28 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { DryRun, Enum, changed } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { AddEnumValueBody, DryRunQuery, EnumParams } from '../shapes.js'
+
+export const addEnumValueRoute = createRoute({
+  method: 'post',
+  path: '/enums/{enum}/values',
+  operationId: 'admin.addEnumValue',
+  summary: 'Add a value to an enum type',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: EnumParams, query: DryRunQuery, body: { required: true, content: { 'application/json': { schema: AddEnumValueBody } } } },
+  responses: {
+    201: { description: 'Done: the SQL that ran and the result', content: { 'application/json': { schema: changed(Enum) } } },
+    200: { description: 'Dry run: the SQL it would run', content: { 'application/json': { schema: DryRun } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerAddEnumValue(router: Router, schema: SchemaService) {
+  router.openapi(addEnumValueRoute, async (c) => {
+    const { dry_run } = c.req.valid('query')
+    const out = await schema.addEnumValue(adminIdentity(c.var.identity), dry_run, c.req.valid('param').enum, c.req.valid('json'))
+    return dry_run ? c.json(out, 200) : c.json(out, 201)
+  })
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { TableDetail, changed } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { AlterColumnBody, ColumnParams, DryRunQuery } from '../shapes.js'
+
+export const alterColumnRoute = createRoute({
+  method: 'patch',
+  path: '/tables/{table}/columns/{column}',
+  operationId: 'admin.alterColumn',
+  summary: 'Change a column: type (with USING), default, nullable, unique, name',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: ColumnParams, query: DryRunQuery, body: { required: true, content: { 'application/json': { schema: AlterColumnBody } } } },
+  responses: {
+    200: { description: 'The SQL (and, unless a dry run, the result)', content: { 'application/json': { schema: changed(TableDetail) } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerAlterColumn(router: Router, schema: SchemaService) {
+  router.openapi(alterColumnRoute, async (c) => {
+    const { dry_run } = c.req.valid('query')
+    const out = await schema.alterColumn(adminIdentity(c.var.identity), dry_run, c.req.valid('param').table, c.req.valid('param').column, c.req.valid('json'))
+    return c.json(out, 200)
+  })
+}

@@ -1,0 +1,28 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { DryRun, Index, changed } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { CreateIndexBody, DryRunQuery, TableParams } from '../shapes.js'
+
+export const createIndexRoute = createRoute({
+  method: 'post',
+  path: '/tables/{table}/indexes',
+  operationId: 'admin.createIndex',
+  summary: 'Create an index',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: TableParams, query: DryRunQuery, body: { required: true, content: { 'application/json': { schema: CreateIndexBody } } } },
+  responses: {
+    201: { description: 'Done: the SQL that ran and the result', content: { 'application/json': { schema: changed(Index) } } },
+    200: { description: 'Dry run: the SQL it would run', content: { 'application/json': { schema: DryRun } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerCreateIndex(router: Router, schema: SchemaService) {
+  router.openapi(createIndexRoute, async (c) => {
+    const { dry_run } = c.req.valid('query')
+    const out = await schema.createIndex(adminIdentity(c.var.identity), dry_run, c.req.valid('param').table, c.req.valid('json'))
+    return dry_run ? c.json(out, 200) : c.json(out, 201)
+  })
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { TableDetail, changed } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { ConstraintParams, DryRunQuery } from '../shapes.js'
+
+export const dropForeignKeyRoute = createRoute({
+  method: 'delete',
+  path: '/tables/{table}/foreign-keys/{name}',
+  operationId: 'admin.dropForeignKey',
+  summary: 'Drop a foreign key',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: ConstraintParams, query: DryRunQuery },
+  responses: {
+    200: { description: 'The SQL (and, unless a dry run, the result)', content: { 'application/json': { schema: changed(TableDetail) } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerDropForeignKey(router: Router, schema: SchemaService) {
+  router.openapi(dropForeignKeyRoute, async (c) => {
+    const { dry_run } = c.req.valid('query')
+    const out = await schema.dropForeignKey(adminIdentity(c.var.identity), dry_run, c.req.valid('param').table, c.req.valid('param').name)
+    return c.json(out, 200)
+  })
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { DryRun } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { DryRunQuery, IndexParams } from '../shapes.js'
+
+export const dropIndexRoute = createRoute({
+  method: 'delete',
+  path: '/indexes/{index}',
+  operationId: 'admin.dropIndex',
+  summary: 'Drop an index',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: IndexParams, query: DryRunQuery },
+  responses: {
+    200: { description: 'The SQL (and, unless a dry run, the result)', content: { 'application/json': { schema: DryRun } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerDropIndex(router: Router, schema: SchemaService) {
+  router.openapi(dropIndexRoute, async (c) => {
+    const { dry_run } = c.req.valid('query')
+    const out = await schema.dropIndex(adminIdentity(c.var.identity), dry_run, c.req.valid('param').index)
+    return c.json(out, 200)
+  })
+}

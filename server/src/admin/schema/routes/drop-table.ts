@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { DryRun } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { DropQuery, TableParams } from '../shapes.js'
+
+export const dropTableRoute = createRoute({
+  method: 'delete',
+  path: '/tables/{table}',
+  operationId: 'admin.dropTable',
+  summary: 'Drop a table',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: TableParams, query: DropQuery },
+  responses: {
+    200: { description: 'The SQL (and, unless a dry run, the result)', content: { 'application/json': { schema: DryRun } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerDropTable(router: Router, schema: SchemaService) {
+  router.openapi(dropTableRoute, async (c) => {
+    const { dry_run, cascade } = c.req.valid('query')
+    const out = await schema.dropTable(adminIdentity(c.var.identity), dry_run, c.req.valid('param').table, cascade)
+    return c.json(out, 200)
+  })
+}

@@ -1,0 +1,27 @@
+import { createRoute } from '@hono/zod-openapi'
+import { errorResponses, type Router } from '../../../http/index.js'
+import { TableDetail, changed } from '../models.js'
+import { adminIdentity, type SchemaService } from '../service.js'
+import { DryRunQuery, RenameBody, TableParams } from '../shapes.js'
+
+export const renameTableRoute = createRoute({
+  method: 'patch',
+  path: '/tables/{table}',
+  operationId: 'admin.renameTable',
+  summary: 'Rename a table',
+  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  tags: ['Admin'],
+  request: { params: TableParams, query: DryRunQuery, body: { required: true, content: { 'application/json': { schema: RenameBody } } } },
+  responses: {
+    200: { description: 'The SQL (and, unless a dry run, the result)', content: { 'application/json': { schema: changed(TableDetail) } } },
+    ...errorResponses(400, 401, 403, 404, 409, 503),
+  },
+})
+
+export function registerRenameTable(router: Router, schema: SchemaService) {
+  router.openapi(renameTableRoute, async (c) => {
+    const { dry_run } = c.req.valid('query')
+    const out = await schema.renameTable(adminIdentity(c.var.identity), dry_run, c.req.valid('param').table, c.req.valid('json').name)
+    return c.json(out, 200)
+  })
+}
