@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis'
 import type { Server } from 'node:http'
-import { createRulesService } from './admin/index.js'
+import { createAdminSetup, createRulesService } from './admin/index.js'
 import {
   createApiKeyVerifier,
   createAuthService,
@@ -117,7 +117,16 @@ export function createServices(core: CoreServices): AppDeps {
   const { withRequestRole, runStatement } = createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs })
   const resolveIdentity = createIdentityResolver({ apiKeys: core.apiKeys, jwtKeys: core.jwtKeys, allowedRoles: REQUEST_ROLES })
   // Realtime (issue 16): its owner closes it (startFloe's cleanups, the tests' close).
-  const realtime = createRealtime({ database, withRequestRole, resolveIdentity, redis: core.redis, redisPrefix: config.redisPrefix, log, settings: realtimeSettings(config) })
+  const realtime = createRealtime({
+    database,
+    withRequestRole,
+    resolveIdentity,
+    redis: core.redis,
+    redisPrefix: config.redisPrefix,
+    log,
+    settings: realtimeSettings(config),
+    jobs: core.jobs?.watcher,
+  })
   return {
     config,
     log,
@@ -142,6 +151,8 @@ export function createServices(core: CoreServices): AppDeps {
       log,
     }),
     auth: core.auth,
+    // The setup token's key derives from the JWT signing secret, which every replica shares.
+    adminSetup: core.auth && createAdminSetup({ withOwner: database.withOwner, auth: core.auth, secret: core.jwtKeys.secrets[0]!, log }),
     jobs: core.jobs,
     realtime,
   }
@@ -204,6 +215,7 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     // the server's close would otherwise wait on them.
     cleanups.push(() => services.realtime.close())
     const served = createServerApp(services)
+    await announceAdminSetup(services, config, log)
 
     const server = await listen(served, config)
     const address = server.address()
@@ -225,6 +237,22 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     await cleanup()
     throw err
   }
+}
+
+/**
+ * The first admin: FLOE_ADMIN_EMAIL's, ensured; else, while no admin exists, the one-time setup
+ * link. This log line is the only place the token is ever written.
+ */
+async function announceAdminSetup(services: AppDeps, config: Readonly<Config>, log: Logger): Promise<void> {
+  const setup = services.adminSetup
+  if (!setup) return
+  if (config.admin) {
+    const outcome = await setup.ensureAdmin(config.admin)
+    if (outcome === 'created') log.info({ email: config.admin.email }, 'admin account created from FLOE_ADMIN_EMAIL')
+    if (outcome === 'promoted') log.warn({ email: config.admin.email }, 'FLOE_ADMIN_EMAIL names an existing account: made it admin; its password is unchanged')
+  }
+  const token = await setup.prepare()
+  if (token) log.info(`No admin yet: open ${config.publicUrl}/dashboard/setup?token=${token} to create the first one (the link works until an admin exists)`)
 }
 
 async function readAnonKey(database: Database, jwtSecret: string): Promise<string | undefined> {

@@ -21,6 +21,7 @@ import { Relay } from './relay.js'
 import { createSchedules, type Schedules } from './schedules.js'
 import { createJobsService, type JobsService } from './service.js'
 import { createWebhooks, type Webhooks } from './webhooks.js'
+import { createJobWatcher, type JobWatcher } from './watch.js'
 import { WorkerPool } from './worker.js'
 
 export interface JobsDeps {
@@ -42,6 +43,8 @@ export interface Jobs {
   webhooks: Webhooks
   bull: Bull
   relay: Relay | undefined
+  /** Jobs' events for realtime (a channel joined with `floe.job`); absent without Redis. */
+  watcher: JobWatcher | undefined
   /** The auth mailer behind the `email` queue (given `deps.mailer`); hand it to the auth service. */
   mailer: Mailer | undefined
   check(): Promise<CheckResult>
@@ -78,12 +81,14 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
     workers.start()
   }
 
+  const watcher = bull.producer ? createJobWatcher(bull, service, log) : undefined
   return {
     service,
     schedules: createSchedules(bull, service, config.jobs.retentionS),
     webhooks: createWebhooks(database),
     bull,
     relay,
+    watcher,
     mailer: deps.mailer ? createQueuedMailer(deps.mailer, bull, database.pool) : undefined,
     async check() {
       const st = bull.status()
@@ -94,6 +99,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
     },
     async close() {
       await relay?.close()
+      await watcher?.close()
       await workers?.close()
       await declarations.close()
       await bull.close()

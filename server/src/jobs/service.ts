@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Job } from 'bullmq'
 import type pg from 'pg'
+import type { RequestRole } from '../db/index.js'
 import type { Identity } from '../http/index.js'
 import { ApiError } from '../errors/index.js'
 import { jobOptions, type Bull } from './bull.js'
@@ -83,7 +84,7 @@ export function createJobsService(deps: JobsServiceDeps) {
     },
 
     /** A user sees only jobs they enqueued (by JWT sub); others get the same 404 as a missing job. */
-    async getJob(identity: Identity, queue: string, id: string): Promise<JobView> {
+    async getJob(identity: RequestRole, queue: string, id: string): Promise<JobView> {
       requireAvailable()
       getDeclaration(queue)
       // State first, then the job: a job seen "completed" then carries its result (read the

@@ -9,4 +9,4 @@
 export { createRealtime, type Realtime, type RealtimeDeps, type RealtimeSettings, type RealtimeStats } from './socket/create-realtime.js'
 export type { RealtimeLimits } from './socket/connection.js'
 export { realtimeRouter } from './router.js'
-export { RealtimeError, type ChangeFeed, type Hub, type BroadcastMessage, type PostgresChangesPayload } from './types.js'
+export { RealtimeError, type ChangeFeed, type Hub, type JobFeed, type BroadcastMessage, type PostgresChangesPayload } from './types.js'

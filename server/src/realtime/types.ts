@@ -90,6 +90,18 @@ export interface ChangeFeed {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Job feed (Floe's extension: a channel joined with `floe.job = { queue, id }`)
+
+/**
+ * A job's events for a channel: `watch` rejects when the identity may not read the job (its
+ * enqueuer and the service role may), else sends the job (as `GET /jobs/v1/<queue>/<id>` shows
+ * it) at once and after each change of state or progress, until the returned stop is called.
+ */
+export interface JobFeed {
+  watch(identity: RequestRole, queue: string, id: string, onJob: (job: unknown) => void): Promise<() => void>
+}
+
+// ---------------------------------------------------------------------------------------------
 // Hub (broadcast, presence, private channels)
 
 /** A broadcast as it travels: `event` and a JSON payload, or bytes (serializer 2.0.0's binary frames). */

@@ -17,6 +17,17 @@ export const PostgresChangeSpec = z.looseObject({
   filter: z.string().max(4096).nullish(),
 })
 
+/**
+ * Floe's extension of a join (ignored by other servers): `since` resumes the change feed after a
+ * position; `job` makes the channel a job's feed (`job` broadcasts with the job's state).
+ */
+const FloeJoin = z
+  .looseObject({
+    since: z.string().min(1).max(64).nullish(),
+    job: z.object({ queue: z.string().min(1).max(128), id: z.string().min(1).max(256) }).nullish(),
+  })
+  .nullish()
+
 export const JoinPayload = z.looseObject({
   config: z
     .looseObject({
@@ -24,8 +35,7 @@ export const JoinPayload = z.looseObject({
       presence: z.looseObject({ key: z.union([z.string().max(1024), z.number().transform(String)]).nullish(), enabled: FlexibleBoolean.nullish() }).nullish(),
       postgres_changes: z.array(z.unknown()).max(100, 'at most 100 postgres_changes entries').nullish(),
       private: FlexibleBoolean.nullish(),
-      /** Floe's extension: resume the change feed after this position (ignored by other servers). */
-      floe: z.looseObject({ since: z.string().min(1).max(64).nullish() }).nullish(),
+      floe: FloeJoin,
     })
     .nullish(),
   /**
@@ -33,7 +43,7 @@ export const JoinPayload = z.looseObject({
    * keys at subscribe, so an app passes the position with `channel.updateJoinPayload({ floe })`,
    * which also holds for the automatic rejoins.
    */
-  floe: z.looseObject({ since: z.string().min(1).max(64).nullish() }).nullish(),
+  floe: FloeJoin,
   access_token: z.string().max(16_384).nullish(),
   /** An older name realtime-js sent the token under. */
   user_token: z.string().max(16_384).nullish(),

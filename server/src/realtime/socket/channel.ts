@@ -42,6 +42,8 @@ export class Channel implements ChannelMember, ChangeSubscriber {
   state: 'joining' | 'joined' | 'closed' = 'joining'
   ack = false
   subscription: ChangeSubscription | undefined
+  /** Stops the job feed of a channel joined with `floe.job`. */
+  stopJob: (() => void) | undefined
   inHub = false
   /** The token the identity came from (undefined: the socket's own credentials). */
   accessToken: string | undefined

@@ -8,12 +8,13 @@
  */
 import { randomUUID } from 'node:crypto'
 import type WebSocket from 'ws'
+import { ApiError } from '../../errors/index.js'
 import type { Credentials, Identity, IdentityResolver } from '../../http/index.js'
 import type { Logger } from '../../log.js'
 import { AccessTokenPush, BroadcastPush, firstIssue, JoinPayload, PostgresChangeSpec, PresencePush } from '../protocol/payloads.js'
 import { expiredMessage, REASONS, reasonFor } from '../protocol/reasons.js'
 import { MalformedFrame, type PhoenixMessage, type Serializer } from '../protocol/serializer.js'
-import { RealtimeError, type ChangeFeed, type ChangeSpecInput, type Hub, type JoinOptions } from '../types.js'
+import { RealtimeError, type ChangeFeed, type ChangeSpecInput, type Hub, type JobFeed, type JoinOptions } from '../types.js'
 import { Channel, type ChannelOutbox } from './channel.js'
 
 export interface RealtimeLimits {
@@ -31,6 +32,8 @@ export interface RealtimeLimits {
 export interface ConnectionContext {
   feed: ChangeFeed | undefined
   hub: Hub | undefined
+  /** Jobs' events for channels joined with `floe.job` (absent without jobs). */
+  jobs?: JobFeed | undefined
   resolveIdentity: IdentityResolver
   limits: RealtimeLimits
   log: Logger
@@ -194,13 +197,21 @@ export class Connection implements ChannelOutbox {
     }
     this.channels.set(msg.topic, channel)
     const token = parsed.data.access_token ?? parsed.data.user_token ?? undefined
-    channel.enqueue(() => this.completeJoin(channel, msg, { token, options, specs, rawSpecs, since: config?.floe?.since ?? parsed.data.floe?.since ?? undefined }))
+    const floe = { ...config?.floe, ...parsed.data.floe }
+    channel.enqueue(() => this.completeJoin(channel, msg, { token, options, specs, rawSpecs, since: floe.since ?? undefined, job: floe.job ?? undefined }))
   }
 
   private async completeJoin(
     channel: Channel,
     msg: PhoenixMessage,
-    join: { token: string | undefined; options: JoinOptions; specs: ChangeSpecInput[]; rawSpecs: unknown[]; since: string | undefined },
+    join: {
+      token: string | undefined
+      options: JoinOptions
+      specs: ChangeSpecInput[]
+      rawSpecs: unknown[]
+      since: string | undefined
+      job: { queue: string; id: string } | undefined
+    },
   ): Promise<void> {
     const { hub, feed } = this.ctx
     try {
@@ -208,7 +219,11 @@ export class Connection implements ChannelOutbox {
       channel.setIdentity(identity, token)
       if (channel.expiresAt <= Date.now()) throw new RealtimeError(`InvalidJWTToken: ${expiredMessage(channel.expiresAt / 1000)}`)
       if (channel.isClosed()) return
-      if (hub) {
+      if (join.job) {
+        await this.watchJob(channel, join.job)
+        if (channel.isClosed()) return this.release(channel)
+      } else if (hub) {
+        // A job's feed is not a broadcast room: nobody else can send `job` events into it.
         await hub.join(channel, join.options)
         channel.inHub = true
         if (channel.isClosed()) return this.release(channel)
@@ -234,6 +249,19 @@ export class Connection implements ChannelOutbox {
       const { reason, known } = reasonFor(err, join.token)
       if (!known) this.ctx.log.error({ err, topic: channel.topic }, 'realtime join failed')
       this.reply(msg, 'error', { reason })
+    }
+  }
+
+  private async watchJob(channel: Channel, job: { queue: string; id: string }): Promise<void> {
+    if (!this.ctx.jobs) throw new RealtimeError('JobsUnavailable: this server does not run jobs')
+    try {
+      channel.stopJob = await this.ctx.jobs.watch(channel.identity(), job.queue, job.id, (view) => channel.sendBroadcast({ event: 'job', payload: view }))
+    } catch (err) {
+      if (err instanceof ApiError) {
+        const details = typeof err.details === 'string' && err.details ? err.details : err.message
+        throw new RealtimeError(`${err.status < 500 ? 'JobNotFound' : 'JobsUnavailable'}: ${details}`)
+      }
+      throw err
     }
   }
 
@@ -263,6 +291,8 @@ export class Connection implements ChannelOutbox {
     channel.state = 'closed'
     channel.subscription?.unsubscribe()
     channel.subscription = undefined
+    channel.stopJob?.()
+    channel.stopJob = undefined
     if (channel.inHub && this.ctx.hub) {
       channel.inHub = false
       this.ctx.hub.leave(channel).catch((err: unknown) => this.ctx.log.warn({ err, topic: channel.topic }, 'realtime hub leave failed'))

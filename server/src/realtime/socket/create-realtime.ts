@@ -11,7 +11,7 @@ import type { Logger } from '../../log.js'
 import { createChangeFeed } from '../changes/index.js'
 import { createHub } from '../hub/index.js'
 import type { BroadcastApiHub } from '../routes/broadcast-api.js'
-import type { ChangeFeed, ChangeFeedStats, Hub } from '../types.js'
+import type { ChangeFeed, ChangeFeedStats, Hub, JobFeed } from '../types.js'
 import type { RealtimeLimits } from './connection.js'
 import { createSocketServer, type SocketServer, type SocketServerStats } from './server.js'
 
@@ -32,6 +32,8 @@ export interface RealtimeDeps {
   /** Replace the parts (tests); otherwise built from their factories. */
   feed?: ChangeFeed | undefined
   hub?: Hub | undefined
+  /** Jobs' events, for channels joined with `floe.job` (jobs.wait in the SDK). */
+  jobs?: JobFeed | undefined
   /** The shared sweep's period (default 1 s) and how often identities are re-resolved (default 60 s). */
   sweepMs?: number
   recheckMs?: number
@@ -63,6 +65,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
   const sockets = createSocketServer({
     feed,
     hub,
+    jobs: deps.jobs,
     resolveIdentity: deps.resolveIdentity,
     limits: deps.settings.limits,
     log,
