@@ -48,7 +48,7 @@ export function schemaError(err: unknown, statement?: string): unknown {
   if (err.code === '55P03') return new ApiError('SERVICE_UNAVAILABLE', { details: 'The object is locked by another transaction', hint: 'Retry shortly', cause: err })
   const code = codeFor(err)
   if (!code) return err
-  const hint = err.hint ?? (err.code === '2BP01' ? 'Pass cascade=true to drop the dependent objects too' : null)
+  const hint = err.code === '2BP01' ? 'Pass ?cascade=true to drop the dependent objects too' : (err.hint ?? null)
   return new ApiError(code, { message: `Postgres rejected the change: ${err.message}`, details: where(err, statement), hint, cause: err })
 }
 
