@@ -102,11 +102,11 @@ export class FloeClient<
     this.schema = rest.schema.bind(rest) as typeof this.schema
 
     this.storage = new StorageClient(new URL('storage/v1', base).href, headers, this.fetch, options.storage)
-    this.jobs = new JobsClient(new URL('jobs/v1', base).href, this.fetch)
 
     this.realtimeUrl = new URL('realtime/v1', base)
     this.realtimeUrl.protocol = this.realtimeUrl.protocol.replace('http', 'ws')
     this.realtimeOptions = { headers, ...options.realtime, params: { apikey: key, ...options.realtime?.params } }
+    this.jobs = new JobsClient(new URL('jobs/v1', base).href, this.fetch, () => this.tryRealtime())
     if (!options.accessToken) this.auth.onAuthStateChange((event, session) => this.onAuthEvent(event, session?.access_token))
   }
 
@@ -128,6 +128,15 @@ export class FloeClient<
         .catch((err: unknown) => console.warn('@floe/sdk: the accessToken option failed for realtime:', err))
     }
     return realtime
+  }
+
+  /** The realtime client, or undefined where realtime-js cannot make one (Node 20 without a `ws` transport). */
+  private tryRealtime(): RealtimeClient | undefined {
+    try {
+      return this.realtime
+    } catch {
+      return undefined
+    }
   }
 
   /**

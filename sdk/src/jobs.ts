@@ -5,11 +5,13 @@
  * handler declares a zod payload); untyped queues take and give `unknown`.
  *
  * A job is named by `{ queue, id }` (what `enqueue` returns): Floe's job route is
- * `GET /jobs/v1/<queue>/<id>`. `wait` polls that route; a realtime feed for jobs may replace the
- * polling later without changing this API.
+ * `GET /jobs/v1/<queue>/<id>`. `wait` listens to the job's realtime feed (job-feed.ts) when the
+ * client has realtime, and polls that route otherwise (or if the feed cannot join).
  */
+import type { RealtimeClient } from '@supabase/realtime-js'
 import { errorFromResponse, errorFromThrown, FloeError } from './errors.js'
 import type { Fetch } from './fetch-with-auth.js'
+import { watchJob } from './job-feed.js'
 
 /** One queue's types. `Progress` is what the handler passes to `progress()`. */
 export interface QueueTypes {
@@ -58,10 +60,12 @@ export interface EnqueueOptions {
 }
 
 export interface WaitOptions<P> {
-  /** Called with each new progress value the handler reports (polled, so fast steps may merge). */
+  /** Called with each new progress value the handler reports (steps reported faster than they travel may merge). */
   onProgress?: (progress: P) => void
   /** Stops waiting (the job goes on): the result is an `ABORTED` error. */
   signal?: AbortSignal
+  /** `realtime` (default when the client has realtime): the job's feed, falling back to polling; `polling`: never a socket. */
+  transport?: 'realtime' | 'polling'
   /** Polling interval; default 500 ms. */
   intervalMs?: number
 }
@@ -73,6 +77,8 @@ export class JobsClient<Jobs extends JobsSchema = JobsOf<unknown>> {
   constructor(
     private readonly url: string,
     private readonly fetch: Fetch,
+    /** The client's realtime, or undefined where it cannot be made (Node 20 without `ws`). */
+    private readonly realtime: () => RealtimeClient | undefined = () => undefined,
   ) {}
 
   /**
@@ -115,15 +121,38 @@ export class JobsClient<Jobs extends JobsSchema = JobsOf<unknown>> {
    * const { data, error } = await floe.jobs.wait(ref, { onProgress: (p) => console.log(p) })
    */
   async wait<Queue extends string & keyof Jobs>(job: JobRef<Queue>, options: WaitOptions<ProgressOf<Jobs[Queue]>> = {}): Promise<FloeResult<Job<Queue, Jobs[Queue]>>> {
+    type Result = FloeResult<Job<Queue, Jobs[Queue]>>
+    const progress = progressReporter(options.onProgress)
+    const realtime = options.transport === 'polling' ? undefined : this.realtime()
+    if (realtime) {
+      let result: Result | undefined
+      const outcome = await watchJob(realtime, job, {
+        signal: options.signal,
+        onJob: (view) => {
+          const seen = view as Job<Queue, Jobs[Queue]>
+          progress(seen.progress)
+          if (seen.state === 'completed') result = { data: seen, error: null }
+          else if (seen.state === 'failed') result = { data: null, error: jobFailed(seen) }
+          return result !== undefined
+        },
+      })
+      if (outcome === 'aborted') return { data: null, error: aborted() }
+      if (result) return result
+    }
+    return this.poll(job, options, progress)
+  }
+
+  private async poll<Queue extends string & keyof Jobs>(
+    job: JobRef<Queue>,
+    options: WaitOptions<ProgressOf<Jobs[Queue]>>,
+    progress: (value: unknown) => void,
+  ): Promise<FloeResult<Job<Queue, Jobs[Queue]>>> {
     const intervalMs = options.intervalMs ?? 500
-    let lastProgress = 'null'
     for (;;) {
       if (options.signal?.aborted) return { data: null, error: aborted() }
       const res = await this.get(job, options.signal ? { signal: options.signal } : undefined)
       if (res.error) return res
-      const seen = JSON.stringify(res.data.progress ?? null)
-      if (seen !== lastProgress && res.data.progress !== null) options.onProgress?.(res.data.progress)
-      lastProgress = seen
+      progress(res.data.progress)
       if (res.data.state === 'completed') return res
       if (res.data.state === 'failed') return { data: null, error: jobFailed(res.data) }
       if (!(await sleep(intervalMs, options.signal))) return { data: null, error: aborted() }
@@ -138,6 +167,16 @@ export class JobsClient<Jobs extends JobsSchema = JobsOf<unknown>> {
     } catch (err) {
       return { data: null, error: errorFromThrown(err) }
     }
+  }
+}
+
+/** Calls `onProgress` with each progress value unlike the last one reported (null is never reported). */
+function progressReporter<P>(onProgress: ((progress: P) => void) | undefined): (value: unknown) => void {
+  let last = 'null'
+  return (value) => {
+    const seen = JSON.stringify(value ?? null)
+    if (seen !== last && value !== null && value !== undefined) onProgress?.(value as P)
+    last = seen
   }
 }
 

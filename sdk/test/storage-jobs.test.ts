@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto'
 import { beforeAll, describe, expect, expectTypeOf, it } from 'vitest'
-import { FloeError, type FloeClient, type Job } from '../src/index.js'
+import WebSocket from 'ws'
+import { createClient, FloeError, type FloeClient, type Job, type WebSocketLikeConstructor } from '../src/index.js'
 import type { Database } from './fixture.js'
 import { BUCKET, TEST_QUEUE } from './fixture.js'
 import { floeTarget, newClient, signUpUser, type TestUser } from './helpers.js'
@@ -60,14 +61,42 @@ describe('storage', () => {
 })
 
 describe('jobs', () => {
-  it('enqueues, reports progress while waiting and gives the typed result', async () => {
+  it('waits over realtime by default: progress and result from the job feed, no polling', async () => {
+    const requests: string[] = []
+    const counting: typeof fetch = (input, init) => {
+      requests.push(`${init?.method ?? 'GET'} ${new URL(input instanceof Request ? input.url : String(input)).pathname}`)
+      return fetch(input, init)
+    }
+    const t = floeTarget()
+    const client = createClient<Database>(t.url, t.anonKey, {
+      auth: { persistSession: false, autoRefreshToken: false },
+      realtime: { transport: WebSocket as unknown as WebSocketLikeConstructor },
+      global: { fetch: counting },
+    })
+    expect((await client.auth.signInWithPassword({ email: alice.email, password: alice.password })).error).toBeNull()
+    const ref = (await client.jobs.enqueue(TEST_QUEUE, { n: 5, step_ms: 400 })).data!
+    const seen: unknown[] = []
+    const done = await client.jobs.wait(ref, { intervalMs: 60_000, onProgress: (p) => seen.push(p) })
+    expect(done.data).toMatchObject({ state: 'completed', result: { doubled: 10 } })
+    expect(seen).toEqual([25, { step: 'almost', pct: 75 }])
+    expect(requests.filter((r) => r.startsWith(`GET /jobs/v1/`))).toEqual([])
+    expect(client.getChannels()).toEqual([])
+
+    // Bob may not watch Alice's job: the feed refuses, the poll that follows answers why.
+    const asBob = await bob.client.jobs.wait(ref)
+    expect(asBob.error?.code).toBe('JOBS_JOB_NOT_FOUND')
+    await client.removeAllChannels()
+    await bob.client.removeAllChannels()
+  })
+
+  it('enqueues, reports progress while polling and gives the typed result', async () => {
     const enq = await alice.client.jobs.enqueue(TEST_QUEUE, { n: 21, step_ms: 600 })
     expect(enq.error).toBeNull()
     const ref = enq.data!
     expect(ref).toMatchObject({ queue: TEST_QUEUE, id: expect.any(String) })
 
     const seen: unknown[] = []
-    const done = await alice.client.jobs.wait(ref, { intervalMs: 100, onProgress: (p) => seen.push(p) })
+    const done = await alice.client.jobs.wait(ref, { transport: 'polling', intervalMs: 100, onProgress: (p) => seen.push(p) })
     expect(done.error).toBeNull()
     expectTypeOf(done.data!.result).toEqualTypeOf<{ doubled: number } | null>()
     expect(done.data).toMatchObject({ state: 'completed', result: { doubled: 42 }, payload: { n: 21, step_ms: 600 } })
