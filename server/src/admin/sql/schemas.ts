@@ -58,9 +58,16 @@ export const SqlResult = z
   .openapi('SqlResult')
 export type SqlResult = z.infer<typeof SqlResult>
 
+export const SqlNotice = z.object({
+  severity: z.string().openapi({ example: 'NOTICE' }),
+  message: z.string(),
+})
+export type SqlNotice = z.infer<typeof SqlNotice>
+
 export const RunSqlResponse = z
   .object({
     results: z.array(SqlResult).openapi({ description: 'One per statement that ran, in order' }),
+    notices: z.array(SqlNotice).openapi({ description: 'RAISE NOTICE / WARNING and server notices, in order (the first 100)' }),
     duration_ms: z.number(),
   })
   .openapi('RunSqlResponse')

@@ -13,7 +13,7 @@ import { recordAudit } from '../audit.js'
 import { run } from '../queries.js'
 import type { WithOwner } from '../../db/index.js'
 import { collectScript, type RawResult } from './collector.js'
-import type { RunSqlBody, RunSqlResponse, SqlResult } from './schemas.js'
+import type { RunSqlBody, RunSqlResponse, SqlNotice, SqlResult } from './schemas.js'
 import { scriptError, transactionControlError, type ScriptContext } from './sql-errors.js'
 import { findTransactionControl, splitStatements } from './script.js'
 import { createTypeNames, type TypeNames } from './type-names.js'
@@ -44,9 +44,9 @@ export function createSqlService(deps: Deps): SqlService {
       if (control) throw transactionControlError(body.query, control, statements.indexOf(control))
       const ctx: ScriptContext = { query: body.query, statements, timeoutMs: effectiveTimeout(body.timeout_ms, deps.statementTimeoutMs) }
       const started = performance.now()
-      let results: SqlResult[]
+      let ran: { results: SqlResult[]; notices: SqlNotice[] }
       try {
-        results = await runScript(deps, typeNames, by, body, ctx)
+        ran = await runScript(deps, typeNames, by, body, ctx)
       } catch (err) {
         const answer = err instanceof ApiError ? err : scriptError(err, ctx)
         await auditAlone(deps, by, body, { error: answer?.code ?? 'INTERNAL', sqlstate: sqlstateOf(answer?.cause ?? err), duration_ms: elapsed(started) }).catch((auditErr: unknown) =>
@@ -55,8 +55,8 @@ export function createSqlService(deps: Deps): SqlService {
         throw answer ?? err
       }
       const duration_ms = elapsed(started)
-      if (body.read_only) await auditAlone(deps, by, body, { results: results.length, duration_ms })
-      return { results, duration_ms }
+      if (body.read_only) await auditAlone(deps, by, body, { results: ran.results.length, duration_ms })
+      return { ...ran, duration_ms }
     },
   }
 }
@@ -70,11 +70,12 @@ const elapsed = (started: number) => Math.round((performance.now() - started) * 
 const sqlstateOf = (err: unknown): string | null =>
   typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' ? (err as { code: string }).code : null
 
-async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: RunSqlBody, ctx: ScriptContext): Promise<SqlResult[]> {
+async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: RunSqlBody, ctx: ScriptContext) {
   return deps.withOwner(
     `admin: sql runner as ${body.role}`,
     async ({ client }) => {
       discardAfterUse(client)
+      const notices = collectNotices(client)
       if (body.role !== 'owner') await actAs(client, body.role, body.claims)
       // Mapped here, as an answer (ApiError below 500), so the door logs the admin's error at debug, not warn.
       const raw = await collectScript(client, body.query, { maxRows: body.max_rows, maxChars: MAX_RESPONSE_CHARS }).catch((err: unknown) => {
@@ -86,7 +87,7 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
         await run(client, `select set_config('role', 'none', true)`)
         await recordAudit(client, by, { action: 'sql.run', ...auditEntry(body, { results: results.length }) })
       }
-      return results
+      return { results, notices }
     },
     { statementTimeoutMs: ctx.timeoutMs, readOnly: body.read_only },
   )
@@ -100,6 +101,21 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
  */
 function discardAfterUse(client: pg.PoolClient): void {
   if (client.listenerCount('error') > 0) client.emit('error', new Error('sql runner: connection used for an admin script, not reused'))
+}
+
+/** Beyond this many, RAISE NOTICE and the like are dropped (a loop raising one per row). */
+const MAX_NOTICES = 100
+
+/**
+ * Notices and warnings the script raises, in order. The listener stays on the connection, which
+ * is never reused (discardAfterUse).
+ */
+function collectNotices(client: pg.PoolClient): SqlNotice[] {
+  const notices: SqlNotice[] = []
+  client.on('notice', (n: { severity?: string | undefined; message?: string | undefined }) => {
+    if (notices.length < MAX_NOTICES) notices.push({ severity: n.severity ?? 'NOTICE', message: n.message ?? '' })
+  })
+  return notices
 }
 
 /** As with-request-role does: the role and claims for this transaction only. */
