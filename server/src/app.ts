@@ -8,7 +8,7 @@ import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Redis } from 'ioredis'
-import { adminRouter, type RulesService } from './admin/index.js'
+import { adminRouter, adminSetupRouter, type AdminSetup, type RulesService } from './admin/index.js'
 import { typegenRouter } from './typegen/index.js'
 import { authRouter, type AuthService } from './auth/index.js'
 import type { Config } from './config.js'
@@ -52,6 +52,8 @@ export interface AppDeps {
   storage: StorageService
   /** Row-level rules, mounted at /admin/v1. */
   rules: RulesService
+  /** The first admin's public setup routes (/admin/v1/setup), when accounts are served. */
+  adminSetup?: AdminSetup | undefined
   /** Accounts and sessions (better-auth), mounted at /auth/v1 when given. */
   auth?: AuthService | undefined
   /** Queues, workers and the outbox relay, mounted at /jobs/v1 when given (503s without Redis). */
@@ -88,6 +90,9 @@ export function createServerApp(deps: AppDeps): ServerApp {
   const mounts: Mount[] = [
     { prefix: '', ...healthRouter(deps.readiness) },
     ...(deps.auth ? [{ prefix: '/auth/v1', ...authRouter({ auth: deps.auth, config, log, redis: deps.redis }) }] : []),
+    // Before adminRouter, whose requireAdmin runs for every path under /admin/v1: the setup
+    // routes answer first, so it never sees them.
+    ...(deps.adminSetup ? [{ prefix: '/admin/v1', ...adminSetupRouter(deps.adminSetup, { trustProxy: config.trustProxy }) }] : []),
     { prefix: '/admin/v1', router: adminRouter({
       pool: deps.database.pool,
       withOwner: deps.database.withOwner,

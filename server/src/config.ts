@@ -123,6 +123,17 @@ export const CONFIG_VARIABLES = {
     doc: 'The secret service API key (bypasses row-level rules). Unset: generated on first run.',
     default: '(generated)',
   },
+  // The first admin (issue 18): without these, the start log prints a one-time setup link instead.
+  FLOE_ADMIN_EMAIL: {
+    schema: z.string().trim().toLowerCase().pipe(z.email('expected an email address').max(254)).optional(),
+    doc: 'With `FLOE_ADMIN_PASSWORD`: an admin account created at boot if absent (an existing account with this email is made admin, its password unchanged). Unset: the start log prints a one-time setup link while no admin exists.',
+    default: '(none)',
+  },
+  FLOE_ADMIN_PASSWORD: {
+    schema: z.string().min(8, 'expected at least 8 characters').max(128, 'expected at most 128 characters').optional(),
+    doc: 'Password of the `FLOE_ADMIN_EMAIL` admin when it is created (8 to 128 characters, as for sign-up).',
+    default: '(none)',
+  },
   CORS_ORIGINS: {
     schema: z.string().default('*').transform((v) => (v.trim() === '*' ? '*' : v.split(',').map((s) => s.trim()).filter(Boolean))),
     doc: 'Comma-separated allowed browser origins, or `*`.',
@@ -385,6 +396,8 @@ export interface Config {
   jwtSecret: string | undefined
   anonKey: string | undefined
   serviceKey: string | undefined
+  /** FLOE_ADMIN_EMAIL / FLOE_ADMIN_PASSWORD: the admin ensured at boot. */
+  admin: { email: string; password: string } | undefined
   corsOrigins: '*' | string[]
   bodyLimit: number
   requestTimeoutMs: number
@@ -482,6 +495,9 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     }
   }
   if (env.S3_ENDPOINT && (!env.S3_ACCESS_KEY || !env.S3_SECRET_KEY)) problems.push('S3_ACCESS_KEY: required with S3_ENDPOINT (and S3_SECRET_KEY)')
+  if (!env.FLOE_ADMIN_EMAIL !== !env.FLOE_ADMIN_PASSWORD) {
+    problems.push(env.FLOE_ADMIN_EMAIL ? 'FLOE_ADMIN_PASSWORD: required with FLOE_ADMIN_EMAIL' : 'FLOE_ADMIN_EMAIL: required with FLOE_ADMIN_PASSWORD')
+  }
   if (problems.length > 0) throw new ConfigError(problems)
   const p = out as Parsed
   return Object.freeze({
@@ -497,6 +513,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     jwtSecret: p.FLOE_JWT_SECRET,
     anonKey: p.FLOE_ANON_KEY,
     serviceKey: p.FLOE_SERVICE_KEY,
+    admin: p.FLOE_ADMIN_EMAIL && p.FLOE_ADMIN_PASSWORD ? { email: p.FLOE_ADMIN_EMAIL, password: p.FLOE_ADMIN_PASSWORD } : undefined,
     corsOrigins: p.CORS_ORIGINS,
     bodyLimit: p.BODY_LIMIT,
     requestTimeoutMs: p.REQUEST_TIMEOUT_MS,

@@ -65,6 +65,13 @@ describe('POST /admin/v1/sql', () => {
     const asPlain = await runSql({ query: 'select 1' }, { ...floe.anon, authorization: `Bearer ${plain.access_token}` })
     expect(asPlain.status).toBe(403)
     expectErrorShape(asPlain.body, 'FORBIDDEN')
+    // An admin user may, and is named in the audit log.
+    await sqlOn(t.url, `update auth.users set role = 'admin' where email = 'plain@floe.test'`)
+    const admin = await signIn(floe, 'plain@floe.test', 'a long user passphrase 1')
+    const asAdmin = await runSql({ query: 'select 7 as by_admin_user' }, { ...floe.anon, authorization: `Bearer ${admin.access_token}` })
+    expect(asAdmin.status).toBe(200)
+    const audit = await call(floe, 'GET', '/admin/v1/audit?action=sql.run', floe.service)
+    expect((audit.body as { sql: string; actor: string }[]).find((e) => e.sql === 'select 7 as by_admin_user')?.actor).toBe('plain@floe.test')
   })
 
   it('runs a script as the owner in one transaction: one result per statement, with column types', async () => {
@@ -173,8 +180,12 @@ describe('POST /admin/v1/sql', () => {
     expect(alive).toBe(0)
   })
 
-  it('audits every run, failed ones too', async () => {
+  it('audits every run, failed ones too, whatever role the script switched to', async () => {
     await ok({ query: 'select 42 as audited', role: 'anon', read_only: true })
+    const switched = await ok({ query: 'set local role anon; select current_user::text as switched_role' })
+    expect(switched.results[1]!.rows).toEqual([['anon']])
+    const session = await ok({ query: 'set session authorization authenticated; select session_user::text as switched_session' })
+    expect(session.results[1]!.rows).toEqual([['authenticated']])
     await refused({ query: 'select audited_failure_no_such_column' }, 'SQL_ERROR')
     const res = await call(floe, 'GET', '/admin/v1/audit?action=sql.', floe.service)
     expect(res.status).toBe(200)
@@ -182,6 +193,8 @@ describe('POST /admin/v1/sql', () => {
     expect(entries.find((e) => e.sql === 'select 42 as audited')).toMatchObject({ action: 'sql.run', target: 'anon', actor: 'service_key', details: { read_only: true } })
     expect(entries.find((e) => e.sql === 'select audited_failure_no_such_column')).toMatchObject({ action: 'sql.run_failed', target: 'owner', details: { error: 'SQL_ERROR', sqlstate: '42703' } })
     expect(entries.find((e) => e.sql?.startsWith('create table public.scratch'))).toMatchObject({ action: 'sql.run', details: { results: 3 } })
+    expect(entries.find((e) => e.sql?.includes('switched_role'))).toMatchObject({ action: 'sql.run', target: 'owner' })
+    expect(entries.find((e) => e.sql?.includes('switched_session'))).toMatchObject({ action: 'sql.run', target: 'owner' })
   })
 
   it('answers a script that ends its own connection with a 400, and keeps serving', async () => {

@@ -6,5 +6,7 @@
  * users (SQL and /auth/v1 do), and fail-closed RLS on new tables is migration 0005's event trigger.
  */
 export { adminRouter, type AdminRouterDeps } from './router.js'
+// The first admin (public /admin/v1/setup, mounted before adminRouter; the boot token, FLOE_ADMIN_EMAIL).
+export { adminSetupRouter, createAdminSetup, type AdminSetup } from './setup/index.js'
 export { createRulesService, type RulesService, type RulesServiceDeps } from './service.js'
 export { expandTemplate, ownerExpression, TEMPLATE_KINDS, type Template, type TemplateKind } from './templates.js'

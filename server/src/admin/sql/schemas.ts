@@ -50,7 +50,7 @@ export const SqlResult = z
     rows: z.array(z.array(z.unknown())).openapi({
       description:
         'Each row as an array of values in column order (not objects: a result may have two columns of one name). ' +
-        'int2/int4/float as numbers (NaN, Infinity as text), bool, json/jsonb parsed; int8, numeric and every other type as ' +
+        'int2/int4/float as numbers (NaN, Infinity as text), bool, json/jsonb parsed (a JSON number beyond double precision loses digits: cast to text to see it exactly); int8, numeric and every other type as ' +
         "Postgres' text (bytea as \\x hex, timestamps as ISO 8601 text, arrays as {…} literals).",
     }),
     truncated: z.boolean().openapi({ description: 'More rows existed than were sent (max_rows, or the response size budget)' }),

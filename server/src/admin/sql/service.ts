@@ -83,8 +83,9 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
       })
       const results = await withTypeNames(client, typeNames, raw)
       if (!body.read_only) {
-        // Back to the owner for the entry: the request roles may not write the audit log.
-        await run(client, `select set_config('role', 'none', true)`)
+        // Back to the owner for the entry, whatever role or session user the script switched to:
+        // the request roles may not write the audit log. Both are SET LOCAL, undone at COMMIT.
+        await client.query('set local session authorization default; set local role none')
         await recordAudit(client, by, { action: 'sql.run', ...auditEntry(body, { results: results.length }) })
       }
       return { results, notices }
