@@ -31,7 +31,6 @@ export const ERROR_CODES = {
   RULES_ROW_AMBIGUOUS: { status: 400, message: 'The explained row filter matches more than one row' },
   // Admin API: the schema editor (/admin/v1 tables, columns, keys, indexes, enums; issue 18)
   SCHEMA_NOT_ALLOWED: { status: 400, message: 'Only the exposed schemas can be changed, never a platform schema' },
-  SCHEMA_INVALID_NAME: { status: 400, message: 'The name is not a valid identifier' },
   SCHEMA_UNKNOWN_TYPE: { status: 400, message: 'No such type' },
   SCHEMA_INVALID_EXPRESSION: { status: 400, message: 'Postgres rejected an expression' },
   SCHEMA_REJECTED: { status: 400, message: 'Postgres rejected the change' },

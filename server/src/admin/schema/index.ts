@@ -6,7 +6,6 @@
  * are never changed here. Raw SQL is the SQL runner's (admin/sql), not this module's.
  */
 import type { Router } from '../../http/index.js'
-import type { AdminRouterDeps } from '../router.js'
 import { registerAddColumn } from './routes/add-column.js'
 import { registerAddEnumValue } from './routes/add-enum-value.js'
 import { registerAddForeignKey } from './routes/add-foreign-key.js'
@@ -28,9 +27,9 @@ import { registerListTables } from './routes/list-tables.js'
 import { registerListViews } from './routes/list-views.js'
 import { registerRenameTable } from './routes/rename-table.js'
 import { registerSetPrimaryKey } from './routes/set-primary-key.js'
-import { createSchemaService } from './service.js'
+import { createSchemaService, type SchemaDeps } from './service.js'
 
-export function registerSchemaRoutes(router: Router, deps: AdminRouterDeps): void {
+export function registerSchemaRoutes(router: Router, deps: SchemaDeps): void {
   const schema = createSchemaService(deps)
   registerListTables(router, schema)
   registerGetTable(router, schema)

@@ -4,7 +4,7 @@
  */
 import { ApiError } from '../../errors/index.js'
 import type { Identity } from '../../http/index.js'
-import type { AdminRouterDeps } from '../router.js'
+import type { WithOwner } from '../../db/index.js'
 import * as catalog from './catalog.js'
 import * as keys from './key-changes.js'
 import type { Enum, Func, Index, TableDetail, TableSummary, View } from './models.js'
@@ -39,13 +39,25 @@ export interface SchemaService {
   dropEnum(by: Identity, dryRun: boolean, ref: string, cascade: boolean): Answer<object>
 }
 
+/**
+ * What the editor needs of the admin router's deps (a structural subset of AdminRouterDeps,
+ * declared here so this folder does not import the router that imports it).
+ */
+export interface SchemaDeps {
+  /** Transactions as the tables' owner. */
+  withOwner: WithOwner
+  /** The schemas the data API serves: the only ones listed, and (less the platform's) changed. */
+  exposedSchemas: readonly string[]
+  statementTimeoutMs: number
+}
+
 /** The identity requireAdmin let through (always set behind it; the type cannot say so). */
 export function adminIdentity(identity: Identity | undefined): Identity {
   if (!identity) throw new ApiError('UNAUTHENTICATED')
   return identity
 }
 
-export function createSchemaService(deps: AdminRouterDeps): SchemaService {
+export function createSchemaService(deps: SchemaDeps): SchemaService {
   const ctx = { exposedSchemas: deps.exposedSchemas }
   const change = createChangeRunner(deps)
   const read = createReader(deps)
