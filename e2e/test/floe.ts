@@ -46,6 +46,10 @@ export interface Floe {
   url: string
   anonKey: string
   serviceKey: string
+  /** The test's own database (to set up what no API does yet, e.g. an admin role). */
+  databaseUrl: string
+  /** What the server has printed so far (the start banner, a setup link, warnings). */
+  output(): string
   stop(): Promise<void>
 }
 
@@ -70,11 +74,11 @@ function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra }
 }
 
-async function query(connectionString: string, sql: string): Promise<void> {
+export async function query(connectionString: string, sql: string, params: unknown[] = []): Promise<void> {
   const c = new pg.Client({ connectionString })
   await c.connect()
   try {
-    await c.query(sql)
+    await c.query(sql, params)
   } finally {
     await c.end()
   }
@@ -150,7 +154,7 @@ export async function startFloe(): Promise<Floe> {
       body: JSON.stringify({ id: BUCKET, name: BUCKET, public: false }),
     })
     if (!res.ok) throw new Error(`creating the bucket: ${res.status} ${await res.text()}`)
-    return { url, anonKey, serviceKey, stop }
+    return { url, anonKey, serviceKey, databaseUrl, output: () => out, stop }
   } catch (err) {
     await stop()
     throw err

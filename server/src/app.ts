@@ -10,6 +10,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import type { Redis } from 'ioredis'
 import { adminRouter, adminSetupRouter, type AdminSetup, type RulesService } from './admin/index.js'
 import { typegenRouter } from './typegen/index.js'
+import { createAnonKeyReader, dashboardRouter } from './dashboard/index.js'
 import { authRouter, type AuthService } from './auth/index.js'
 import type { Config } from './config.js'
 import type { Database } from './db/index.js'
@@ -109,6 +110,7 @@ export function createServerApp(deps: AppDeps): ServerApp {
     { prefix: '/storage/v1', ...storageRouter({ service: deps.storage, publicUrl: config.publicUrl, dataDir: config.dataDir }) },
     ...(deps.jobs ? [{ prefix: '/jobs/v1', ...jobsRouter(deps.jobs) }] : []),
     { prefix: '/realtime/v1', ...realtimeRouter(deps.realtime) },
+    { prefix: '/dashboard', ...dashboardRouter({ publicUrl: config.publicUrl, readAnonKey: createAnonKeyReader(deps.database.withOwner, config) }) },
   ]
   const table = createRouteTable([...mounts, { prefix: '', policies: OPENAPI_POLICIES }])
 

@@ -1,0 +1,10 @@
+/** The shared components screens build on (no data grid here: the table editor owns its own). */
+export { Button, type ButtonProps, type ButtonVariant } from './Button'
+export { ConfirmDialog, type ConfirmDialogProps } from './ConfirmDialog'
+export { CopyButton } from './CopyButton'
+export { Dialog, type DialogProps } from './Dialog'
+export { EmptyState } from './EmptyState'
+export { ErrorState } from './ErrorState'
+export { PageHeader } from './PageHeader'
+export { Loading, Spinner } from './Spinner'
+export { ToastProvider, useToast, type Toaster } from './Toast'
