@@ -153,6 +153,14 @@ describe('POST /admin/v1/sql', () => {
     expect(body.details[0]).toMatchObject({ sqlstate: '57014' })
   })
 
+  it('bounds the whole script by the timeout, not only each statement', async () => {
+    const started = Date.now()
+    const body = await refused({ query: 'create table public.slow (id int); select pg_sleep(0.4); select pg_sleep(0.4); select pg_sleep(0.4)', timeout_ms: 700 }, 'SQL_TIMEOUT')
+    expect(Date.now() - started).toBeLessThan(1100)
+    expect(body.details[0]).toMatchObject({ sqlstate: '57014', timeout_ms: 700 })
+    expect(await sqlOn(t.url, `select to_regclass('public.slow') as t`)).toEqual([{ t: null }])
+  })
+
   it('refuses transaction control before running anything', async () => {
     const body = await refused({ query: `create table public.half (id int);\n/* done */ commit; select current_user`, role: 'anon' }, 'SQL_TRANSACTION_CONTROL')
     expect(body.details[0]).toMatchObject({ statement: 2, keyword: 'COMMIT', line: 2, column: 12 })

@@ -77,10 +77,7 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
       discardAfterUse(client)
       const notices = collectNotices(client)
       if (body.role !== 'owner') await actAs(client, body.role, body.claims)
-      // Mapped here, as an answer (ApiError below 500), so the door logs the admin's error at debug, not warn.
-      const raw = await collectScript(client, body.query, { maxRows: body.max_rows, maxChars: MAX_RESPONSE_CHARS }).catch((err: unknown) => {
-        throw scriptError(err, ctx) ?? err
-      })
+      const raw = await withScriptDeadline(deps, client, ctx, () => collectScript(client, body.query, { maxRows: body.max_rows, maxChars: MAX_RESPONSE_CHARS }))
       const results = await withTypeNames(client, typeNames, raw)
       if (!body.read_only) {
         // Back to the owner for the entry, whatever role or session user the script switched to:
@@ -102,6 +99,30 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
  */
 function discardAfterUse(client: pg.PoolClient): void {
   if (client.listenerCount('error') > 0) client.emit('error', new Error('sql runner: connection used for an admin script, not reused'))
+}
+
+/**
+ * statement_timeout bounds each statement (Postgres 13+), not the script: three 10 s statements
+ * under a 15 s timeout would outlive the HTTP deadline and then commit unseen. So the script as a
+ * whole gets the same budget, cancelled from a second connection when it runs past it. Errors are
+ * mapped here, as answers (ApiError below 500), so the door logs the admin's error at debug.
+ */
+async function withScriptDeadline<T>(deps: Deps, client: pg.PoolClient, ctx: ScriptContext, fn: () => Promise<T>): Promise<T> {
+  const pid = (client as unknown as { processID: number | null }).processID
+  let cancelled = false
+  const timer = setTimeout(() => {
+    cancelled = true
+    deps
+      .withOwner('admin: cancel an sql script past its timeout', ({ client: other }) => run(other, 'select pg_cancel_backend($1)', [pid]))
+      .catch((err: unknown) => deps.log.warn({ err }, 'sql runner: could not cancel a script past its timeout'))
+  }, ctx.timeoutMs)
+  try {
+    return await fn()
+  } catch (err) {
+    throw scriptError(err, ctx, cancelled) ?? err
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /** Beyond this many, RAISE NOTICE and the like are dropped (a loop raising one per row). */

@@ -40,10 +40,13 @@ export interface ScriptContext {
   timeoutMs: number
 }
 
-/** The ApiError for a database error raised by the script, or undefined for anything else (rethrown as is). */
-export function scriptError(err: unknown, ctx: ScriptContext): ApiError | undefined {
+/**
+ * The ApiError for a database error raised by the script, or undefined for anything else (rethrown
+ * as is). `cancelledAtDeadline`: the runner cancelled it (57014 "due to user request") for its timeout.
+ */
+export function scriptError(err: unknown, ctx: ScriptContext, cancelledAtDeadline = false): ApiError | undefined {
   if (!isPgError(err)) return undefined
-  if (err.code === '57014' && /statement timeout/.test(err.message)) {
+  if (err.code === '57014' && (cancelledAtDeadline || /statement timeout/.test(err.message))) {
     return new ApiError('SQL_TIMEOUT', {
       message: `The script ran longer than its timeout (${ctx.timeoutMs} ms) and was cancelled; nothing it did was kept`,
       details: [{ sqlstate: err.code, timeout_ms: ctx.timeoutMs }],
