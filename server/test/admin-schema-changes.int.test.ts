@@ -160,3 +160,35 @@ describe('tables', () => {
     expect((await admin(floe, 'GET', '/views')).body).toEqual([])
   })
 })
+
+describe('the table list and the audit log', () => {
+  it('counts small tables exactly and estimates those over 1 MiB', async () => {
+    await sqlOn(t.url, `create table public.big (id int, pad text); insert into public.big select g, repeat('x', 100) from generate_series(1, 12000) g; analyze public.big`)
+    const list = (await admin(floe, 'GET', '/tables')).body as unknown as { name: string; rows: number; rows_exact: boolean; warnings: { problem: string }[] }[]
+    const big = list.find((x) => x.name === 'big')!
+    expect(big.rows_exact).toBe(false)
+    expect(big.rows).toBeGreaterThan(11_000)
+    expect(big.warnings.map((w) => w.problem)).toEqual(['no_policy'])
+    expect(list.find((x) => x.name === 'authors')).toMatchObject({ rows: 1, rows_exact: true })
+  })
+
+  it('a table may reference auth.users (the platform schema is read, not changed)', async () => {
+    const res = await admin(floe, 'POST', '/tables', {
+      name: 'profiles',
+      columns: [{ name: 'id', type: 'uuid', primary_key: true, default: 'gen_random_uuid()' }, { name: 'user_id', type: 'uuid', nullable: false }],
+      foreign_keys: [{ columns: ['user_id'], references: { schema: 'auth', table: 'users', columns: ['id'] }, on_delete: 'cascade' }],
+    })
+    expect(res.status, JSON.stringify(res.body)).toBe(201)
+    expect(res.body.foreign_keys).toEqual([expect.objectContaining({ referenced_schema: 'auth', referenced_table: 'users', on_delete: 'cascade' })])
+  })
+
+  it('names the column a column change acted on', async () => {
+    const audit = (await admin(floe, 'GET', '/audit?action=schema.')).body as unknown as { action: string; target: string }[]
+    expect(audit).toEqual(expect.arrayContaining([
+      expect.objectContaining({ action: 'schema.alter_column', target: 'public.books.title' }),
+      expect.objectContaining({ action: 'schema.add_column', target: 'public.books.pages' }),
+      expect.objectContaining({ action: 'schema.rename_table', target: 'public.books' }),
+      expect.objectContaining({ action: 'schema.drop_enum', target: 'public.mood' }),
+    ]))
+  })
+})

@@ -27,12 +27,12 @@ const TABLES_SQL = `
   select c.oid::int as oid, n.nspname as schema, c.relname as name, c.relrowsecurity as rls_enabled,
          (select count(*)::int from pg_policy p where p.polrelid = c.oid) as policy_count,
          greatest(c.reltuples, 0)::float8 as estimate,
-         case when c.relkind = 'r' and pg_relation_size(c.oid) <= $3 then
+         case when c.relkind = 'r' and pg_relation_size(c.oid) <= $3 and has_table_privilege(c.oid, 'select') then
            (xpath('/row/n/text()', query_to_xml(format('select count(*) as n from %I.%I', n.nspname, c.relname), false, true, '')))[1]::text
          end as exact,
          exists (select 1 from pg_trigger t where t.tgrelid = c.oid and t.tgname = 'floe_realtime_insert') as realtime
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-   where n.nspname = any ($1) and c.relkind in ('r', 'p') and not c.relispartition
+   where ($1::text[] is null or n.nspname = any ($1)) and c.relkind in ('r', 'p') and not c.relispartition
      and ($2::oid is null or c.oid = $2)
    order by 2, 3`
 
@@ -132,7 +132,7 @@ export async function listIndexes(client: Client, schemas: readonly string[], fi
 }
 
 export async function getTableDetail(client: Client, oid: number): Promise<TableDetail | undefined> {
-  const [row] = await run<TableRow>(client, TABLES_SQL.replace('n.nspname = any ($1)', '($1::text[] is null or n.nspname = any ($1))'), [null, oid, EXACT_COUNT_MAX_BYTES])
+  const [row] = await run<TableRow>(client, TABLES_SQL, [null, oid, EXACT_COUNT_MAX_BYTES])
   if (!row) return undefined
   const keys = await listForeignKeys(client, oid)
   const strip = ({ from_oid: _f, to_oid: _t, ...fk }: ForeignKey & { from_oid: number; to_oid: number }): ForeignKey => fk

@@ -57,9 +57,16 @@ export function createChangeRunner(deps: RunnerDeps): ChangeRunner {
   }
 }
 
-/** A read in a transaction that always rolls back. */
+/** A read in a transaction that always rolls back (the exact row counts wait for no lock either). */
 export function createReader(deps: RunnerDeps) {
   return <T>(what: string, fn: (client: Client) => Promise<T>): Promise<T> =>
-    deps.withOwner(`admin: schema ${what}`, ({ client }) => fn(client), { rollback: true, readOnly: true, statementTimeoutMs: deps.statementTimeoutMs })
+    deps
+      .withOwner(`admin: schema ${what}`, ({ client }) => fn(client), {
+        rollback: true,
+        readOnly: true,
+        statementTimeoutMs: deps.statementTimeoutMs,
+        lockTimeoutMs: LOCK_TIMEOUT_MS,
+      })
+      .catch((err: unknown) => Promise.reject(schemaError(err)))
 }
 export type Reader = ReturnType<typeof createReader>

@@ -42,11 +42,18 @@ export async function tableAfter(client: Client, schema: string, name: string): 
 }
 
 /** A change to one existing table whose answer is that table. */
-export function tableChange(ctx: ChangeContext, ref: string, action: string, build: (client: Client, t: TableRef) => Promise<string[]>, renamedTo?: string): Change<TableDetail> {
+export function tableChange(
+  ctx: ChangeContext,
+  ref: string,
+  action: string,
+  build: (client: Client, t: TableRef) => Promise<string[]>,
+  names: { renamedTo?: string; column?: string } = {},
+): Change<TableDetail> {
   let table: TableRef | undefined
+  const renamedTo = names.renamedTo
   return {
     action,
-    target: ref,
+    target: names.column !== undefined ? `${ref}.${names.column}` : ref,
     plan: async (client) => build(client, (table = await resolveTable(client, ctx.exposedSchemas, ref))),
     result: (client) => tableAfter(client, table!.schema, renamedTo ?? table!.name),
   }
@@ -67,7 +74,7 @@ export function createTable(ctx: ChangeContext, body: CreateTableBody): Change<T
 }
 
 export const renameTable = (ctx: ChangeContext, ref: string, to: string): Change<TableDetail> =>
-  tableChange(ctx, ref, 'rename_table', async (_client, t) => plan.renameTableSql(t, to), to)
+  tableChange(ctx, ref, 'rename_table', async (_client, t) => plan.renameTableSql(t, to), { renamedTo: to })
 
 export function dropTable(ctx: ChangeContext, ref: string, cascade: boolean): Change<object> {
   return {
@@ -79,7 +86,7 @@ export function dropTable(ctx: ChangeContext, ref: string, cascade: boolean): Ch
 }
 
 export const addColumn = (ctx: ChangeContext, ref: string, spec: ColumnSpec): Change<TableDetail> =>
-  tableChange(ctx, ref, 'add_column', async (client, t) => plan.addColumnSql(t, await planColumn(client, spec)))
+  tableChange(ctx, ref, 'add_column', async (client, t) => plan.addColumnSql(t, await planColumn(client, spec)), { column: spec.name })
 
 async function uniqueConstraintsOf(client: Client, t: TableRef, column: string): Promise<string[]> {
   const rows = await run<{ name: string }>(
@@ -108,9 +115,9 @@ async function planAlterColumn(client: Client, t: TableRef, column: string, body
 }
 
 export function alterColumn(ctx: ChangeContext, ref: string, column: string, body: AlterColumnBody): Change<TableDetail> {
-  return tableChange(ctx, ref, 'alter_column', async (client, t) => plan.alterColumnSql(t, column, await planAlterColumn(client, t, column, body)))
+  return tableChange(ctx, ref, 'alter_column', async (client, t) => plan.alterColumnSql(t, column, await planAlterColumn(client, t, column, body)), { column })
 }
 
 export function dropColumn(ctx: ChangeContext, ref: string, column: string, cascade: boolean): Change<TableDetail> {
-  return tableChange(ctx, ref, 'drop_column', async (client, t) => plan.dropColumnSql(t, (await findColumn(client, t, column)).name, cascade))
+  return tableChange(ctx, ref, 'drop_column', async (client, t) => plan.dropColumnSql(t, (await findColumn(client, t, column)).name, cascade), { column })
 }

@@ -9,7 +9,7 @@ export const dropForeignKeyRoute = createRoute({
   path: '/tables/{table}/foreign-keys/{name}',
   operationId: 'admin.dropForeignKey',
   summary: 'Drop a foreign key',
-  description: 'With ?dry_run=true it answers the SQL it would run and changes nothing; otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result.',
+  description: 'With ?dry_run=true it checks the input (schema, names, types, expressions) and answers the SQL it would run, executing none of it (so a name already taken or rows that do not fit show only on the real run). Otherwise it runs that SQL in one transaction, records it in the audit log and answers it with the result; any failure leaves nothing changed.',
   tags: ['Admin'],
   request: { params: ConstraintParams, query: DryRunQuery },
   responses: {
