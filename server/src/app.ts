@@ -30,7 +30,7 @@ import {
   type RouteTable,
   type UpgradeHandler,
 } from './http/index.js'
-import { jobsRouter, type Jobs } from './jobs/index.js'
+import { describeHandlerPayloads, jobsRouter, type Jobs } from './jobs/index.js'
 import type { Logger } from './log.js'
 import { mountOpenApi, OPENAPI_POLICIES } from './openapi/index.js'
 import { realtimeRouter, type Realtime } from './realtime/index.js'
@@ -105,7 +105,11 @@ export function createServerApp(deps: AppDeps): ServerApp {
       rest: deps.rest,
       bodyLimit: config.bodyLimit,
     }) },
-    { prefix: '/admin/v1', router: typegenRouter({ withOwner: deps.database.withOwner, defaultSchemas: config.dbSchemas }) },
+    { prefix: '/admin/v1', router: typegenRouter({
+        withOwner: deps.database.withOwner,
+        defaultSchemas: config.dbSchemas,
+        payloadSchemas: async () => Object.fromEntries(await describeHandlerPayloads(config.jobs.functionsDir, log)),
+      }) },
     { prefix: '/rest/v1', ...restRouter(deps.rest, config.bodyLimit) },
     { prefix: '/storage/v1', ...storageRouter({ service: deps.storage, publicUrl: config.publicUrl, dataDir: config.dataDir }) },
     ...(deps.jobs ? [{ prefix: '/jobs/v1', ...jobsRouter(deps.jobs) }] : []),

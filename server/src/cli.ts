@@ -147,7 +147,10 @@ async function genTypes(config: Readonly<Config>, log: Logger, args: string[]) {
     else fail(`floe gen types: unknown option ${flag}\n\n${HELP}`)
   }
   const { generateTypescript } = await import('./typegen/index.js')
-  const text = await withDatabase(config, log, (database) => generateTypescript(database.withOwner, schemas), databaseUrl)
+  const { describeHandlerPayloads } = await import('./jobs/index.js')
+  // FLOE_FUNCTIONS_DIR's handlers, as the server would load them: their payload schemas type the queues.
+  const payloads = Object.fromEntries(await describeHandlerPayloads(config.jobs.functionsDir, log))
+  const text = await withDatabase(config, log, (database) => generateTypescript(database.withOwner, schemas, payloads), databaseUrl)
   process.stdout.write(text)
 }
 

@@ -13,12 +13,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDatabase, type Database } from '../src/db/index.js'
 import { createLogger } from '../src/log.js'
 import { generateTypescript } from '../src/typegen/index.js'
+import { describeHandlerPayloads } from '../src/jobs/index.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { buildTestApp } from './app.js'
 import { runFloe } from './process.js'
 
 const FIXTURES = fileURLToPath(new URL('./fixtures/typegen/', import.meta.url))
 const GOLDEN = `${FIXTURES}database.ts`
+/** Job handlers with and without a payload schema, as FLOE_FUNCTIONS_DIR. */
+const FUNCTIONS = `${FIXTURES}functions`
 const SERVER = fileURLToPath(new URL('../', import.meta.url))
 
 let t: TestDatabase
@@ -43,14 +46,17 @@ afterAll(async () => {
 
 describe('floe gen types typescript', () => {
   it('prints the golden Database type for the fixture schema', async () => {
-    const text = await generateTypescript(database.withOwner, ['public'])
+    const payloads = Object.fromEntries(await describeHandlerPayloads(FUNCTIONS, createLogger('silent')))
+    const text = await generateTypescript(database.withOwner, ['public'], payloads)
+    expect(text).toContain('thumbnails: { Payload: { path: string; width?: number; fit?: "cover" | "contain"; tags?: string[] } }')
+    expect(text).toContain('untyped: { Payload: Json }')
     // The golden file is regenerated on request, never silently: a diff is a reviewed change.
     if (process.env.FLOE_UPDATE_GOLDEN === '1') writeFileSync(GOLDEN, text)
     expect(text).toBe(readFileSync(GOLDEN, 'utf8'))
   })
 
   it('prints the same from the CLI with --db-url and exits 0', async () => {
-    const { code, stdout, stderr } = await runFloe(['gen', 'types', 'typescript', '--schema', 'public', '--db-url', t.url], { LOG_LEVEL: 'warn' })
+    const { code, stdout, stderr } = await runFloe(['gen', 'types', 'typescript', '--schema', 'public', '--db-url', t.url], { LOG_LEVEL: 'warn', FLOE_FUNCTIONS_DIR: FUNCTIONS })
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' })
     expect(stdout).toBe(readFileSync(GOLDEN, 'utf8'))
   })
@@ -73,7 +79,7 @@ describe('floe gen types typescript', () => {
   })
 
   it('serves the same at GET /admin/v1/types/typescript, for the service key only', async () => {
-    const floe = await buildTestApp(t)
+    const floe = await buildTestApp(t, { FLOE_FUNCTIONS_DIR: FUNCTIONS })
     try {
       const res = await floe.app.request('/admin/v1/types/typescript?schema=public', { headers: floe.service })
       expect(res.status).toBe(200)

@@ -8,6 +8,7 @@
 export { jobsRouter } from './router.js'
 export { createJobs, type Jobs, type JobsDeps } from './runtime.js'
 export type { JobWatcher } from './watch.js'
+export { describeHandlerPayloads, type PayloadSchemas } from './payload-schemas.js'
 export { defineHandler, type Handler, type HandlerContext } from './define-handler.js'
 export type { HandlerStorage } from './handler-storage.js'
 export { signWebhook } from './handlers/webhook.js'

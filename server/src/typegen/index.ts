@@ -5,3 +5,4 @@
  */
 export { generateTypescript, loadTypegenSource, renderTypegenSource, type TypegenSource } from './generate.js'
 export { typegenRouter, type TypegenRouterDeps } from './router.js'
+export type { JsonSchema } from './json-schema.js'

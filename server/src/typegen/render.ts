@@ -7,6 +7,7 @@
  */
 import type { RawTypegenCatalog } from './catalog-query.js'
 import type { FunctionShape, Signature } from './functions.js'
+import { tsTypeFromJsonSchema, type JsonSchema } from './json-schema.js'
 import { orNull, tsTypeOf, type TypeContext } from './pg-types.js'
 import { cmp, type Member, type RelationShape, type Relationship } from './relations.js'
 
@@ -73,7 +74,8 @@ export interface RenderInput {
   relations: Map<string, RelationShape[]>
   functions: Map<string, FunctionShape[]>
   /** Declared job queues (floe.queues), in name order. */
-  queues: string[]
+  /** Declared queues in name order, with their handler's payload schema when it has one. */
+  queues: { name: string; payload: JsonSchema | undefined }[]
 }
 
 function schemaBody(schema: string, input: RenderInput): string[] {
@@ -98,7 +100,7 @@ export function renderTypescript(input: RenderInput): string {
     ...block('__InternalSupabase:', ['PostgrestVersion: "12"']),
     ...input.schemas.flatMap((s) => block(`${key(s)}:`, schemaBody(s, input))),
   ])
-  const jobs = block('export type Jobs =', input.queues.length === 0 ? [EMPTY] : input.queues.map((n) => `${key(n)}: { Payload: Json }`))
+  const jobs = block('export type Jobs =', input.queues.length === 0 ? [EMPTY] : input.queues.map((qd) => `${key(qd.name)}: { Payload: ${qd.payload === undefined ? 'Json' : tsTypeFromJsonSchema(qd.payload)} }`))
   const constants = block(
     'export const Constants =',
     input.schemas.flatMap((s) => {
@@ -115,8 +117,8 @@ export function renderTypescript(input: RenderInput): string {
     ...database,
     '',
     '/**',
-    ' * Job queues declared on the server, by name. Queue declarations carry no payload schema yet,',
-    ' * so every payload is `Json`.',
+    ' * Job queues declared on the server, by name: the payload their handler\'s zod schema accepts,',
+    ' * or `Json` for a handler without one.',
     ' */',
     ...jobs,
     '',

@@ -9,11 +9,14 @@ import type { WithOwner } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { createRouter, errorResponses, type Router } from '../http/index.js'
 import { generateTypescript } from './generate.js'
+import type { JsonSchema } from './json-schema.js'
 
 export interface TypegenRouterDeps {
   withOwner: WithOwner
   /** Described when the request names no schema: the exposed ones (FLOE_DB_SCHEMAS). */
   defaultSchemas: string[]
+  /** The JSON Schema of each job handler's payload, by handler name (jobs' describeHandlerPayloads). */
+  payloadSchemas?: () => Promise<Record<string, JsonSchema>>
 }
 
 const SchemaList = z
@@ -45,7 +48,8 @@ export function typegenRouter(deps: TypegenRouterDeps): Router {
   })
   router.openapi(getTypescriptTypesRoute, async (c) => {
     const { schema } = c.req.valid('query')
-    const text = await generateTypescript(deps.withOwner, schema ? schema.split(',') : deps.defaultSchemas)
+    const payloads = (await deps.payloadSchemas?.()) ?? {}
+    const text = await generateTypescript(deps.withOwner, schema ? schema.split(',') : deps.defaultSchemas, payloads)
     return c.text(text, 200, { 'Content-Type': 'text/plain; charset=utf-8' })
   })
   return router

@@ -18,7 +18,7 @@ import type pg from 'pg'
 import { z } from 'zod'
 import { defineHandler } from '../define-handler.js'
 
-const WebhookPayload = z.object({
+export const WebhookPayload = z.object({
   url: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
   body: z.unknown(),
   webhook_id: z.string().uuid().optional(),
