@@ -95,6 +95,18 @@ describe('who may call the users API', () => {
 })
 
 describe('users', () => {
+  it('is described in /openapi.json, every route with its operationId and its errors', async () => {
+    const doc = (await (await floe.app.request('/openapi.json')).json()) as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, unknown> }>> }
+    const ops = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith('/admin/v1/users') || path === '/admin/v1/outbox' || path === '/admin/v1/setup')
+      .flatMap(([, methods]) => Object.values(methods))
+    expect(ops.map((o) => o.operationId).sort()).toEqual([
+      'admin.banUser', 'admin.completeSetup', 'admin.createUser', 'admin.deleteUser', 'admin.getSetup', 'admin.getUser', 'admin.listOutbox',
+      'admin.listUserSessions', 'admin.listUsers', 'admin.revokeUserSession', 'admin.revokeUserSessions', 'admin.unbanUser', 'admin.updateUser',
+    ])
+    for (const o of ops.filter((x) => !x.operationId.includes('Setup'))) expect(Object.keys(o.responses)).toEqual(expect.arrayContaining(['401', '403']))
+  })
+
   it('creates users (hashing the password as sign-up does), refuses a taken email and a short password', async () => {
     const u = await createUser('Grace@Floe.test', { name: 'Grace Hopper' })
     expect(u).toMatchObject({ email: 'grace@floe.test', name: 'Grace Hopper', role: 'user', email_verified: true, banned: false })

@@ -5,7 +5,6 @@
  * why), each with its audit entry. The first admin is `../setup/`.
  */
 import type { Router } from '../../http/index.js'
-import type { AdminRouterDeps } from '../router.js'
 import { registerBanUser } from './routes/ban-user.js'
 import { registerCreateUser } from './routes/create-user.js'
 import { registerDeleteUser } from './routes/delete-user.js'
@@ -17,12 +16,13 @@ import { registerRevokeUserSession } from './routes/revoke-user-session.js'
 import { registerRevokeUserSessions } from './routes/revoke-user-sessions.js'
 import { registerUnbanUser } from './routes/unban-user.js'
 import { registerUpdateUser } from './routes/update-user.js'
-import { createUsersService } from './service.js'
+import { createUsersService, type UsersDeps } from './service.js'
 
 export { IS_ADMIN_SQL } from './queries.js'
 export { PASSWORD, EMAIL, NAME } from './schemas.js'
+export type { UsersDeps } from './service.js'
 
-export function registerUserRoutes(router: Router, deps: AdminRouterDeps): void {
+export function registerUserRoutes(router: Router, deps: UsersDeps): void {
   const users = createUsersService(deps)
   registerListUsers(router, users)
   registerCreateUser(router, users)

@@ -12,9 +12,19 @@ import type { Identity } from '../../http/index.js'
 import { ApiError } from '../../errors/index.js'
 import { recordAudit } from '../audit.js'
 import type { Client } from '../queries.js'
-import type { AdminRouterDeps } from '../router.js'
+import type { AuthService } from '../../auth/index.js'
+import type { WithOwner } from '../../db/index.js'
 import * as q from './queries.js'
 import type { AdminSession, AdminUser, BanUserBody, CreateUserBody, ListUsersQuery, OutboxEmail, UpdateUserBody } from './schemas.js'
+
+/** What the users API needs of the admin router's deps (declared here: importing router.ts would be a cycle). */
+export interface UsersDeps {
+  /** Transactions as the server's own role (the owner of better-auth's tables). */
+  withOwner: WithOwner
+  /** Accounts (better-auth); absent in apps built without auth. */
+  auth?: AuthService | undefined
+  statementTimeoutMs: number
+}
 
 export interface UsersService {
   list(query: ListUsersQuery): Promise<{ users: AdminUser[]; total: number }>
@@ -42,7 +52,7 @@ function betterAuthCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 
-export function createUsersService(deps: AdminRouterDeps): UsersService {
+export function createUsersService(deps: UsersDeps): UsersService {
   const txOptions = { statementTimeoutMs: deps.statementTimeoutMs, lockTimeoutMs: 5000 }
   const tx = <T>(reason: string, fn: (client: Client) => Promise<T>) => deps.withOwner(`admin users: ${reason}`, ({ client }) => fn(client), txOptions)
   const read = <T>(reason: string, fn: (client: Client) => Promise<T>) =>
