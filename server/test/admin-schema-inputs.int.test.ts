@@ -17,6 +17,8 @@ beforeAll(async () => {
   await sqlOn(t.url, `create table public.items (id int primary key, name text, n int);
                       insert into public.items values (1, 'x', null), (2, 'x', 2);
                       create table public.loose (id int);
+                      create table public.refs (item_id int references public.items (id));
+                      create table public.dups (name text); insert into public.dups values ('x'), ('x');
                       create type public.color as enum ('red');
                       create schema other; create table other.t (id int)`)
   floe = await buildTestApp(t)
@@ -37,6 +39,7 @@ const BAD: Row[] = [
   ['SQL in a table name', 'POST', '/tables', table({ name: 'x; drop table items' }), 400, 'INVALID_INPUT', 'json.name'],
   ['SQL in a column name', 'POST', '/tables', table({ columns: [col({ name: 'c int); drop table items; --' })] }), 400, 'INVALID_INPUT', 'json.columns.0.name'],
   ['an unknown type', 'POST', '/tables', table({ columns: [col({ type: 'flurb' })] }), 400, 'SCHEMA_UNKNOWN_TYPE', 'flurb'],
+  ['serial, which is shorthand and not a type', 'POST', '/tables', table({ columns: [col({ type: 'serial' })] }), 400, 'SCHEMA_UNKNOWN_TYPE', 'serial'],
   ['SQL in a type', 'POST', '/tables', table({ columns: [col({ type: 'int; drop table items' })] }), 400, 'INVALID_INPUT', 'json.columns.0.type'],
   ['a modifier the type does not take', 'POST', '/tables', table({ columns: [col({ type: 'int(5)' })] }), 400, 'SCHEMA_UNKNOWN_TYPE', 'int(5)'],
   ['a schema not exposed', 'POST', '/tables', table({ schema: 'other' }), 400, 'SCHEMA_NOT_ALLOWED', 'other'],
@@ -70,7 +73,9 @@ const BAD: Row[] = [
   ['dropping a missing column', 'DELETE', '/tables/public.items/columns/nope', undefined, 404, 'SCHEMA_COLUMN_NOT_FOUND', 'nope'],
   ['a primary key on a missing column', 'PUT', '/tables/public.loose/primary-key', { columns: ['nope'] }, 400, 'SCHEMA_REJECTED', 'nope'],
   ['a primary key naming a column twice', 'PUT', '/tables/public.loose/primary-key', { columns: ['id', 'id'] }, 400, 'INVALID_INPUT', 'columns must differ'],
-  ['a primary key over duplicates', 'PUT', '/tables/public.items/primary-key', { columns: ['name'] }, 409, 'SCHEMA_CONFLICT', 'could not create unique index'],
+  ['a primary key over duplicates', 'PUT', '/tables/public.dups/primary-key', { columns: ['name'] }, 409, 'SCHEMA_CONFLICT', 'could not create unique index'],
+  ['replacing a primary key a key references', 'PUT', '/tables/public.items/primary-key', { columns: ['id', 'name'] }, 409, 'SCHEMA_CONFLICT', 'other objects depend on it'],
+  ['dropping a primary key a key references', 'DELETE', '/tables/public.items/primary-key', undefined, 409, 'SCHEMA_CONFLICT', 'other objects depend on it'],
   ['dropping a primary key there is not', 'DELETE', '/tables/public.loose/primary-key', undefined, 404, 'SCHEMA_CONSTRAINT_NOT_FOUND', 'no primary key'],
   ['a key with uneven columns', 'POST', '/tables/public.items/foreign-keys', fk({ columns: ['n', 'id'] }), 400, 'INVALID_INPUT', 'as many referenced columns'],
   ['a key with an unknown action', 'POST', '/tables/public.items/foreign-keys', fk({ on_delete: 'explode' }), 400, 'INVALID_INPUT', 'on_delete'],

@@ -12,11 +12,11 @@ import { planForeignKey, tableChange, type ChangeContext } from './table-changes
 export const setPrimaryKey = (ctx: ChangeContext, ref: string, columns: string[]): Change<TableDetail> =>
   tableChange(ctx, ref, 'set_primary_key', async (client, t) => plan.setPrimaryKeySql(t, columns, (await findPrimaryKey(client, t.oid))?.name))
 
-export const dropPrimaryKey = (ctx: ChangeContext, ref: string): Change<TableDetail> =>
+export const dropPrimaryKey = (ctx: ChangeContext, ref: string, cascade: boolean): Change<TableDetail> =>
   tableChange(ctx, ref, 'drop_primary_key', async (client, t) => {
     const pk = await findPrimaryKey(client, t.oid)
     if (!pk) throw new ApiError('SCHEMA_CONSTRAINT_NOT_FOUND', { message: `${ref} has no primary key` })
-    return plan.dropConstraintSql(t, pk.name)
+    return plan.dropConstraintSql(t, pk.name, cascade)
   })
 
 export const addForeignKey = (ctx: ChangeContext, ref: string, fk: ForeignKeySpec): Change<TableDetail> =>

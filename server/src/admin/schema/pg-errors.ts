@@ -22,17 +22,19 @@ function codeFor(err: PgError): ErrorCode | undefined {
     case '42P07': // duplicate_table
     case '42701': // duplicate_column
     case '42710': // duplicate_object (type, constraint, enum label)
-    case '42P16': // invalid_table_definition, e.g. a second primary key
-      return err.code === '42P16' ? 'SCHEMA_REJECTED' : 'SCHEMA_EXISTS'
+      return 'SCHEMA_EXISTS'
     case '2BP01': // dependent_objects_still_exist
       return 'SCHEMA_CONFLICT'
     case '42704': // undefined_object
       return /\btype\b/.test(err.message) ? 'SCHEMA_UNKNOWN_TYPE' : 'SCHEMA_REJECTED'
   }
   if (err.code.startsWith('23')) return 'SCHEMA_CONFLICT' // the rows do not fit (not null, unique, key)
+  // syntax, names, types, definitions (42P16: a second primary key), feature support, object state
   if (/^(42|22|0A|2B|55|428)/.test(err.code) && err.code !== '55P03') return 'SCHEMA_REJECTED'
   return undefined
 }
+
+const CASCADE_HINT = 'Drop the dependent objects first, or pass ?cascade=true (drop table, column, primary key, enum) to drop them too'
 
 /** The statement (one line) and where in it Postgres stopped, when it says. */
 function where(err: PgError, statement: string | undefined): string | null {
@@ -48,7 +50,8 @@ export function schemaError(err: unknown, statement?: string): unknown {
   if (err.code === '55P03') return new ApiError('SERVICE_UNAVAILABLE', { details: 'The object is locked by another transaction', hint: 'Retry shortly', cause: err })
   const code = codeFor(err)
   if (!code) return err
-  const hint = err.code === '2BP01' ? 'Pass ?cascade=true to drop the dependent objects too' : (err.hint ?? null)
+  // Postgres' own hint names DROP ... CASCADE, which this API spells as a query flag.
+  const hint = err.code === '2BP01' && (err.hint === undefined || /CASCADE/.test(err.hint)) ? CASCADE_HINT : (err.hint ?? null)
   return new ApiError(code, { message: `Postgres rejected the change: ${err.message}`, details: where(err, statement), hint, cause: err })
 }
 

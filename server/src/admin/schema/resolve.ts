@@ -71,7 +71,13 @@ export async function resolveType(client: Client, type: string): Promise<string>
     if (!isPgError(err)) throw err
     throw new ApiError('SCHEMA_UNKNOWN_TYPE', { message: `Invalid type ${JSON.stringify(type)}: ${err.message}`, cause: err })
   }
-  if (!found) throw new ApiError('SCHEMA_UNKNOWN_TYPE', { message: `Unknown type ${JSON.stringify(type)}`, hint: 'Name a type that exists, e.g. text, int8, timestamptz, or <schema>.<enum>' })
+  if (!found) {
+    // serial is CREATE TABLE shorthand, not a type: identity columns are its modern form.
+    const hint = /^(small|big)?serial$/i.test(type)
+      ? `${type} is shorthand, not a type: use ${/^big/i.test(type) ? 'int8' : /^small/i.test(type) ? 'int2' : 'int4'} with identity: "by_default"`
+      : 'Name a type that exists, e.g. text, int8, timestamptz, or <schema>.<enum>'
+    throw new ApiError('SCHEMA_UNKNOWN_TYPE', { message: `Unknown type ${JSON.stringify(type)}`, hint })
+  }
   return type
 }
 

@@ -29,7 +29,7 @@ export interface SchemaService {
   alterColumn(by: Identity, dryRun: boolean, ref: string, column: string, body: AlterColumnBody): Answer<TableDetail>
   dropColumn(by: Identity, dryRun: boolean, ref: string, column: string, cascade: boolean): Answer<TableDetail>
   setPrimaryKey(by: Identity, dryRun: boolean, ref: string, columns: string[]): Answer<TableDetail>
-  dropPrimaryKey(by: Identity, dryRun: boolean, ref: string): Answer<TableDetail>
+  dropPrimaryKey(by: Identity, dryRun: boolean, ref: string, cascade: boolean): Answer<TableDetail>
   addForeignKey(by: Identity, dryRun: boolean, ref: string, fk: ForeignKeySpec): Answer<TableDetail>
   dropForeignKey(by: Identity, dryRun: boolean, ref: string, name: string): Answer<TableDetail>
   createIndex(by: Identity, dryRun: boolean, ref: string, body: CreateIndexBody): Answer<Index>
@@ -89,7 +89,7 @@ export function createSchemaService(deps: SchemaDeps): SchemaService {
     alterColumn: (by, dry, ref, column, body) => change(by, dry, tables.alterColumn(ctx, ref, column, body)),
     dropColumn: (by, dry, ref, column, cascade) => change(by, dry, tables.dropColumn(ctx, ref, column, cascade)),
     setPrimaryKey: (by, dry, ref, columns) => change(by, dry, keys.setPrimaryKey(ctx, ref, columns)),
-    dropPrimaryKey: (by, dry, ref) => change(by, dry, keys.dropPrimaryKey(ctx, ref)),
+    dropPrimaryKey: (by, dry, ref, cascade) => change(by, dry, keys.dropPrimaryKey(ctx, ref, cascade)),
     addForeignKey: (by, dry, ref, fk) => change(by, dry, keys.addForeignKey(ctx, ref, fk)),
     dropForeignKey: (by, dry, ref, name) => change(by, dry, keys.dropForeignKey(ctx, ref, name)),
     createIndex: (by, dry, ref, body) => change(by, dry, keys.createIndex(ctx, ref, body)),
