@@ -111,9 +111,13 @@ describe('POST /admin/v1/sql', () => {
     expect(service.results[0]!.rows).toEqual([[3]])
   })
 
-  it('refuses authenticated without claims.sub', async () => {
+  it('refuses authenticated without claims.sub, a NUL in the query and limits out of range', async () => {
     const body = await refused({ query: 'select 1', role: 'authenticated' }, 'INVALID_INPUT')
     expect(JSON.stringify(body.details)).toContain('claims')
+    await refused({ query: 'select 1;\u0000 drop table public.notes' }, 'INVALID_INPUT')
+    await refused({ query: 'select 1', max_rows: 10_001 }, 'INVALID_INPUT')
+    await refused({ query: 'select 1', timeout_ms: 120_001 }, 'INVALID_INPUT')
+    await refused({ query: '' }, 'INVALID_INPUT')
   })
 
   it('answers a syntax error with where it is, and keeps nothing of the statements before it', async () => {

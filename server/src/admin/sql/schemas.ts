@@ -8,7 +8,13 @@ const MAX_QUERY = 1_000_000
 
 export const RunSqlBody = z
   .object({
-    query: z.string().min(1).max(MAX_QUERY).openapi({ example: 'select id, title from public.todos order by id' }),
+    query: z
+      .string()
+      .min(1)
+      .max(MAX_QUERY)
+      // The wire protocol ends a query at a NUL byte: Postgres would run a truncated script.
+      .refine((q) => !q.includes('\u0000'), 'the query contains a NUL character')
+      .openapi({ example: 'select id, title from public.todos order by id' }),
     role: z.enum(SQL_ROLES).default('owner').openapi({
       description:
         '`owner`: the server\'s own database role, with all its privileges (on a dev box that may be a superuser: ' +
