@@ -11,6 +11,7 @@ import {
   createIdentityResolver,
   createMailer,
   ensureInstanceSecrets,
+  isLiveAdminSession,
   jwtKeysFrom,
   listKeys,
   RELOAD_KEYS_PAYLOAD,
@@ -115,7 +116,12 @@ export interface CoreServices {
 export function createServices(core: CoreServices): AppDeps {
   const { config, log, database } = core
   const { withRequestRole, runStatement } = createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs })
-  const resolveIdentity = createIdentityResolver({ apiKeys: core.apiKeys, jwtKeys: core.jwtKeys, allowedRoles: REQUEST_ROLES })
+  const resolveIdentity = createIdentityResolver({
+    apiKeys: core.apiKeys,
+    jwtKeys: core.jwtKeys,
+    allowedRoles: REQUEST_ROLES,
+    isLiveAdmin: (userId, sessionId) => isLiveAdminSession(database.pool, userId, sessionId),
+  })
   // Realtime (issue 16): its owner closes it (startFloe's cleanups, the tests' close).
   const realtime = createRealtime({
     database,

@@ -15,6 +15,11 @@ export interface Credentials {
   /** The `apikey` header, or the `apikey` query parameter. */
   apikey: string | undefined
   authorization: string | undefined
+  /**
+   * `X-Floe-Role: service_role`: an admin user's token asks to act as the service role (the
+   * dashboard's storage browser and jobs monitor), so the service key never reaches a browser.
+   */
+  asRole?: string | undefined
 }
 
 /** Credentials → Identity; every refusal is a 401 ApiError saying what was wrong. */

@@ -95,7 +95,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     if (policy.public) return NOBODY
     // A query-string key is accepted as Supabase's gateway does, for clients that cannot set
     // headers (EventSource, WebSocket, a docs page); it is never logged (logs carry the path only).
-    const credentials: Credentials = { apikey: req.header('apikey') ?? req.queryApikey(), authorization: req.header('authorization') }
+    const credentials: Credentials = { apikey: req.header('apikey') ?? req.queryApikey(), authorization: req.header('authorization'), asRole: req.header('x-floe-role') }
     return o.resolveIdentity(credentials)
   }
   const limitUser: Pipeline['limitUser'] = (identity, set) => count(userLimiter, userKey(identity), set)

@@ -23,12 +23,13 @@ const SECURE_HEADERS: readonly (readonly [string, string])[] = [
 
 /**
  * Request headers a browser app may send (supabase-js's, PostgREST's, tus's): auth-js sends
- * x-supabase-api-version on every call and postgrest-js x-retry-count on a retry.
+ * x-supabase-api-version on every call and postgrest-js x-retry-count on a retry; the dashboard
+ * sends x-floe-role (an admin acting as the service role).
  */
 export const CORS_ALLOW_HEADERS = [
   'apikey', 'authorization', 'content-type', 'prefer', 'range', 'range-unit', 'accept', 'accept-profile',
   'content-profile', 'x-client-info', 'x-request-id', 'x-upsert', 'if-none-match', 'if-match', 'x-metadata',
-  'x-supabase-api-version', 'x-retry-count',
+  'x-supabase-api-version', 'x-retry-count', 'x-floe-role',
   'tus-resumable', 'upload-length', 'upload-offset', 'upload-metadata', 'upload-defer-length', 'upload-concat',
 ]
 /** Response headers a browser app may read. */
