@@ -169,7 +169,9 @@ describe('the table list and the audit log', () => {
     expect(big.rows_exact).toBe(false)
     expect(big.rows).toBeGreaterThan(11_000)
     expect(big.warnings.map((w) => w.problem)).toEqual(['no_policy'])
-    expect(list.find((x) => x.name === 'authors')).toMatchObject({ rows: 1, rows_exact: true })
+    expect(list.find((x) => x.name === 'authors')).toMatchObject({ rows: 1, rows_exact: true, realtime: false })
+    await sqlOn(t.url, `select realtime.enable_table('public.authors')`)
+    expect((await admin(floe, 'GET', '/tables/public.authors')).body).toMatchObject({ realtime: true })
   })
 
   it('a table may reference auth.users (the platform schema is read, not changed)', async () => {
