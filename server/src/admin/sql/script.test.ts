@@ -21,6 +21,16 @@ describe('splitStatements', () => {
     expect(firstWords(sql)).toEqual(['CREATE FUNCTION', 'COMMIT'])
   })
 
+  it('counts BEGIN / CASE / END only in a routine body', () => {
+    expect(firstWords('create table t (begin int, x int default case when true then 1 end); commit')).toEqual(['CREATE TABLE', 'COMMIT'])
+    expect(firstWords('create or replace procedure p() begin atomic insert into t values (1); end; rollback')).toEqual(['CREATE OR', 'ROLLBACK'])
+    expect(firstWords('create function f() returns int as $$ select 1 $$ language sql; select case when true then 1 end; end')).toEqual([
+      'CREATE FUNCTION',
+      'SELECT CASE',
+      'END',
+    ])
+  })
+
   it('treats $1 and a$b as no dollar quote', () => {
     expect(texts('select $1; select a$b$ from t; select 2')).toHaveLength(3)
   })

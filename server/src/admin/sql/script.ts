@@ -16,7 +16,7 @@ export interface ScriptStatement {
 }
 
 /** Keywords recognised in the admin's script (the runner itself sends none of these). */
-const BLOCK_OPEN = /^(BEGIN|CASE)$/
+const ROUTINE = /^(FUNCTION|PROCEDURE)$/
 const TRANSACTION_CONTROL = /^(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)$/
 
 const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y
@@ -76,9 +76,12 @@ function skipBlockComment(sql: string, i: number): number {
 
 interface SplitState {
   parens: number
-  /** BEGIN/CASE ... END nesting inside a CREATE statement (SQL-standard function bodies). */
+  /** BEGIN ATOMIC / CASE ... END nesting inside a CREATE FUNCTION or PROCEDURE. */
   blocks: number
+  /** The first HEAD_WORDS words, upper case. */
   words: string[]
+  /** The latest word. */
+  last: string
   wordAt: number
   start: number
   /** Anything but spaces and comments seen since `start`. */
@@ -88,10 +91,10 @@ interface SplitState {
 /** The script's statements, empty ones (only spaces, comments or `;`) left out. */
 export function splitStatements(sql: string): ScriptStatement[] {
   const out: ScriptStatement[] = []
-  const st: SplitState = { parens: 0, blocks: 0, words: [], wordAt: 0, start: 0, content: false }
+  const st: SplitState = { parens: 0, blocks: 0, words: [], last: '', wordAt: 0, start: 0, content: false }
   const flush = (end: number) => {
     if (st.content) out.push({ start: st.start, end, words: st.words.slice(0, 2), wordAt: st.words.length > 0 ? st.wordAt : st.start })
-    Object.assign(st, { parens: 0, blocks: 0, words: [], wordAt: end + 1, start: end + 1, content: false })
+    Object.assign(st, { parens: 0, blocks: 0, words: [], last: '', wordAt: end + 1, start: end + 1, content: false })
   }
   let i = 0
   while (i < sql.length) {
@@ -123,13 +126,25 @@ export function splitStatements(sql: string): ScriptStatement[] {
   return out
 }
 
+/** How many leading words a statement keeps: enough for `CREATE OR REPLACE FUNCTION`. */
+const HEAD_WORDS = 4
+
+/**
+ * A SQL-standard body (`CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END`) holds `;`s, as psql
+ * knows: inside one, CASE ... END nests too. Anywhere else BEGIN, CASE and END change nothing
+ * (a column may be called `begin`).
+ */
 function countWord(st: SplitState, word: string): void {
-  st.words.push(word)
-  if (st.words[0] !== 'CREATE' || st.words.length === 1) return
-  if (BLOCK_OPEN.test(word)) st.blocks++
-  else if (word === 'END') st.blocks = Math.max(0, st.blocks - 1)
+  const previous = st.words.length > 0 ? st.last : undefined
+  if (st.words.length < HEAD_WORDS) st.words.push(word)
+  st.last = word
+  if (!isRoutineBody(st.words)) return
+  if ((previous === 'BEGIN' && word === 'ATOMIC') || (st.blocks > 0 && word === 'CASE')) st.blocks++
+  else if (word === 'END' && st.blocks > 0) st.blocks--
 }
 
+const isRoutineBody = ([first, second, third, fourth]: string[]) =>
+  first === 'CREATE' && (ROUTINE.test(second ?? '') || (second === 'OR' && third === 'REPLACE' && ROUTINE.test(fourth ?? '')))
 
 /**
  * The first statement that would end or nest the runner's transaction (so that what follows
