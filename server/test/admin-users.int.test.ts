@@ -278,4 +278,13 @@ describe('the development outbox', () => {
     const next = (await call(floe, 'GET', `/admin/v1/outbox?limit=1&offset=${body.total}`, floe.service)).body
     expect(next).toEqual({ emails: [], total: body.total })
   })
+
+  it('is empty when SMTP sends the mail', async () => {
+    const smtp = await buildTestApp(t, {}, { mailer: { name: 'smtp', send: async () => {}, close: async () => {} } })
+    try {
+      expect(await call(smtp, 'GET', '/admin/v1/outbox', smtp.service)).toEqual({ status: 200, body: { emails: [], total: 0 } })
+    } finally {
+      await smtp.close()
+    }
+  })
 })

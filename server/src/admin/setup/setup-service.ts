@@ -91,7 +91,10 @@ export function createAdminSetup(deps: AdminSetupDeps): AdminSetup {
       const nonce = await tx('claim', async (client) => {
         if (await hasAdmin(client)) throw new ApiError('USERS_SETUP_DONE')
         const row = (await run<{ nonce: string }>(client, 'select nonce from floe.admin_setup where id = 1 for update'))[0]
-        if (!row || !timingSafeEqual(digest(tokenOf(row.nonce)), digest(presented))) throw new ApiError('USERS_SETUP_TOKEN_INVALID')
+        // No nonce and no admin yet: another setup claimed it and is creating its admin (or, if it
+        // failed hard, the next boot prints a new link).
+        if (!row) throw new ApiError('USERS_SETUP_DONE', { details: 'A setup is in progress', hint: 'If no admin appears, restart the server for a new link' })
+        if (!timingSafeEqual(digest(tokenOf(row.nonce)), digest(presented))) throw new ApiError('USERS_SETUP_TOKEN_INVALID')
         const taken = await run(client, 'select 1 from auth.users where lower(email) = lower($1)', [input.email])
         if (taken.length > 0) throw new ApiError('USERS_EMAIL_TAKEN')
         await run(client, 'delete from floe.admin_setup where id = 1')
