@@ -4,11 +4,13 @@
  * without it), storage on the filesystem under a temp FLOE_DATA_DIR, known keys, CORS open to
  * any origin (the page is served from another port). Then the test's schema: `notes` under an
  * owner rule, a private bucket with a folder per user. `stop()` removes process, database, files.
+ * `redis: true` starts it with the machine's Redis (jobs on) under a random REDIS_PREFIX whose
+ * keys `stop()` drops; `env` adds settings (e.g. FLOE_FUNCTIONS_DIR).
  */
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -17,6 +19,7 @@ import pg from 'pg'
 const FLOE_BIN = fileURLToPath(new URL('../../server/bin/floe.mjs', import.meta.url))
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const PG_ADMIN = process.env.E2E_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+export const REDIS_URL = process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379'
 
 export const BUCKET = 'e2e-files'
 
@@ -84,8 +87,54 @@ export async function query(connectionString: string, sql: string, params: unkno
   }
 }
 
-export async function startFloe(): Promise<Floe> {
+/**
+ * One command to Redis over RESP (no client library for two commands): the reply's first line
+ * (`+PONG`, `:12`), or the error. Rejects when Redis cannot be reached within `timeoutMs`.
+ */
+export function redisCommand(url: string, args: string[], timeoutMs = 2000): Promise<string> {
+  const u = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: u.hostname, port: Number(u.port || 6379) })
+    const timer = setTimeout(() => socket.destroy(new Error(`Redis at ${url} did not answer`)), timeoutMs)
+    let reply = ''
+    socket.on('connect', () => socket.write(`*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`))
+    socket.on('data', (d: Buffer) => {
+      reply += d.toString()
+      if (reply.includes('\r\n')) {
+        clearTimeout(timer)
+        socket.end()
+        const line = reply.slice(0, reply.indexOf('\r\n'))
+        if (line.startsWith('-')) reject(new Error(`Redis: ${line.slice(1)}`))
+        else resolve(line)
+      }
+    })
+    socket.on('error', (err) => {
+      clearTimeout(timer)
+      reject(err)
+    })
+  })
+}
+
+/** Whether the machine's Redis answers (tests that need jobs skip without it). */
+export async function isRedisReachable(url = REDIS_URL): Promise<boolean> {
+  return redisCommand(url, ['PING']).then((r) => r === '+PONG', () => false)
+}
+
+// Deletes in batches inside Redis: KEYS is fine for a test prefix on a test machine.
+const DROP_PREFIX = `local keys = redis.call('keys', ARGV[1])
+for i = 1, #keys, 1000 do redis.call('del', unpack(keys, i, math.min(i + 999, #keys))) end
+return #keys`
+
+export interface StartFloeOptions {
+  /** Jobs on: the machine's Redis (E2E_REDIS_URL or redis://127.0.0.1:6379), a random REDIS_PREFIX. */
+  redis?: boolean
+  /** More settings for the server (after the defaults, so they win). */
+  env?: Record<string, string>
+}
+
+export async function startFloe(opts: StartFloeOptions = {}): Promise<Floe> {
   const suffix = randomBytes(4).toString('hex')
+  const redisPrefix = `floe-e2e-${suffix}:`
   const dbName = `floe_e2e_${suffix}`
   const dataDir = await mkdtemp(path.join(tmpdir(), 'floe-e2e-'))
   const anonKey = `e2e-anon-key-${randomBytes(16).toString('hex')}`
@@ -112,6 +161,8 @@ export async function startFloe(): Promise<Floe> {
       AUTH_RATE_LIMIT_PER_IP: '0',
       AUTH_RATE_LIMIT_PER_EMAIL: '0',
       LOG_LEVEL: 'warn',
+      ...(opts.redis ? { REDIS_URL, REDIS_PREFIX: redisPrefix } : {}),
+      ...opts.env,
     }),
   })
   let out = ''
@@ -131,6 +182,7 @@ export async function startFloe(): Promise<Floe> {
     }
     await query(PG_ADMIN, `drop database if exists ${dbName} with (force)`)
     await rm(dataDir, { recursive: true, force: true })
+    if (opts.redis) await redisCommand(REDIS_URL, ['EVAL', DROP_PREFIX, '0', `${redisPrefix}*`]).catch(() => undefined)
   }
 
   try {

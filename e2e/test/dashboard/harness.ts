@@ -19,7 +19,7 @@ import { mkdir } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core'
 import { build } from 'vite'
-import { query, startFloe, type Floe } from '../floe.js'
+import { query, startFloe, type Floe, type StartFloeOptions } from '../floe.js'
 
 export const CHROMIUM = process.env.E2E_CHROMIUM ?? '/usr/bin/chromium'
 export const haveChromium = existsSync(CHROMIUM)
@@ -90,10 +90,10 @@ export function newAccount(prefix = 'user'): Account {
 
 /**
  * `createAdmin: false` starts with no admin at all (the first-admin setup screen's state); the
- * admin is then made on first need.
+ * admin is then made on first need. `floe` passes options to startFloe (e.g. `{ redis: true }`).
  */
-export async function startDashboardHarness(opts: { createAdmin?: boolean } = {}): Promise<DashboardHarness> {
-  const [floe] = await Promise.all([startFloe(), buildDashboard()])
+export async function startDashboardHarness(opts: { createAdmin?: boolean; floe?: StartFloeOptions } = {}): Promise<DashboardHarness> {
+  const [floe] = await Promise.all([startFloe(opts.floe), buildDashboard()])
   let browser: Browser | undefined
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] })
