@@ -59,7 +59,10 @@ describe('server/src', () => {
 
   it('begins, commits and listens only in db/', () => {
     const statement = /['"`]\s*(begin|start\s+transaction|commit|rollback|savepoint|release\s+savepoint|listen|unlisten)(\s|;|['"`])/i
-    const found = files.filter((f) => !f.rel.startsWith('db/')).flatMap((f) =>
+    // The SQL runner's statement splitter names these keywords to find where statements end
+    // (and refuses them in a script); it sends nothing itself.
+    const splitter = 'admin/sql/script.ts'
+    const found = files.filter((f) => !f.rel.startsWith('db/') && f.rel !== splitter).flatMap((f) =>
       f.code.split('\n').filter((line) => statement.test(line) && !/tx\s*(===|:)\s*'(commit|rollback)'|'(commit|rollback)'\s*\|/.test(line)).map((line) => `${f.rel}: ${line.trim()}`),
     )
     expect(found).toEqual([])

@@ -8,8 +8,9 @@
  */
 import { ApiError } from '../../errors/index.js'
 import { registerDirect, requireIdentity, type DirectRoute, type Identity, type Router } from '../../http/index.js'
+import type { WithOwner } from '../../db/index.js'
+import type { RestHandler } from '../../rest/index.js'
 import { recordAudit } from '../audit.js'
-import type { AdminRouterDeps } from '../router.js'
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PATCH', 'DELETE'] as const
 const WRITES: Record<string, string> = { POST: 'data.insert', PATCH: 'data.update', DELETE: 'data.delete' }
@@ -19,7 +20,14 @@ function asServiceRole(admin: Identity): Identity {
   return { role: 'service_role', via: admin.via, claims: { ...admin.claims, role: 'service_role' } }
 }
 
-export function registerDataRoutes(router: Router, deps: AdminRouterDeps): void {
+/** What the data door needs (AdminRouterDeps has it; declared here so router.ts's import of this door is one-way). */
+export interface DataDeps {
+  withOwner: WithOwner
+  rest: RestHandler
+  bodyLimit: number
+}
+
+export function registerDataRoutes(router: Router, deps: DataDeps): void {
   const route = (kind: 'table' | 'rpc', path: string): DirectRoute => ({
     methods: METHODS,
     path,
