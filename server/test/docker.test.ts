@@ -61,4 +61,15 @@ describe('Dockerfile', () => {
     expect(dockerfile).toContain(`--filter ${pkg.name} build`)
     expect(pkg.scripts.build).toBeDefined()
   })
+
+  it('builds the dashboard and ships its dist where the server looks for it', () => {
+    const dashboard = JSON.parse(readFileSync(path.join(REPO_ROOT, 'dashboard/package.json'), 'utf8')) as { name: string; scripts: Record<string, string> }
+    expect(dashboard.scripts.build).toBeDefined()
+    expect(dockerfile).toContain(`--filter ${dashboard.name} build`)
+    // server/dist/dashboard/router.js resolves ../../../dashboard/dist: /app/dashboard/dist.
+    expect(dockerfile).toMatch(/^COPY --from=build \/app\/dashboard\/dist dashboard\/dist$/m)
+    // Local installs, builds and data stay out of the build context.
+    const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8')
+    for (const entry of ['**/node_modules', '**/dist', '.floe']) expect(ignored).toContain(entry)
+  })
 })
