@@ -33,9 +33,18 @@ export interface Auth {
   signOut(): Promise<void>
   /** Check the admin API again (after a network error). */
   recheck(): void
+  /** After the anon key was rotated: use the new one from now on (the session is kept). */
+  replaceAnonKey(anonKey: string): void
 }
 
 const AuthContext = createContext<Auth | undefined>(undefined)
+
+/** The dashboard's client: this origin (CSP connect-src 'self'), its own session key. */
+function createDashboardClient(anonKey: string): FloeClient {
+  return createClient(window.location.origin, anonKey, {
+    auth: { storageKey: SESSION_STORAGE_KEY, persistSession: true, autoRefreshToken: true, detectSessionInUrl: false },
+  })
+}
 
 async function loadConfig(): Promise<DashboardConfig> {
   const res = await fetch('/dashboard/config.json', { headers: { accept: 'application/json' } })
@@ -62,27 +71,29 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [check, setCheck] = useState<{ token: string; result: 'admin' | 'not-admin' | 'checking' | { error: unknown } }>()
   const [recheckCount, setRecheckCount] = useState(0)
 
+  const applyConfig = useCallback((cfg: DashboardConfig) => {
+    const c = createDashboardClient(cfg.anon_key)
+    configureApi({
+      anonKey: cfg.anon_key,
+      getAccessToken: async () => (await c.auth.getSession()).data.session?.access_token ?? null,
+    })
+    setConfig(cfg)
+    setClient((old) => {
+      old?.auth.stopAutoRefresh().catch(() => undefined)
+      return c
+    })
+  }, [])
+
   useEffect(() => {
     let cancelled = false
     loadConfig().then(
-      (cfg) => {
-        if (cancelled) return
-        const c = createClient(window.location.origin, cfg.anon_key, {
-          auth: { storageKey: SESSION_STORAGE_KEY, persistSession: true, autoRefreshToken: true, detectSessionInUrl: false },
-        })
-        configureApi({
-          anonKey: cfg.anon_key,
-          getAccessToken: async () => (await c.auth.getSession()).data.session?.access_token ?? null,
-        })
-        setConfig(cfg)
-        setClient(c)
-      },
+      (cfg) => !cancelled && applyConfig(cfg),
       (err: unknown) => !cancelled && setConfigError(err),
     )
     return () => {
       cancelled = true
     }
-  }, [])
+  }, [applyConfig])
 
   useEffect(() => {
     if (!client) return
@@ -134,8 +145,16 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   }, [configError, client, session, check])
 
   const value = useMemo<Auth>(
-    () => ({ status, config, client, signIn, signOut, recheck: () => setRecheckCount((n) => n + 1) }),
-    [status, config, client, signIn, signOut],
+    () => ({
+      status,
+      config,
+      client,
+      signIn,
+      signOut,
+      recheck: () => setRecheckCount((n) => n + 1),
+      replaceAnonKey: (anonKey: string) => config && applyConfig({ ...config, anon_key: anonKey }),
+    }),
+    [status, config, client, signIn, signOut, applyConfig],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }
