@@ -14,7 +14,7 @@ import type { Identity } from '../../http/index.js'
 import type { Logger } from '../../log.js'
 import { recordAudit } from '../audit.js'
 import { run, type Client } from '../queries.js'
-import { IS_ADMIN_SQL } from '../users/index.js'
+import { createUserError, IS_ADMIN_SQL } from '../users/index.js'
 
 export interface SetupInput {
   token?: string | undefined
@@ -63,10 +63,15 @@ export function createAdminSetup(deps: AdminSetupDeps): AdminSetup {
   }
 
   async function createAdmin(email: string, password: string, name: string | undefined): Promise<string> {
-    const created = await authOrFail().betterAuth.api.createUser({
-      body: { email, password, name: name ?? email.split('@')[0] ?? '', role: 'admin', data: { emailVerified: true } },
-    })
-    return created.user.id
+    const auth = authOrFail()
+    try {
+      const created = await auth.betterAuth.api.createUser({
+        body: { email, password, name: name ?? email.split('@')[0] ?? '', role: 'admin', data: { emailVerified: true } },
+      })
+      return created.user.id
+    } catch (err) {
+      throw createUserError(err)
+    }
   }
 
   return {

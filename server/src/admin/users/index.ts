@@ -20,7 +20,7 @@ import { createUsersService, type UsersDeps } from './service.js'
 
 export { IS_ADMIN_SQL } from './queries.js'
 export { PASSWORD, EMAIL, NAME } from './schemas.js'
-export type { UsersDeps } from './service.js'
+export { createUserError, type UsersDeps } from './service.js'
 
 export function registerUserRoutes(router: Router, deps: UsersDeps): void {
   const users = createUsersService(deps)

@@ -52,6 +52,14 @@ function betterAuthCode(err: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined
 }
 
+/** A refusal from `auth.api.createUser` as the ApiError to answer (anything else rethrown as is). */
+export function createUserError(err: unknown): unknown {
+  const code = betterAuthCode(err)
+  if (code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL') return new ApiError('USERS_EMAIL_TAKEN')
+  if (code) return new ApiError('INVALID_INPUT', { details: code, cause: err })
+  return err
+}
+
 export function createUsersService(deps: UsersDeps): UsersService {
   const txOptions = { statementTimeoutMs: deps.statementTimeoutMs, lockTimeoutMs: 5000 }
   const tx = <T>(reason: string, fn: (client: Client) => Promise<T>) => deps.withOwner(`admin users: ${reason}`, ({ client }) => fn(client), txOptions)
@@ -97,10 +105,7 @@ export function createUsersService(deps: UsersDeps): UsersService {
         })
         id = created.user.id
       } catch (err) {
-        const code = betterAuthCode(err)
-        if (code === 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL') throw new ApiError('USERS_EMAIL_TAKEN')
-        if (code) throw new ApiError('INVALID_INPUT', { details: code, cause: err })
-        throw err
+        throw createUserError(err)
       }
       return tx('audit create', async (client) => {
         await recordAudit(client, by, { action: 'users.create', target: id, details: { email: input.email, role: input.role, email_verified: input.email_verified } })
