@@ -17,6 +17,7 @@
  * producers notify again); after the reconnect the relay sweeps (onMissed) and takes the lock
  * again once it finds work. One relay per process: the lock is re-entrant within the session.
  */
+import { BusyPacer } from '../busy-pacer.js'
 import { SerialRunner } from '../serial-runner.js'
 import type { Database, Listener, Unsubscribe } from '../db/index.js'
 import type { Logger } from '../log.js'
@@ -52,9 +53,7 @@ export class Relay {
   private readonly runner = new SerialRunner(() => this.drain(), () => this.closed)
   private closed = false
   /** Holding BUSY_LOCK on the LISTEN connection: producers skip NOTIFY, this relay polls. */
-  private busy = false
-  private emptyPolls = 0
-  private poll: NodeJS.Timeout | undefined
+  private readonly pacer: BusyPacer
   /** Rows moved since start, for tests and the bench. */
   moved = 0
 
@@ -65,6 +64,15 @@ export class Relay {
   constructor(private readonly deps: RelayDeps) {
     this.lanes = Math.max(1, Math.min(RELAY_LANES, (deps.database.pool.options.max ?? 10) - 2))
     this.listener = deps.database.listener
+    this.pacer = new BusyPacer({
+      listener: this.listener,
+      lock: BUSY_LOCK,
+      pollMs: deps.busyPollMs ?? 10,
+      idlePolls: deps.busyIdlePolls ?? 50,
+      wake: () => this.wake(),
+      runAgain: () => this.runner.runAgain(),
+      isClosed: () => this.closed,
+    })
   }
 
   async start(): Promise<void> {
@@ -73,10 +81,7 @@ export class Relay {
       onMissed: () => this.wake(),
       // The lock went with the connection: producers notify again; until LISTEN holds again,
       // the sweep finds their rows.
-      onLost: () => {
-        this.busy = false
-        this.emptyPolls = 0
-      },
+      onLost: () => this.pacer.lost(),
     })
     this.timer = setInterval(() => this.wake(), this.deps.sweepMs)
     this.timer.unref()
@@ -92,8 +97,8 @@ export class Relay {
     if (!this.deps.bull.isAvailable()) return // rows wait in Postgres; the sweep retries
     try {
       // A busy relay first asks whether there is anything at all: one cheap query per empty poll.
-      const moved = !this.busy || (await hasWaitingOutbox(this.deps.database.pool)) ? await this.moveAll() : 0
-      await this.pace(moved)
+      const moved = !this.pacer.busy || (await hasWaitingOutbox(this.deps.database.pool)) ? await this.moveAll() : 0
+      await this.pacer.pace(moved)
     } catch (err) {
       this.deps.log.debug({ err }, 'jobs relay: batch not moved, will retry')
     }
@@ -116,31 +121,6 @@ export class Relay {
     const failed = (await Promise.allSettled(Array.from({ length: this.lanes }, lane))).find((r) => r.status === 'rejected')
     if (failed) throw failed.reason
     return moved
-  }
-
-  /** Turns busy when work keeps coming, idle after enough empty polls; schedules the next poll. */
-  private async pace(moved: number): Promise<void> {
-    const listener = this.listener
-    if (this.closed || !listener.isListening) return
-    if (moved > 0) {
-      this.emptyPolls = 0
-      // Another relay may be busy already (or a producer is testing the lock this instant): then
-      // this one stays idle and is woken by NOTIFY or the sweep as before.
-      if (!this.busy) this.busy = (await listener.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [BUSY_LOCK])).rows[0]?.ok === true
-    } else if (this.busy && ++this.emptyPolls >= (this.deps.busyIdlePolls ?? 50)) {
-      this.busy = false
-      this.emptyPolls = 0
-      await listener.query('select pg_advisory_unlock($1)', [BUSY_LOCK])
-      // A row whose trigger saw the lock held but committed just now: look once more.
-      this.runner.runAgain()
-      return
-    }
-    if (this.busy && !this.poll) {
-      this.poll = setTimeout(() => {
-        this.poll = undefined
-        this.wake()
-      }, this.deps.busyPollMs ?? 10)
-    }
   }
 
   /** The COMMIT comes only after BullMQ accepted the rows (see the header). */
@@ -193,14 +173,10 @@ export class Relay {
   async close(): Promise<void> {
     this.closed = true
     if (this.timer) clearInterval(this.timer)
-    if (this.poll) clearTimeout(this.poll)
     await this.runner.settled()
     // The LISTEN connection outlives this relay: let the lock go, or producers would skip NOTIFY
     // for a relay that is gone (if the connection is down, the lock went with it).
-    if (this.busy) {
-      this.busy = false
-      await this.listener.query('select pg_advisory_unlock($1)', [BUSY_LOCK]).catch(() => undefined)
-    }
+    await this.pacer.stop()
     await this.unlisten?.()
   }
 }

@@ -16,6 +16,7 @@
  *
  * It also applies the retention: every `pruneMs`, changes older than `retentionS` are deleted.
  */
+import { BusyPacer } from '../../busy-pacer.js'
 import { SerialRunner } from '../../serial-runner.js'
 import type { Database, Unsubscribe } from '../../db/index.js'
 import type { Logger } from '../../log.js'
@@ -40,14 +41,22 @@ export interface SequencerDeps {
 export class Sequencer {
   private unlisten: Unsubscribe | undefined
   private timers: NodeJS.Timeout[] = []
-  private poll: NodeJS.Timeout | undefined
   private readonly runner = new SerialRunner(() => this.drain(), () => this.closed)
+  private readonly pacer: BusyPacer
   private closed = false
-  private busy = false
-  private emptyPolls = 0
   private pruning: Promise<void> | undefined
 
-  constructor(private readonly deps: SequencerDeps) {}
+  constructor(private readonly deps: SequencerDeps) {
+    this.pacer = new BusyPacer({
+      listener: deps.database.listener,
+      lock: SEQUENCER_BUSY_LOCK,
+      pollMs: deps.pollMs,
+      idlePolls: deps.idlePolls,
+      wake: () => this.wake(),
+      runAgain: () => this.runner.runAgain(),
+      isClosed: () => this.closed,
+    })
+  }
 
   private get db() {
     return { pool: this.deps.database.pool, onQuery: this.deps.onQuery }
@@ -57,10 +66,7 @@ export class Sequencer {
     const listener = this.deps.database.listener
     this.unlisten = await listener.listen('floe_changes_capture', () => this.wake(), {
       onMissed: () => this.wake(),
-      onLost: () => {
-        this.busy = false
-        this.emptyPolls = 0
-      },
+      onLost: () => this.pacer.lost(),
     })
     const sweep = setInterval(() => this.wake(), this.deps.sweepMs)
     const prune = setInterval(() => this.prune(), this.deps.pruneMs)
@@ -82,33 +88,9 @@ export class Sequencer {
         n = (await sequenceChanges(this.db, BATCH)).n
         moved += n
       } while (!this.closed && n === BATCH)
-      await this.pace(moved)
+      await this.pacer.pace(moved)
     } catch (err) {
       this.deps.log.debug({ err }, 'realtime sequencer: batch not sequenced, will retry')
-    }
-  }
-
-  private async pace(moved: number): Promise<void> {
-    const listener = this.deps.database.listener
-    if (this.closed || !listener.isListening) return
-    if (moved > 0) {
-      this.emptyPolls = 0
-      if (!this.busy) {
-        const rows = await listener.query<{ ok: boolean }>('select pg_try_advisory_lock($1) as ok', [SEQUENCER_BUSY_LOCK])
-        this.busy = rows.rows[0]?.ok === true
-      }
-    } else if (this.busy && ++this.emptyPolls >= this.deps.idlePolls) {
-      this.busy = false
-      this.emptyPolls = 0
-      await listener.query('select pg_advisory_unlock($1)', [SEQUENCER_BUSY_LOCK])
-      this.runner.runAgain()
-      return
-    }
-    if (this.busy && !this.poll) {
-      this.poll = setTimeout(() => {
-        this.poll = undefined
-        this.wake()
-      }, this.deps.pollMs)
     }
   }
 
@@ -130,13 +112,9 @@ export class Sequencer {
   async close(): Promise<void> {
     this.closed = true
     for (const t of this.timers) clearInterval(t)
-    if (this.poll) clearTimeout(this.poll)
     await this.runner.settled()
     await this.pruning
-    if (this.busy) {
-      this.busy = false
-      await this.deps.database.listener.query('select pg_advisory_unlock($1)', [SEQUENCER_BUSY_LOCK]).catch(() => undefined)
-    }
+    await this.pacer.stop()
     await this.unlisten?.()
   }
 }
