@@ -34,6 +34,11 @@ export interface OwnerTxOptions {
   lockTimeoutMs?: number
   /** Further `set local name = 'value'` settings, e.g. `{ search_path: '' }`. */
   settings?: Record<string, string>
+  /**
+   * Destroy the connection afterwards instead of handing it back to the pool: the callback ran
+   * SQL that may change the session for good (an admin's script: SET, PREPARE, LISTEN, temp tables).
+   */
+  discard?: boolean
 }
 
 export interface OwnerTx {
@@ -119,6 +124,7 @@ export function createWithOwner(pool: pg.Pool, log: Logger): WithOwner {
     } finally {
       client.off('error', onError)
       if (!destroy && transactionStatus(client) !== 'I') destroy = new Error('connection not idle after an owner transaction')
+      if (!destroy && options.discard) destroy = new Error(`${reason}: the connection is not reused`)
       client.release(destroy)
     }
   }

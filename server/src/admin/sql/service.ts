@@ -74,7 +74,6 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
   return deps.withOwner(
     `admin: sql runner as ${body.role}`,
     async ({ client }) => {
-      discardAfterUse(client)
       const notices = collectNotices(client)
       if (body.role !== 'owner') await actAs(client, body.role, body.claims)
       const raw = await withScriptDeadline(deps, client, ctx, () => collectScript(client, body.query, { maxRows: body.max_rows, maxChars: MAX_RESPONSE_CHARS }))
@@ -87,18 +86,11 @@ async function runScript(deps: Deps, typeNames: TypeNames, by: Identity, body: R
       }
       return { results, notices }
     },
-    { statementTimeoutMs: ctx.timeoutMs, readOnly: body.read_only },
+    // The script may change its session for good: SET without LOCAL, LISTEN, PREPARE /
+    // DEALLOCATE (the data API's prepared statements live on pooled connections), temp tables,
+    // advisory locks. So this connection is never handed back to the pool.
+    { statementTimeoutMs: ctx.timeoutMs, readOnly: body.read_only, discard: true },
   )
-}
-
-/**
- * The script may change its session for good: SET without LOCAL, LISTEN, PREPARE / DEALLOCATE
- * (the data API's prepared statements live on pooled connections), temp tables, advisory locks.
- * So this connection is never handed back to the pool: the door destroys a connection that
- * reported an error while it held it (see db/with-owner.ts), and this is reported as one.
- */
-function discardAfterUse(client: pg.PoolClient): void {
-  if (client.listenerCount('error') > 0) client.emit('error', new Error('sql runner: connection used for an admin script, not reused'))
 }
 
 /**
@@ -130,7 +122,7 @@ const MAX_NOTICES = 100
 
 /**
  * Notices and warnings the script raises, in order. The listener stays on the connection, which
- * is never reused (discardAfterUse).
+ * is never reused (the door's `discard`).
  */
 function collectNotices(client: pg.PoolClient): SqlNotice[] {
   const notices: SqlNotice[] = []
