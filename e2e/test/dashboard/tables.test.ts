@@ -137,7 +137,7 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     expect(csv[1]).toContain('"{""award"":""Hugo""}",true')
     expect(csv[2]).toMatch(/,fiction,,,/) // NULL meta and in_print: empty, unquoted
     await page.getByRole('dialog', { name: 'Export books' }).getByText('Exported 2 rows').waitFor()
-    await page.getByRole('dialog', { name: 'Export books' }).getByRole('button', { name: 'Close' }).click()
+    await page.getByRole('dialog', { name: 'Export books' }).getByRole('button', { name: 'Close' }).last().click()
 
     // A filter that matches nothing, then clear.
     await page.getByLabel('Filter column').selectOption('genre')
@@ -163,7 +163,7 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     expect(await importer.getByLabel('Column for genre').inputValue()).toBe('genre')
     await importer.getByRole('button', { name: 'Import 3 rows' }).click()
     await importer.getByText('Imported 3 rows of 3.').waitFor()
-    await importer.getByRole('button', { name: 'Close' }).click()
+    await importer.getByRole('button', { name: 'Close' }).last().click()
     await waitTitles(page, (t) => t.length === 7 && t.includes('Mythologies, Vol. 1') && t.includes('The Lathe of Heaven'))
     const myth = page.locator('tr', { has: page.locator('td[data-column="title"]', { hasText: 'Mythologies' }) })
     expect(await myth.locator('td[data-column="meta"]').textContent()).toBe('{"n":1}')
