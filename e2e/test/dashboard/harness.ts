@@ -124,7 +124,11 @@ export async function startDashboardHarness(opts: { createAdmin?: boolean; floe?
         const page = (await context.newPage()) as DashboardPage
         page.errors = []
         page.on('console', (msg) => {
-          if (msg.type() === 'error') page.errors.push(`console.error: ${msg.text()}`)
+          // A failed fetch is logged by Chromium without its URL in the text: add it, so a test can
+          // allow the one answer it expects (e.g. /admin/v1/setup's 403) and nothing else.
+          if (msg.type() !== 'error') return
+          const where = msg.location().url
+          page.errors.push(`console.error: ${msg.text()}${/Failed to load resource/.test(msg.text()) && where ? ` (${where})` : ''}`)
         })
         page.on('pageerror', (err) => page.errors.push(`uncaught: ${err.message}`))
         return page
