@@ -39,8 +39,10 @@ function Rows({ table, detail, fields }: { table: TableRef; detail: TableDetail;
   const [visibility, setVisibility] = useState<VisibilityState>({})
   const [selected, setSelected] = useState<Set<string>>(new Set())
   const [dialog, setDialog] = useState<'insert' | 'delete' | 'import'>()
-  const rows = useRows(table, { filters, sort, page, pageSize })
   const pk = detail.primary_key?.columns ?? []
+  // Unsorted, the primary key orders the pages, so a row never moves between pages after an edit.
+  const order = sort.length ? sort : pk.map((column) => ({ column, desc: false }))
+  const rows = useRows(table, { filters, sort: order, page, pageSize })
 
   const rowKey = useCallback((r: Row, i: number) => (pk.length ? pk.map((c) => String(r[c])).join('\u0001') : `#${i}`), [pk.join()]) // eslint-disable-line react-hooks/exhaustive-deps
   const data = rows.data?.rows ?? []
@@ -86,7 +88,7 @@ function Rows({ table, detail, fields }: { table: TableRef; detail: TableDetail;
     await rows.invalidate()
   }
 
-  const from = page * pageSize
+  const from = rows.data?.from ?? page * pageSize
   return (
     <section className="table-view" aria-label={`Rows of ${table.name}`}>
       <div className="toolbar">

@@ -16,9 +16,10 @@ export function useRows(table: TableRef, view: RowsView) {
   const qc = useQueryClient()
   const search = buildSearch({ filters: view.filters, sort: view.sort })
   const from = view.page * view.pageSize
-  const query = useQuery<Page, ApiError>({
+  const query = useQuery<Page & { from: number }, ApiError>({
     queryKey: ['tables-rows', table.schema, table.name, search, from, view.pageSize],
-    queryFn: ({ signal }) => rest.select(table, { search, from, to: from + view.pageSize - 1, count: true, signal }),
+    // `from` travels with the rows: while the next page loads, the previous one (and its range) stays shown.
+    queryFn: async ({ signal }) => ({ ...(await rest.select(table, { search, from, to: from + view.pageSize - 1, count: true, signal })), from }),
     placeholderData: keepPreviousData,
     staleTime: 0,
   })
