@@ -87,6 +87,27 @@ describe('/admin/v1/rest', () => {
   })
 })
 
+describe('/admin/v1/rest through the Node server', () => {
+  it("reads an admin's write body after the guard's own await (the adapter's Request had taken the stream)", async () => {
+    const res = await floe.http('http://floe.test/admin/v1/rest/things', {
+      method: 'POST',
+      headers: { ...adminHeaders, 'content-type': 'application/json', prefer: 'return=representation' },
+      body: JSON.stringify({ id: 200, name: 'over the wire' }),
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect(res.status).toBe(201)
+    expect(await res.json()).toMatchObject([{ id: 200, name: 'over the wire' }])
+    const patched = await floe.http('http://floe.test/admin/v1/rest/things?id=eq.200', {
+      method: 'PATCH',
+      headers: { ...adminHeaders, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'patched' }),
+      signal: AbortSignal.timeout(10_000),
+    })
+    expect(patched.status).toBe(204)
+    expect(await sqlOn(t.url, 'select name from public.things where id = 200')).toEqual([{ name: 'patched' }])
+  })
+})
+
 describe('/admin/v1/audit', () => {
   it('records rule and realtime changes with the SQL that ran; a refused change records nothing', async () => {
     const created = await call(floe, 'POST', '/admin/v1/tables/public.things/rules', adminHeaders, { name: 'things_read', template: { kind: 'public_read' } })

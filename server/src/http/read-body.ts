@@ -5,11 +5,14 @@ import { ApiError } from '../errors/index.js'
 /**
  * The request body as text, at most `limit` bytes (413 beyond). Under the Node server it reads the
  * IncomingMessage directly: going through `c.req.text()` makes the adapter build a fetch Request
- * and a web stream for every write request. Elsewhere (app.request in tests) it uses the Request.
+ * and a web stream for every write request. Elsewhere (app.request in tests), or once that Request
+ * exists, it reads the Request.
  */
 export async function readBodyText(c: Context, limit: number): Promise<string> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  if (!incoming) {
+  // Taken already: something built the adapter's fetch Request (reading `c.req.raw.signal`, say),
+  // which wraps the stream and reads it; its 'data' events are gone, so read that Request instead.
+  if (!incoming || incoming.readableFlowing !== null || incoming.readableEnded) {
     const text = await c.req.text()
     if (Buffer.byteLength(text) > limit) throw tooLarge(limit)
     return text
