@@ -242,3 +242,28 @@ describe('supabase-js MFA (TOTP) against Floe', () => {
     }
   })
 })
+
+describe('an admin with a second factor', () => {
+  it('uses /admin/v1 (and X-Floe-Role) from an aal2 session only', async () => {
+    const sb = await signedIn('mfa-admin@floe.test')
+    const factor = await enrolled(sb)
+    const challenge = await sb.auth.mfa.challenge({ factorId: factor.id })
+    expect((await sb.auth.mfa.verify({ factorId: factor.id, challengeId: challenge.data!.id, code: totpNow(factor.totp.secret) })).error).toBeNull()
+    await sql`update auth.users set role = 'admin' where email = 'mfa-admin@floe.test'`.execute(floe.database.db)
+
+    // A fresh sign-in with the password alone is aal1: the admin API refuses it, naming why.
+    const again = supabaseClient(floe)
+    expect((await again.auth.signInWithPassword({ email: 'mfa-admin@floe.test', password: PASSWORD })).error).toBeNull()
+    const aal1 = { apikey: floe.anon.apikey!, authorization: `Bearer ${await accessToken(again)}` }
+    const refused = await floe.app.request('/admin/v1/rules/warnings', { headers: aal1 })
+    expect(refused.status).toBe(403)
+    expect(((await refused.json()) as { hint: string }).hint).toMatch(/aal2/)
+    expect((await floe.app.request('/rest/v1/', { headers: { ...aal1, 'x-floe-role': 'service_role' } })).status).toBe(403)
+
+    // After the TOTP challenge in that session: aal2, accepted.
+    const c2 = await again.auth.mfa.challenge({ factorId: factor.id })
+    expect((await again.auth.mfa.verify({ factorId: factor.id, challengeId: c2.data!.id, code: totpNow(factor.totp.secret) })).error).toBeNull()
+    const aal2 = { apikey: floe.anon.apikey!, authorization: `Bearer ${await accessToken(again)}` }
+    expect((await floe.app.request('/admin/v1/rules/warnings', { headers: aal2 })).status).toBe(200)
+  })
+})

@@ -26,7 +26,12 @@ export function requireAdmin(pool: pg.Pool): MiddlewareHandler<AppEnv> {
     if (userRole !== 'admin' || typeof sub !== 'string' || !UUID.test(sub) || typeof sessionId !== 'string' || !UUID.test(sessionId)) {
       throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
     }
-    if (!(await isLiveAdminSession(pool, sub, sessionId))) throw new ApiError('FORBIDDEN', { details: 'Only admins may use the admin API' })
+    if (!(await isLiveAdminSession(pool, sub, sessionId))) {
+      throw new ApiError('FORBIDDEN', {
+        details: 'Only admins may use the admin API',
+        hint: 'An admin with a second factor (TOTP) must verify it in this session (aal2)',
+      })
+    }
     return next()
   }
 }
