@@ -110,7 +110,18 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     await editor.fill('SPQR: A History of Ancient Rome')
     await editor.press('Enter')
     await waitTitles(page, (t) => t.includes('SPQR: A History of Ancient Rome'))
-    // A value Postgres refuses: the server's message, in place.
+    // A nullable boolean is tri-state; a timestamptz is edited as local time and sent as ISO.
+    const leftHand = page.locator('tr', { has: page.locator('td[data-column="title"]', { hasText: 'The Left Hand' }) })
+    await leftHand.locator('td[data-column="in_print"]').dblclick()
+    await page.locator('td.editing select[aria-label="in_print"]').selectOption('false')
+    await page.locator('td.editing select[aria-label="in_print"]').press('Enter')
+    await expect.poll(() => leftHand.locator('td[data-column="in_print"]').textContent()).toBe('false')
+    await leftHand.locator('td[data-column="published_at"]').dblclick()
+    await page.locator('td.editing input[aria-label="published_at"]').fill('2020-05-06T07:08:09')
+    await page.locator('td.editing input[aria-label="published_at"]').press('Enter')
+    const expected = new Date(await page.evaluate(() => new Date('2020-05-06T07:08:09').toISOString())).getTime()
+    await expect.poll(async () => new Date((await leftHand.locator('td[data-column="published_at"]').textContent())!).getTime()).toBe(expected)
+    // A client-side check before anything is sent.
     const pages = page.locator('tr', { has: page.locator('td[data-column="title"]', { hasText: 'Invisible Cities' }) }).locator('td[data-column="pages"]')
     await pages.click()
     await pages.press('Enter')
@@ -139,7 +150,7 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     expect(csv[0]).toBe('id,title,author_id,genre,meta,in_print,published_at,pages')
     expect(csv.slice(1).map((l) => l.split(',')[1])).toEqual(['The Dispossessed', 'The Left Hand of Darkness'])
     expect(csv[1]).toContain('"{""award"":""Hugo""}",true')
-    expect(csv[2]).toMatch(/,fiction,,,/) // NULL meta and in_print: empty, unquoted
+    expect(csv[2]).toMatch(/,fiction,,false,2020-05-06T/) // NULL meta: empty, unquoted
     await page.getByRole('dialog', { name: 'Export books' }).getByText('Exported 2 rows').waitFor()
     await page.getByRole('dialog', { name: 'Export books' }).getByRole('button', { name: 'Close' }).last().click()
 
