@@ -99,7 +99,8 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     await waitTitles(page, (t) => t.includes('Cosmicomics'))
     const inserted = page.locator('tr', { has: page.locator('td[data-column="title"]', { hasText: 'Cosmicomics' }) })
     expect(await inserted.locator('td[data-column="genre"]').textContent()).toBe('poetry')
-    expect(await inserted.locator('td[data-column="author_id"]').textContent()).toBe('2')
+    // A foreign key shows the referenced row's label beside the key.
+    expect(await inserted.locator('td[data-column="author_id"]').textContent()).toBe('2 · Italo Calvino')
     expect(await inserted.locator('td[data-column="meta"]').textContent()).toBe('{"translated":true}')
     // Untouched published_at was left to its default, now().
     expect(await inserted.locator('td[data-column="published_at"]').textContent()).toMatch(/^\d{4}-\d\d-\d\d/)

@@ -11,6 +11,7 @@ import { errorMessage } from '../../lib/api'
 import { CellInput } from './CellInput'
 import { displayValue, type Field, type Row } from './model'
 import type { Sort } from './rest'
+import { refAlias } from './useFkLabels'
 import { fromDraft, toDraft, type Draft } from './values'
 
 export interface RowGridProps {
@@ -24,6 +25,8 @@ export interface RowGridProps {
   onSelect: (keys: string[], on: boolean) => void
   /** Absent when the table has no primary key: nothing is editable. */
   onSave?: (row: Row, field: Field, value: unknown) => Promise<void>
+  /** Foreign-key columns whose rows carry the referenced row's label (column → label column). */
+  labels?: Map<string, string>
 }
 
 const WIDTH: Partial<Record<Field['kind'], number>> = { bool: 90, int: 110, float: 120, uuid: 300, timestamptz: 230, timestamp: 200, date: 120, json: 240, array: 180, enum: 130 }
@@ -36,7 +39,7 @@ interface Editing {
   saving?: boolean
 }
 
-export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, selected, onSelect, onSave }: RowGridProps) {
+export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, selected, onSelect, onSave, labels }: RowGridProps) {
   const scroller = useRef<HTMLDivElement>(null)
   const [active, setActive] = useState<{ r: number; c: number }>()
   const [editing, setEditing] = useState<Editing>()
@@ -184,7 +187,10 @@ export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, select
                       ) : v === null || v === undefined ? (
                         <span className="null">NULL</span>
                       ) : (
-                        <span className={`cell-text kind-${f.kind}`}>{displayValue(v)}</span>
+                        <>
+                          <span className={`cell-text kind-${f.kind}`}>{displayValue(v)}</span>
+                          {labels?.has(f.name) && <RefLabel value={(row.original[refAlias(f.name)] as Row | null)?.[labels.get(f.name)!]} />}
+                        </>
                       )}
                     </td>
                   )
@@ -197,4 +203,9 @@ export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, select
       </table>
     </div>
   )
+}
+
+function RefLabel({ value }: { value: unknown }) {
+  if (value === null || value === undefined) return null
+  return <span className="fk-ref muted"> · {displayValue(value)}</span>
 }

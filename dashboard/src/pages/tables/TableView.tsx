@@ -16,6 +16,7 @@ import { toFields, type EnumType, type Field, type Row, type TableDetail } from 
 import { RowEditor } from './RowEditor'
 import { RowGrid } from './RowGrid'
 import { keyFilters, keysFilter, useRest, type Filter, type Sort, type TableRef } from './rest'
+import { useFkLabels } from './useFkLabels'
 import { useRows } from './useRows'
 
 const PAGE_SIZES = [25, 50, 100, 250, 500]
@@ -42,7 +43,8 @@ function Rows({ table, detail, fields }: { table: TableRef; detail: TableDetail;
   const pk = detail.primary_key?.columns ?? []
   // Unsorted, the primary key orders the pages, so a row never moves between pages after an edit.
   const order = sort.length ? sort : pk.map((column) => ({ column, desc: false }))
-  const rows = useRows(table, { filters, sort: order, page, pageSize })
+  const refs = useFkLabels(table.schema, fields)
+  const rows = useRows(table, { select: refs.select, ready: refs.ready, filters, sort: order, page, pageSize })
 
   const rowKey = useCallback((r: Row, i: number) => (pk.length ? pk.map((c) => String(r[c])).join('\u0001') : `#${i}`), [pk.join()]) // eslint-disable-line react-hooks/exhaustive-deps
   const data = rows.data?.rows ?? []
@@ -127,6 +129,7 @@ function Rows({ table, detail, fields }: { table: TableRef; detail: TableDetail;
             selected={selected}
             onSelect={onSelect}
             onSave={pk.length ? onSave : undefined}
+            labels={refs.labels}
           />
           {data.length === 0 && (
             <EmptyState title={filters.length ? 'No rows match these filters' : 'No rows'}>

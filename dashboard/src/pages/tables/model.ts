@@ -64,7 +64,7 @@ export interface Field extends Column {
   /** Element kind of an array column. */
   element?: Kind
   /** The single-column foreign key this column is, if any. */
-  fk?: { schema: string; table: string; column: string }
+  fk?: { name: string; schema: string; table: string; column: string }
   /** Postgres fills it (identity always); never sent on insert or update. */
   readOnly: boolean
 }
@@ -97,7 +97,7 @@ export function toFields(table: TableDetail, enums: EnumType[]): Field[] {
       ...c,
       kind: isArray ? 'array' : base.kind,
       ...(isArray ? { element: base.kind } : base.values ? { values: base.values } : {}),
-      ...(fk ? { fk: { schema: fk.referenced_schema, table: fk.referenced_table, column: fk.referenced_columns[0]! } } : {}),
+      ...(fk ? { fk: { name: fk.name, schema: fk.referenced_schema, table: fk.referenced_table, column: fk.referenced_columns[0]! } } : {}),
       readOnly: c.identity === 'always',
     }
   })

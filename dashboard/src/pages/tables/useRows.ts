@@ -5,6 +5,10 @@ import type { ApiError } from '../../lib/api'
 import { buildSearch, useRest, type Filter, type Page, type Sort, type TableRef } from './rest'
 
 export interface RowsView {
+  /** `*` and the embedded labels of referenced rows. */
+  select: string
+  /** False while the select is not known yet (the referenced tables' label columns). */
+  ready: boolean
   filters: Filter[]
   sort: Sort[]
   page: number
@@ -14,12 +18,13 @@ export interface RowsView {
 export function useRows(table: TableRef, view: RowsView) {
   const rest = useRest()
   const qc = useQueryClient()
-  const search = buildSearch({ filters: view.filters, sort: view.sort })
+  const search = buildSearch({ select: view.select, filters: view.filters, sort: view.sort })
   const from = view.page * view.pageSize
   const query = useQuery<Page & { from: number }, ApiError>({
     queryKey: ['tables-rows', table.schema, table.name, search, from, view.pageSize],
     // `from` travels with the rows: while the next page loads, the previous one (and its range) stays shown.
     queryFn: async ({ signal }) => ({ ...(await rest.select(table, { search, from, to: from + view.pageSize - 1, count: true, signal })), from }),
+    enabled: view.ready,
     placeholderData: keepPreviousData,
     staleTime: 0,
   })
