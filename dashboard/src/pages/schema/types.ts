@@ -1,0 +1,88 @@
+/** The schema editor API's shapes (server/src/admin/schema/models.ts, shapes.ts). */
+import type { TableSummary } from '../rules/types'
+
+export interface Column {
+  name: string
+  position: number
+  type: string
+  nullable: boolean
+  default: string | null
+  identity: 'always' | 'by_default' | null
+  unique: boolean
+  primary_key: boolean
+}
+
+export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default'
+
+export interface ForeignKey {
+  name: string
+  schema: string
+  table: string
+  columns: string[]
+  referenced_schema: string
+  referenced_table: string
+  referenced_columns: string[]
+  on_delete: FkAction
+  on_update: FkAction
+}
+
+export interface Index {
+  schema: string
+  table: string
+  name: string
+  columns: string[]
+  unique: boolean
+  primary: boolean
+  method: string
+  definition: string
+}
+
+export interface TableDetail extends TableSummary {
+  columns: Column[]
+  primary_key: { name: string; columns: string[] } | null
+  foreign_keys: ForeignKey[]
+  referenced_by: ForeignKey[]
+  indexes: Index[]
+}
+
+export interface Enum {
+  schema: string
+  name: string
+  values: string[]
+}
+
+export interface ColumnSpec {
+  name: string
+  type: string
+  default?: string
+  nullable: boolean
+  unique: boolean
+  primary_key: boolean
+  identity?: 'always' | 'by_default'
+}
+
+export interface ForeignKeySpec {
+  name?: string
+  columns: string[]
+  references: { schema: string; table: string; columns: string[] }
+  on_delete: FkAction
+  on_update: FkAction
+}
+
+/** One change: sent once with ?dry_run=true (answers `{ sql }`), then for real. */
+export interface ChangeRequest {
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+  path: string
+  body?: unknown
+  query?: Record<string, string | undefined>
+}
+
+export const FK_ACTIONS: FkAction[] = ['no action', 'restrict', 'cascade', 'set null', 'set default']
+
+/** The types offered first; any other type name can be typed in. */
+export const COMMON_TYPES = [
+  'bigint', 'integer', 'smallint', 'text', 'varchar(255)', 'boolean', 'uuid', 'timestamptz', 'timestamp', 'date', 'time',
+  'numeric', 'numeric(12,2)', 'real', 'double precision', 'jsonb', 'json', 'bytea', 'text[]', 'integer[]', 'inet',
+]
+
+export const FK_PATH = (table: string) => `/tables/${encodeURIComponent(table)}`
