@@ -185,6 +185,10 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     expect(await myth.locator('td[data-column="meta"]').textContent()).toBe('{"n":1}')
     expect(await page.locator('tr', { hasText: 'winter' }).locator('td[data-column="in_print"]').textContent()).toBe('NULL')
     await h.screenshot(page, 'table-editor-after')
+    // Every write went through /admin/v1/rest, so the audit log names the admin.
+    const audit = (await (await fetch(`${h.floe.url}/admin/v1/audit?limit=50`, { headers: { apikey: h.floe.serviceKey, authorization: `Bearer ${h.floe.serviceKey}` } })).json()) as { actor: string; action: string; target: string }[]
+    const writes = audit.filter((a) => a.target === 'books' && a.actor === h.admin.email).map((a) => a.action)
+    expect(new Set(writes)).toEqual(new Set(['data.insert', 'data.update', 'data.delete']))
     expect(unexpected(page)).toEqual([])
     expect(page.errors).toEqual([])
     await page.context().close()

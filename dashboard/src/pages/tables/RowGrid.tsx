@@ -49,7 +49,7 @@ export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, select
   const columns = useMemo<ColumnDef<Row>[]>(
     () => [
       { id: '__select', size: 40, header: () => null, cell: () => null },
-      ...fields.map((f): ColumnDef<Row> => ({ id: f.name, accessorFn: (r) => r[f.name], size: WIDTH[f.kind] ?? 180, header: f.name })),
+      ...fields.map((f): ColumnDef<Row> => ({ id: f.name, accessorFn: (r) => r[f.name], size: f.fk ? 200 : (WIDTH[f.kind] ?? 180), header: f.name })),
     ],
     [fields],
   )

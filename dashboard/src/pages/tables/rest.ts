@@ -4,13 +4,7 @@
  * the Content-Range header, Range paging and CSV, and Floe's error body read into the shared
  * ApiError (message, code, details, hint) that ErrorState shows. Credentials are lib/api.ts's:
  * the anon key as `apikey` and the admin's access token as the bearer.
- *
- * Writes go to `/rest/v1/<table>` with `X-Floe-Role: service_role` (an admin's token acting as
- * the service role) instead: a POST/PATCH/DELETE with a body on `/admin/v1/rest` from an admin
- * token hangs until the 30 s timeout (the Hono body limit hands the Node request body to a web
- * stream while requireAdmin awaits the session check, so the route's own read of the
- * IncomingMessage never sees it end; the service key, with no await, is not affected). Set
- * WRITE_BASE back to ADMIN_BASE once the server reads that body.
+ * Writes through it are recorded in the audit log under the admin's name.
  */
 import { useMemo } from 'react'
 import { ApiError } from '../../lib/api'
@@ -91,8 +85,7 @@ export interface Rest {
   remove(table: TableRef, match: [string, string][]): Promise<Row[]>
 }
 
-const ADMIN_BASE = '/admin/v1/rest'
-const WRITE_BASE: string = '/rest/v1'
+const BASE = '/admin/v1/rest'
 
 export function useRest(): Rest {
   const { config, client } = useAuth()
@@ -104,13 +97,12 @@ export function useRest(): Rest {
       if (token) headers.set('authorization', `Bearer ${token}`)
       const write = init.method !== undefined && init.method !== 'GET' && init.method !== 'HEAD'
       if (table.schema !== 'public') headers.set(write ? 'content-profile' : 'accept-profile', table.schema)
-      if (write && WRITE_BASE !== ADMIN_BASE) headers.set('x-floe-role', 'service_role')
       let body: string | undefined
       if (init.body !== undefined) {
         headers.set('content-type', 'application/json')
         body = JSON.stringify(init.body)
       }
-      const url = `${write ? WRITE_BASE : ADMIN_BASE}/${encodeURIComponent(table.name)}${init.search ? `?${init.search}` : ''}`
+      const url = `${BASE}/${encodeURIComponent(table.name)}${init.search ? `?${init.search}` : ''}`
       const res = await fetch(url, { method: init.method ?? 'GET', headers, body, signal: init.signal })
       if (!res.ok) throw await ApiError.fromResponse(res)
       return res
