@@ -60,6 +60,18 @@ export function FkPicker({ field, value, onChange, onKeyDown, id, autoFocus, ...
     enabled: Boolean(label && value && couldBeKey(keyType, value)),
     queryFn: ({ signal }) => rest.select(target, { search: buildSearch({ select, extra: [[fk.column, `eq.${value}`]] }), signal }),
   })
+  // Esc closes the list, not the dialog around it: the Dialog listens on document in the capture
+  // phase, so this listens on window, which the capture phase reaches first.
+  useEffect(() => {
+    if (!open) return
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape') return
+      e.stopPropagation()
+      setOpen(false)
+    }
+    window.addEventListener('keydown', onKey, true)
+    return () => window.removeEventListener('keydown', onKey, true)
+  }, [open])
   const currentLabel = current.data?.rows[0]?.[label ?? '']
   const options = search.data?.rows ?? []
 
@@ -79,9 +91,6 @@ export function FkPicker({ field, value, onChange, onKeyDown, id, autoFocus, ...
       e.preventDefault()
       e.stopPropagation()
       pick(options[active]![fk.column])
-    } else if (open && e.key === 'Escape') {
-      e.stopPropagation()
-      setOpen(false)
     } else onKeyDown?.(e)
   }
 
