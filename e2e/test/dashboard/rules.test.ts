@@ -111,4 +111,33 @@ describe.skipIf(!haveChromium)('dashboard rules', () => {
     expect(await page.getByRole('switch', { name: 'Row-level security' }).getAttribute('aria-checked')).toBe('true')
     expect(page.errors.filter((e) => !/status of 400/.test(e))).toEqual([])
   })
+
+  it('edits a rule and deletes it after confirming, and the warning comes back', async () => {
+    const rules = page.getByRole('region', { name: 'Rules of public.notes' })
+    await rules.getByRole('row', { name: /notes_owner_only/ }).getByRole('button', { name: 'Edit' }).click()
+    const dialog = page.getByRole('dialog')
+    await dialog.getByLabel('Operation').selectOption('select')
+    await dialog.getByRole('button', { name: 'Save rule' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await expect.poll(() => rules.getByRole('row', { name: /notes_owner_only/ }).textContent()).toMatch(/notes_owner_onlyselect/)
+
+    await rules.getByRole('button', { name: 'Delete rule notes_owner_only' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Delete rule' }).click()
+    await rules.getByText('No rules').waitFor()
+    await warnings().locator('[data-table="public.notes"]').waitFor()
+  })
+
+  it('fits a narrow window', async () => {
+    const narrow = await h.newPage({ width: 390, height: 844 })
+    await narrow.goto(`${h.dashboardUrl}rules?table=public.notes`)
+    await narrow.getByLabel('Email').fill(h.admin.email)
+    await narrow.getByLabel('Password').fill(h.admin.password)
+    await narrow.getByRole('button', { name: 'Sign in' }).click()
+    await narrow.getByRole('heading', { level: 1, name: 'Rules' }).waitFor()
+    await narrow.getByRole('region', { name: 'Rules of public.notes' }).waitFor()
+    await h.screenshot(narrow, 'rules-editor-narrow')
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    expect(narrow.errors).toEqual([])
+    await narrow.context().close()
+  })
 })

@@ -91,4 +91,47 @@ describe.skipIf(!haveChromium)('dashboard SQL editor', () => {
     await expect.poll(() => page.locator('.sql-editor .cm-content').textContent()).toContain('bodyy')
     expect(page.errors.filter((e) => !/status of 400/.test(e))).toEqual([])
   })
+
+  it('runs only the selection, and marks an error in it at its place in the whole text', async () => {
+    await typeSql(page, 'select 1 as first;\nselect nosuchcol from public.notes;')
+    await page.keyboard.press('End') // the end of line 2
+    await page.keyboard.press('Shift+Home')
+    await page.getByRole('button', { name: 'Run selection' }).click()
+    const err = page.getByTestId('sql-error')
+    await err.waitFor()
+    expect(await err.textContent()).toContain('column "nosuchcol" does not exist')
+    await expect.poll(() => page.locator('.sql-editor .cm-sql-error').textContent()).toBe('nosuchcol')
+
+    await typeSql(page, 'select 1 as first;\nselect 2 as second;')
+    await page.keyboard.press('Shift+Home')
+    await page.keyboard.press('ControlOrMeta+Shift+Enter')
+    const results = page.getByTestId('sql-results')
+    await results.waitFor()
+    expect(await results.textContent()).toContain('1 statement')
+    expect(await results.locator('th').allTextContents()).toContain('secondint4')
+  })
+
+  it('completes table names from the schema', async () => {
+    await typeSql(page, 'select * from public.no')
+    await page.keyboard.press('Control+Space')
+    const list = page.locator('.cm-tooltip-autocomplete')
+    await list.waitFor()
+    expect(await list.textContent()).toContain('notes')
+    await page.keyboard.press('Escape')
+  })
+
+  it('fits a narrow window', async () => {
+    const narrow = await h.newPage({ width: 390, height: 844 })
+    await narrow.goto(`${h.dashboardUrl}sql`)
+    await narrow.getByLabel('Email').fill(h.admin.email)
+    await narrow.getByLabel('Password').fill(h.admin.password)
+    await narrow.getByRole('button', { name: 'Sign in' }).click()
+    await narrow.getByRole('heading', { level: 1, name: 'SQL editor' }).waitFor()
+    await narrow.getByRole('button', { name: 'Run', exact: true }).click()
+    await narrow.getByTestId('sql-results').waitFor()
+    await h.screenshot(narrow, 'sql-editor-narrow')
+    expect(await narrow.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390)
+    expect(narrow.errors).toEqual([])
+    await narrow.context().close()
+  })
 })
