@@ -34,6 +34,8 @@ const WIDTH: Partial<Record<Field['kind'], number>> = { bool: 90, int: 110, floa
 interface Editing {
   r: number
   c: number
+  /** The value's draft when editing began: an unchanged draft is not sent. */
+  initial: Draft
   draft: Draft
   error?: string
   saving?: boolean
@@ -70,11 +72,14 @@ export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, select
     const f = fieldAt(c)
     if (!onSave || !f || f.readOnly) return
     setActive({ r, c })
-    setEditing({ r, c, draft: toDraft(f, rows[r]![f.name]) })
+    const initial = toDraft(f, rows[r]![f.name])
+    setEditing({ r, c, initial, draft: initial })
   }
   const commit = async () => {
     if (!editing || !onSave) return
     const f = fieldAt(editing.c)!
+    // Unchanged (a timestamp's microseconds are not in the input either): nothing to send.
+    if (editing.draft === editing.initial) return setEditing(undefined)
     let value: unknown
     try {
       value = fromDraft(f, editing.draft)
@@ -162,7 +167,12 @@ export function RowGrid({ fields, rows, rowKey, visibility, sort, onSort, select
                       data-column={f.name}
                       tabIndex={isActive ? 0 : -1}
                       className={`${isActive ? 'active' : ''}${isEditing ? ' editing' : ''}`}
-                      onClick={() => !isEditing && setActive({ r: vi.index, c })}
+                      onClick={() => {
+                        if (isEditing) return
+                        // Clicking away from a cell being edited saves it (an error keeps it open).
+                        if (editing) void commit()
+                        setActive({ r: vi.index, c })
+                      }}
                       onDoubleClick={() => !isEditing && startEdit(vi.index, c)}
                       onKeyDown={(e) => !isEditing && onCellKey(e, vi.index, c)}
                       title={isEditing ? undefined : displayValue(v)}
