@@ -266,6 +266,23 @@ describe.skipIf(!haveChromium)('dashboard table editor', () => {
     await page.context().close()
   })
 
+  it('says when a table is empty, and keeps a table without a primary key read-only', async () => {
+    await query(h.floe.databaseUrl, `
+      create table public.empty_things (id uuid primary key default gen_random_uuid(), label text);
+      create table public.logs (line text, at timestamptz default now());
+      insert into public.logs (line) values ('started'), ('stopped');`)
+    const page = await h.newPage()
+    await h.openDashboard(page, { path: 'tables/public.empty_things' })
+    await page.getByRole('heading', { name: 'No rows' }).waitFor()
+    await page.goto(`${h.dashboardUrl}tables/public.logs`)
+    await page.locator('td[data-column="line"]', { hasText: 'started' }).dblclick()
+    await page.getByText('This table has no primary key').waitFor()
+    expect(await page.locator('td.editing').count()).toBe(0)
+    expect(await page.getByRole('button', { name: /^Delete/ }).isDisabled()).toBe(true)
+    expect(page.errors).toEqual([])
+    await page.context().close()
+  })
+
   it('folds the table list above the grid on a narrow window', async () => {
     const page = await h.newPage({ width: 420, height: 800 })
     await h.openDashboard(page, { path: 'tables/public.books' }).catch(() => undefined)
