@@ -101,4 +101,56 @@ describe.skipIf(!haveChromium)('dashboard storage', () => {
     expect(page.errors).toEqual([])
     await page.context().close()
   })
+
+  it('makes a bucket public (public URL), and resumes a large TUS upload after it failed', async () => {
+    const page = await h.newPage()
+    await h.openDashboard(page, { path: 'storage' })
+    const bucket = `big-${randomBytes(3).toString('hex')}`
+    await page.getByRole('button', { name: 'New bucket' }).first().click()
+    const dialog = page.getByRole('dialog', { name: 'New bucket' })
+    await dialog.getByLabel('Name').fill(bucket)
+    await dialog.getByLabel('File size limit in MB').fill('20')
+    await dialog.getByRole('button', { name: 'Create bucket' }).click()
+    await dialog.waitFor({ state: 'detached' })
+    await page.getByText('Private bucket · up to 20 MB a file').waitFor()
+
+    await page.getByRole('button', { name: 'Settings' }).click()
+    const settings = page.getByRole('dialog', { name: `Bucket settings: ${bucket}` })
+    await settings.getByLabel(/^Public/).check()
+    await settings.getByRole('button', { name: 'Save' }).click()
+    await settings.waitFor({ state: 'detached' })
+    await page.getByText('Public bucket · up to').waitFor()
+
+    // 7 MB: over the simple-upload size, so it goes through TUS. Every PATCH fails at first
+    // (tus-js-client retries, then gives up); Resume carries on once the network is back.
+    const big = randomBytes(7 * 1024 * 1024)
+    await page.route('**/storage/v1/upload/resumable/**', (route) => (route.request().method() === 'PATCH' ? route.abort() : route.continue()))
+    await page.getByLabel('Files to upload').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: big })
+    const upload = page.getByRole('region', { name: 'Uploads' }).getByRole('listitem').filter({ hasText: 'big.bin' })
+    await upload.getByRole('button', { name: 'Resume' }).waitFor({ timeout: 30_000 })
+    expect(await upload.getByTestId('upload-percent').textContent()).toBe('failed')
+    await page.unroute('**/storage/v1/upload/resumable/**')
+    await upload.getByRole('button', { name: 'Resume' }).click()
+    await upload.getByTestId('upload-percent').filter({ hasText: '100%' }).waitFor({ timeout: 30_000 })
+    expect(await upload.textContent()).toContain('resumable')
+    const row = page.getByRole('row').filter({ hasText: 'big.bin' })
+    await row.waitFor()
+    expect(await row.textContent()).toContain('7.0 MB')
+    await row.click()
+
+    const detail = page.getByRole('complementary', { name: 'File details' })
+    const publicUrl = await detail.getByRole('region', { name: 'Public URL' }).locator('code').textContent()
+    expect(publicUrl).toBe(`${h.floe.url}/storage/v1/object/public/${bucket}/big.bin`)
+    const res = await fetch(publicUrl!)
+    expect(res.status).toBe(200)
+    expect(Buffer.from(await res.arrayBuffer()).equals(big)).toBe(true)
+    await h.screenshot(page, 'storage-public')
+
+    await page.setViewportSize({ width: 420, height: 800 })
+    await page.waitForTimeout(400) // the shell's drawer slides away
+    await h.screenshot(page, 'storage-narrow')
+    // The aborted PATCH requests are the test's own doing.
+    expect(page.errors.filter((e) => !/ERR_FAILED/.test(e))).toEqual([])
+    await page.context().close()
+  })
 })

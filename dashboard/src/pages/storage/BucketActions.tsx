@@ -1,8 +1,8 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState } from 'react'
 import { Button, ConfirmDialog, useToast } from '../../components'
-import { formatBytes } from '../../lib/format'
 import { BucketDialog } from './BucketDialog'
+import { formatLimit } from './FileBrowser'
 import { bucketsKey, filesKey } from './queries'
 import { storageFetch } from './service-fetch'
 import type { Bucket } from './types'
@@ -51,7 +51,7 @@ export function BucketActions({ bucket, onGone }: { bucket: Bucket; onGone: () =
         <p>The bucket must be empty first (use Empty).</p>
         <p className="muted">
           {bucket.public ? 'Public' : 'Private'}
-          {bucket.file_size_limit ? ` · limit ${formatBytes(bucket.file_size_limit)}` : ''}
+          {bucket.file_size_limit ? ` · limit ${formatLimit(bucket.file_size_limit)}` : ''}
           {bucket.allowed_mime_types ? ` · ${bucket.allowed_mime_types.join(', ')}` : ''}
         </p>
       </ConfirmDialog>

@@ -10,6 +10,9 @@ import { FOLDER_PLACEHOLDER, type Bucket, type FileEntry } from './types'
 import { UploadList } from './UploadList'
 import { useUploads } from './use-uploads'
 
+/** Bucket limits are decimal, as the server reads '1MB' (10^6 bytes), so they show that way. */
+export const formatLimit = (bytes: number) => (bytes >= 1e6 ? `${+(bytes / 1e6).toFixed(2)} MB` : bytes >= 1e3 ? `${+(bytes / 1e3).toFixed(2)} kB` : `${bytes} B`)
+
 /** One folder of a bucket: breadcrumbs, folders then files, uploads by button or drop, a file's panel. */
 export function FileBrowser({ bucket, prefix, onNavigate, onBucketGone }: { bucket: Bucket; prefix: string; onNavigate: (prefix: string) => void; onBucketGone: () => void }) {
   const files = useFiles(bucket.id, prefix)
@@ -36,7 +39,7 @@ export function FileBrowser({ bucket, prefix, onNavigate, onBucketGone }: { buck
         <div className="storage-bucket-bar">
           <span className="muted storage-small">
             {bucket.public ? 'Public bucket' : 'Private bucket'}
-            {bucket.file_size_limit ? ` · up to ${formatBytes(bucket.file_size_limit)} a file` : ''}
+            {bucket.file_size_limit ? ` · up to ${formatLimit(bucket.file_size_limit)} a file` : ''}
             {bucket.allowed_mime_types ? ` · ${bucket.allowed_mime_types.join(', ')}` : ''}
           </span>
           <BucketActions bucket={bucket} onGone={onBucketGone} />

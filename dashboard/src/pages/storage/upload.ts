@@ -52,8 +52,8 @@ export function createResumable(
 ): tus.Upload {
   return new tus.Upload(file, {
     endpoint: '/storage/v1/upload/resumable',
-    headers: t.headers,
-    // A long upload (or one resumed later) outlives an access token: each request takes the current one.
+    // No `headers` option: a long upload (or one resumed later) outlives an access token, so each
+    // request takes the current one here (XHR's setRequestHeader appends: setting both doubles them).
     onBeforeRequest: async (req) => {
       for (const [k, v] of Object.entries(await handlers.freshHeaders())) req.setHeader(k, v)
     },
