@@ -14,7 +14,8 @@ describe.skipIf(!haveChromium)('dashboard shell', () => {
 
   beforeAll(async () => {
     // No admin at first: the setup screens are tested before one exists.
-    h = await startDashboardHarness({ createAdmin: false })
+    // LOG_LEVEL info: the start log's setup link is an info line.
+    h = await startDashboardHarness({ createAdmin: false, floe: { env: { LOG_LEVEL: 'info' } } })
   })
   afterAll(async () => {
     await h?.close()
