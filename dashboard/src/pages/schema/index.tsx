@@ -9,6 +9,7 @@ import { Button, EmptyState, PageHeader, useToast } from '../../components'
 import { TableList } from '../rules/TableList'
 import { CreateTableDialog } from './CreateTableDialog'
 import { EnumsPanel } from './EnumsPanel'
+import { ObjectsPanel } from './ObjectsPanel'
 import { TableView, useRefreshSchema } from './TableView'
 import './schema.css'
 
@@ -39,6 +40,7 @@ export default function SchemaPage() {
             </div>
           )}
           <EnumsPanel />
+          <ObjectsPanel />
         </div>
       </div>
       {creating && (

@@ -45,6 +45,7 @@ export default function SqlPage() {
   const [outcome, setOutcome] = useState<RunOutcome>()
   const [runId, setRunId] = useState(0)
   const [history, setHistory] = useState<HistoryEntry[]>(loadHistory)
+  const [initialText] = useState(readDraft)
   const inFlight = useRef<AbortController>(null)
 
   const run = useCallback(
@@ -105,7 +106,7 @@ export default function SqlPage() {
           <div className="sql-editor-box">
             <SqlEditor
               ref={editor}
-              initialText={readDraft()}
+              initialText={initialText}
               schema={schema}
               onRun={() => void run(false)}
               onRunSelection={() => void run(true)}

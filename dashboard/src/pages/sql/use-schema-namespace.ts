@@ -25,7 +25,8 @@ export function useSchemaNamespace(): SQLNamespace | undefined {
       }
       return ns as SQLNamespace
     },
-    staleTime: 60_000,
+    // Each read is an audited SQL run: read once, and again when a schema change invalidates ['admin'].
+    staleTime: 10 * 60_000,
   })
   return data
 }
