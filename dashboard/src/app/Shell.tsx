@@ -59,7 +59,8 @@ export function Shell() {
           </Button>
         </header>
         <main className="content" id="main">
-          <ErrorBoundary key={location.pathname} fallback={(err) => <ErrorState error={err} title="This screen failed" />}>
+          {/* Keyed by screen, not by path: a screen's own sub-routes keep its state; another screen starts afresh. */}
+          <ErrorBoundary key={location.pathname.split('/')[1] ?? ''} fallback={(err) => <ErrorState error={err} title="This screen failed" />}>
             <Suspense fallback={<Loading />}>
               <Outlet />
             </Suspense>

@@ -66,6 +66,8 @@ interface ApiCredentials {
   anonKey: string
   /** The current access token (refreshed by auth-js when it is near expiry), or null signed out. */
   getAccessToken(): Promise<string | null>
+  /** The admin API refused the session (401: expired beyond refresh, signed out elsewhere). */
+  onUnauthorized?(): void
 }
 
 let credentials: ApiCredentials | undefined
@@ -113,6 +115,7 @@ export async function apiFetch<T = unknown>(path: string, init: FetchInit = {}):
     if (token && !headers.has('authorization')) headers.set('authorization', `Bearer ${token}`)
   }
   const res = await fetch(withQuery(path, init.query), toRequestInit(init, headers))
+  if (res.status === 401 && path.startsWith('/admin/v1/') && headers.has('authorization')) credentials?.onUnauthorized?.()
   if (!res.ok) throw await ApiError.fromResponse(res)
   if (res.status === 204) return undefined as T
   const type = res.headers.get('content-type') ?? ''

@@ -76,6 +76,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     configureApi({
       anonKey: cfg.anon_key,
       getAccessToken: async () => (await c.auth.getSession()).data.session?.access_token ?? null,
+      // A token the admin API no longer accepts: back to the sign-in screen (local sign-out only).
+      onUnauthorized: () => void c.auth.signOut({ scope: 'local' }).catch(() => undefined),
     })
     setConfig(cfg)
     setClient((old) => {
