@@ -15,7 +15,8 @@ function explain(err: unknown): unknown {
   if (err.status === 401 || err.status === 403) {
     return new ApiError(err.status, err.code, 'The setup token is wrong or has expired. Use the link from the server’s latest start log.', err.details, err.hint)
   }
-  if (err.status === 409) return new ApiError(409, err.code, 'An admin account already exists: sign in instead.', err.details, err.hint)
+  // USERS_SETUP_DONE; another 409 (a setup already in progress) keeps the server's words.
+  if (err.code === 'USERS_SETUP_DONE') return new ApiError(409, err.code, 'An admin account already exists: sign in instead.', err.details, err.hint)
   return err
 }
 
