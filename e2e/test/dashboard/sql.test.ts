@@ -111,7 +111,16 @@ describe.skipIf(!haveChromium)('dashboard SQL editor', () => {
     expect(await results.locator('th').allTextContents()).toContain('secondint4')
   })
 
-  it('completes table names from the schema', async () => {
+  it('completes table names from the schema, a table the editor just created included', async () => {
+    await typeSql(page, 'create table public.widgets (id int primary key, label text)')
+    await page.keyboard.press('ControlOrMeta+Enter')
+    await page.getByTestId('sql-results').getByText('CREATE TABLE').waitFor()
+    await typeSql(page, 'select * from public.wi')
+    await page.keyboard.press('Control+Space')
+    const widgets = page.locator('.cm-tooltip-autocomplete')
+    await expect.poll(async () => (await widgets.count()) > 0 && ((await widgets.textContent()) ?? '').includes('widgets')).toBe(true)
+    await page.keyboard.press('Escape')
+
     await typeSql(page, 'select * from public.no')
     await page.keyboard.press('Control+Space')
     const list = page.locator('.cm-tooltip-autocomplete')

@@ -20,7 +20,7 @@ export type Open =
 /** What a schema change may have altered: every table's summary and detail, enums, indexes. */
 export function useRefreshSchema() {
   const qc = useQueryClient()
-  return () => qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'admin' && typeof q.queryKey[1] === 'string' && /^\/(tables|enums|indexes|rules|realtime)/.test(q.queryKey[1]) })
+  return () => qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'admin' && typeof q.queryKey[1] === 'string' && /^\/(tables|enums|indexes|views|functions|rules|realtime|sql)/.test(q.queryKey[1]) })
 }
 
 export function TableView({ table }: { table: string }) {

@@ -3,6 +3,7 @@
  * query can be tried "as a user would see it"), one result per statement, the error put back at
  * its place in the editor, and a local history.
  */
+import { useQueryClient } from '@tanstack/react-query'
 import { useCallback, useRef, useState } from 'react'
 import { Button, PageHeader } from '../../components'
 import { ApiError } from '../../lib/api'
@@ -38,6 +39,7 @@ function tokenRange(text: string, from: number): { from: number; to: number } {
 
 export default function SqlPage() {
   const editor = useRef<SqlEditorHandle>(null)
+  const qc = useQueryClient()
   const schema = useSchemaNamespace()
   const [runAs, setRunAs] = useState<RunAs>({ role: 'owner', userId: '', claimsText: '' })
   const [roleError, setRoleError] = useState<string>()
@@ -68,6 +70,10 @@ export default function SqlPage() {
         const response = await runSql({ query, role: runAs.role, claims }, ctrl.signal)
         setOutcome({ kind: 'ok', response, role: runAs.role === 'authenticated' ? `user ${runAs.userId.trim()}` : runAs.role })
         setHistory(pushHistory({ query, role: runAs.role, at: Date.now(), ok: true }))
+        // A script that changed the schema (DDL) makes the completion and the other screens' lists stale.
+        if (response.results.some((r) => !['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'SHOW', 'EXPLAIN'].includes(r.command))) {
+          void qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'admin' && typeof q.queryKey[1] === 'string' && /^\/(tables|enums|indexes|views|functions|rules|sql)/.test(q.queryKey[1]) })
+        }
       } catch (err) {
         if (ctrl.signal.aborted) return
         const at = err instanceof ApiError ? errorPosition(err.details) : undefined
@@ -79,7 +85,7 @@ export default function SqlPage() {
         setRunId((n) => n + 1)
       }
     },
-    [runAs, running],
+    [runAs, running, qc],
   )
 
   const clearHistory = () => {
