@@ -2,13 +2,14 @@
  * The dashboard's build and dev server. Built into dist/ under the base `/dashboard/`, where the
  * server (server/src/dashboard) serves it. `@floe/sdk` is taken from the workspace's source, so no
  * prior SDK build is needed. `pnpm --filter @floe/dashboard dev` proxies the APIs to a local
- * `floe start` (FLOE_URL, default http://localhost:54321).
+ * `floe start` (FLOE_URL, default http://127.0.0.1:54321).
  */
 import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 
-const target = process.env.FLOE_URL ?? 'http://localhost:54321'
+// 127.0.0.1, not localhost: Node may resolve localhost to ::1, where the server (HOST=127.0.0.1) is not.
+const target = process.env.FLOE_URL ?? 'http://127.0.0.1:54321'
 const PROXIED = ['/admin/v1', '/auth/v1', '/rest/v1', '/storage/v1', '/jobs/v1', '/dashboard/config.json', '/docs', '/openapi.json']
 
 export default defineConfig({
