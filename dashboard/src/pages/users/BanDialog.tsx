@@ -22,7 +22,7 @@ export function BanDialog({ open, onClose, user }: { open: boolean; onClose: () 
         method: 'POST',
         body: { ...(reason.trim() ? { reason: reason.trim() } : {}), ...(duration ? { expires_in_s: duration } : {}) },
       }),
-    { invalidates: ['/users', `/users/${user.id}`] },
+    { invalidates: ['/users', `/users/${user.id}`, `/users/${user.id}/sessions`] },
   )
   const close = () => {
     setReason('')

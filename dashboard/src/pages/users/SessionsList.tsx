@@ -21,9 +21,12 @@ export function SessionsList({ userId }: { userId: string }) {
     <section className="users-sessions" aria-label="Sessions">
       <div className="users-sessions-head">
         <h3>Sessions</h3>
-        {sessions.data && sessions.data.length > 0 && (
-          <Button size="sm" onClick={() => setRevokingAll(true)}>Revoke all</Button>
-        )}
+        <div className="users-actions">
+          <Button size="sm" variant="ghost" loading={sessions.isFetching} onClick={() => void sessions.refetch()}>Refresh</Button>
+          {sessions.data && sessions.data.length > 0 && (
+            <Button size="sm" onClick={() => setRevokingAll(true)}>Revoke all</Button>
+          )}
+        </div>
       </div>
       {sessions.isPending ? (
         <Loading label="Loading sessions…" />

@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { Button, ConfirmDialog, ErrorState, Loading, useToast } from '../../components'
 import { adminFetch, useAdminMutation, useAdminQuery } from '../../lib/api'
 import { formatDateTime } from '../../lib/format'
@@ -10,9 +10,15 @@ import { isAdminRole, type AdminUser } from './types'
 export function UserDetail({ id, onClose }: { id: string; onClose: () => void }) {
   const toast = useToast()
   const user = useAdminQuery<AdminUser>(`/users/${id}`)
+  const panel = useRef<HTMLElement>(null)
+  // Below 1100px the panel sits under the list: bring it into view when a user is chosen.
+  useEffect(() => {
+    if (window.innerWidth < 1100) panel.current?.scrollIntoView({ block: 'start', behavior: 'smooth' })
+  }, [id])
   const [banning, setBanning] = useState(false)
   const [deleting, setDeleting] = useState(false)
-  const invalidates = ['/users', `/users/${id}`]
+  // A ban ends every session: the sessions list refetches too.
+  const invalidates = ['/users', `/users/${id}`, `/users/${id}/sessions`]
   const setRole = useAdminMutation((role: 'user' | 'admin') => adminFetch<AdminUser>(`/users/${id}`, { method: 'PATCH', body: { role } }), {
     invalidates,
     onSuccess: (u) => toast.success(`${u.email} is now ${isAdminRole(u.role) ? 'an admin' : 'a user'}`),
@@ -26,7 +32,7 @@ export function UserDetail({ id, onClose }: { id: string; onClose: () => void })
   const remove = useAdminMutation(() => adminFetch(`/users/${id}`, { method: 'DELETE' }), { invalidates: ['/users'] })
 
   return (
-    <aside className="card users-detail" aria-label="User details">
+    <aside ref={panel} className="card users-detail" aria-label="User details">
       <header className="users-detail-head">
         <h2>{user.data?.email ?? 'User'}</h2>
         <button type="button" className="icon-btn" aria-label="Close user details" onClick={onClose}>
