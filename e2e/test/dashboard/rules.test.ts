@@ -77,6 +77,7 @@ describe.skipIf(!haveChromium)('dashboard rules', () => {
     await dialog.getByLabel(/^Using/).fill('no_such_column = 1')
     await dialog.getByRole('button', { name: 'Add rule' }).click()
     await expect.poll(() => dialog.locator('.field-error').textContent()).toContain('no_such_column')
+    await h.screenshot(page, 'rules-rule-error')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
   })
 
@@ -86,6 +87,7 @@ describe.skipIf(!haveChromium)('dashboard rules', () => {
     await dialog.getByLabel(/^Template/).selectOption('owner_only')
     await dialog.getByLabel(/Owner column/).selectOption('owner_id')
     await dialog.getByLabel('Name').fill('notes_owner_only')
+    await h.screenshot(page, 'rules-add-rule')
     await dialog.getByRole('button', { name: 'Add rule' }).click()
     await dialog.waitFor({ state: 'detached' })
     const rules = page.getByRole('region', { name: 'Rules of public.notes' })
@@ -95,6 +97,7 @@ describe.skipIf(!haveChromium)('dashboard rules', () => {
     const forA = await explain(a.email)
     expect(forA.outcome).toBe('visible')
     expect(forA.text).toContain('Allowed by notes_owner_only')
+    await h.screenshot(page, 'rules-explain-allowed')
     const forB = await explain(b.email)
     expect(forB.outcome).toBe('hidden')
     expect(forB.text).toContain('notes_owner_only')

@@ -28,7 +28,7 @@ export function Explainer({ table }: { table: string }) {
   const [op, setOp] = useState<Op>('select')
   const [key, setKey] = useState<Record<string, string>>({})
   const [newRow, setNewRow] = useState('{}')
-  const [answer, setAnswer] = useState<Explanation>()
+  const [answer, setAnswer] = useState<{ e: Explanation; who: string }>()
   const [error, setError] = useState<unknown>()
   const [busy, setBusy] = useState(false)
   const pk = detail.data?.primary_key?.columns ?? []
@@ -44,7 +44,9 @@ export function Explainer({ table }: { table: string }) {
       if (op === 'insert') row = JSON.parse(newRow || '{}') as Record<string, unknown>
       else if (pk.some((c) => key[c]?.trim())) row = Object.fromEntries(pk.map((c) => [c, parseValue(key[c]?.trim() ?? '')]))
       const [schema, ...rest] = table.split('.')
-      setAnswer(await adminFetch<Explanation>('/rules/explain', { method: 'POST', body: { schema, table: rest.join('.'), operation: op, identity, row } }))
+      const e = await adminFetch<Explanation>('/rules/explain', { method: 'POST', body: { schema, table: rest.join('.'), operation: op, identity, row } })
+      const label = who === 'anon' ? 'anon' : (users.data?.users.find((u) => u.id === userId)?.email ?? `user ${userId}`)
+      setAnswer({ e, who: label })
     } catch (err) {
       setAnswer(undefined)
       setError(err)
@@ -103,7 +105,7 @@ export function Explainer({ table }: { table: string }) {
         </div>
       </form>
       {error !== undefined && <ErrorState error={error} compact />}
-      {answer && <ExplanationView answer={answer} />}
+      {answer && <ExplanationView answer={answer.e} who={answer.who} />}
     </section>
   )
 }

@@ -27,13 +27,13 @@ function PolicyRow({ p }: { p: PolicyVerdict }) {
   )
 }
 
-export function ExplanationView({ answer }: { answer: Explanation }) {
+export function ExplanationView({ answer, who }: { answer: Explanation; who?: string }) {
   const yes = YES.has(answer.outcome)
   return (
     <div className={`explanation ${yes ? 'explanation-yes' : 'explanation-no'}`} data-testid="explanation" data-outcome={answer.outcome}>
       <p className="explanation-headline">
         <span aria-hidden="true">{yes ? '✓' : '✕'}</span> {HEADLINE[answer.outcome]}
-        <span className="muted"> — as {answer.role}, {answer.operation}</span>
+        <span className="muted"> — {who ? `${who} (${answer.role})` : answer.role}, {answer.operation}</span>
       </p>
       <p className="explanation-reason">{answer.reason}</p>
       {answer.policies.length > 0 && (

@@ -14,6 +14,21 @@ export const TEMPLATES: { kind: TemplateKind; label: string; needsColumn: boolea
   { kind: 'public_read', label: 'Public read (anon and signed-in users)', needsColumn: false },
   { kind: 'signed_in_read', label: 'Signed-in users read everything', needsColumn: false },
 ]
+/** What a template becomes (server/src/admin/templates.ts), said before it is added. */
+function describeTemplate(kind: TemplateKind, column: string): string {
+  const owner = `${column || '<column>'} = (select auth.uid())`
+  switch (kind) {
+    case 'owner_only':
+      return `One rule: all operations, for authenticated, where ${owner}.`
+    case 'owner_write_public_read':
+      return `Two rules: <name>_read lets anon and authenticated select every row; <name>_write lets authenticated change rows where ${owner}.`
+    case 'public_read':
+      return 'One rule: select, for anon and authenticated, every row.'
+    case 'signed_in_read':
+      return 'One rule: select, for authenticated, every row.'
+  }
+}
+
 const OPERATIONS: Operation[] = ['select', 'insert', 'update', 'delete', 'all']
 const BASE_ROLES = ['anon', 'authenticated']
 
@@ -134,6 +149,7 @@ export function RuleForm({ table, columns, rule, onClose, onSaved }: Props) {
                 <FieldError errors={errors} field="column" />
               </label>
             )}
+            <p className="muted template-note">{describeTemplate(kind, column)}</p>
           </>
         ) : (
           <>
