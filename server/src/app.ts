@@ -104,6 +104,7 @@ export function createServerApp(deps: AppDeps): ServerApp {
       log,
       rest: deps.rest,
       bodyLimit: config.bodyLimit,
+      instanceKeys: config,
     }) },
     { prefix: '/admin/v1', router: typegenRouter({
         withOwner: deps.database.withOwner,

@@ -2,11 +2,12 @@
  * `/admin/v1`: the admin API. Every route sits behind requireAdmin (service key or an admin
  * user's access token). Each area registers its routes through its own door: the rules and
  * realtime routes here (through the rules service), the schema editor (`schema/`), the SQL runner
- * (`sql/`), users and the email outbox (`users/`), the rows for the table editor (`data/`), and
- * the audit log every change writes to.
+ * (`sql/`), users and the email outbox (`users/`), the rows for the table editor (`data/`), the
+ * API keys (`keys/`), and the audit log every change writes to.
  */
 import type pg from 'pg'
 import type { AuthService } from '../auth/index.js'
+import type { Config } from '../config.js'
 import type { WithOwner } from '../db/index.js'
 import { createRouter, type Router } from '../http/index.js'
 import type { Logger } from '../log.js'
@@ -23,6 +24,7 @@ import { registerSetTableRealtime } from './routes/set-table-realtime.js'
 import { registerSetTableRls } from './routes/set-table-rls.js'
 import { registerUpdateRule } from './routes/update-rule.js'
 import { registerDataRoutes } from './data/index.js'
+import { registerKeyRoutes } from './keys/index.js'
 import { registerSchemaRoutes } from './schema/index.js'
 import type { RulesService } from './service.js'
 import { registerSqlRoutes } from './sql/index.js'
@@ -42,6 +44,8 @@ export interface AdminRouterDeps {
   /** The data API, which the table editor uses as service_role at /admin/v1/rest. */
   rest: RestHandler
   bodyLimit: number
+  /** The env-given secrets (an env-given API key replaces the stored one of its kind). */
+  instanceKeys: Pick<Config, 'jwtSecret' | 'anonKey' | 'serviceKey'>
 }
 
 export function adminRouter(deps: AdminRouterDeps): Router {
@@ -61,5 +65,6 @@ export function adminRouter(deps: AdminRouterDeps): Router {
   registerSqlRoutes(router, deps)
   registerUserRoutes(router, deps)
   registerDataRoutes(router, deps)
+  registerKeyRoutes(router, deps)
   return router
 }
