@@ -129,6 +129,15 @@ describe.skipIf(!haveChromium)('dashboard SQL editor', () => {
     await page.keyboard.press('Escape')
   })
 
+  it('explains a refused transaction-control statement and marks it', async () => {
+    await typeSql(page, 'select 1;\ncommit;')
+    await page.keyboard.press('ControlOrMeta+Enter')
+    const err = page.getByTestId('sql-error')
+    await err.waitFor()
+    expect(await err.textContent()).toMatch(/line 2/)
+    await expect.poll(() => page.locator('.sql-editor .cm-sql-error').textContent()).toMatch(/^commit/i)
+  })
+
   it('fits a narrow window', async () => {
     const narrow = await h.newPage({ width: 390, height: 844 })
     await narrow.goto(`${h.dashboardUrl}sql`)

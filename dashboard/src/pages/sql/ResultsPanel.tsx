@@ -61,7 +61,7 @@ export function ResultsPanel({ outcome }: { outcome: RunOutcome }) {
 
 /** Postgres' own words (message, detail, hint, SQLSTATE) rather than the raw details object. */
 function SqlErrorView({ error, at }: { error: unknown; at?: SqlErrorPosition }) {
-  const d = error instanceof ApiError && error.code === 'SQL_ERROR' ? (Array.isArray(error.details) ? error.details[0] : error.details) : undefined
+  const d = error instanceof ApiError && error.code.startsWith('SQL_') ? (Array.isArray(error.details) ? error.details[0] : error.details) : undefined
   if (!d || typeof d !== 'object') {
     return (
       <div className="sql-results" data-testid="sql-error">
@@ -91,6 +91,12 @@ function SqlErrorView({ error, at }: { error: unknown; at?: SqlErrorPosition }) 
                 <dd>{k === 'sqlstate' ? <code>{text(k)}</code> : text(k)}</dd>
               </div>
             ) : null,
+          )}
+          {!text('hint') && (error as ApiError).hint && (
+            <div className="sql-error-row">
+              <dt>Hint</dt>
+              <dd>{(error as ApiError).hint}</dd>
+            </div>
           )}
         </dl>
       </div>
