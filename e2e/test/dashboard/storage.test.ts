@@ -90,6 +90,17 @@ describe.skipIf(!haveChromium)('dashboard storage', () => {
     expect(Buffer.from(await res.arrayBuffer()).equals(png)).toBe(true)
     // Private: without a signature the bytes are not public.
     expect((await fetch(`${h.floe.url}/storage/v1/object/public/${bucket}/photos/dot.png`)).status).toBeGreaterThanOrEqual(400)
+
+    // Drag-and-drop onto the list uploads into the folder shown.
+    const dropped = await page.evaluateHandle(() => {
+      const dt = new DataTransfer()
+      dt.items.add(new File(['hello from a drop'], 'dropped.txt', { type: 'text/plain' }))
+      return dt
+    })
+    await page.getByTestId('storage-drop').dispatchEvent('drop', { dataTransfer: dropped })
+    await page.getByRole('row').filter({ hasText: 'dropped.txt' }).waitFor()
+    const got = await fetch(`${h.floe.url}/storage/v1/object/${bucket}/photos/dropped.txt`, { headers: { apikey: h.floe.serviceKey, authorization: `Bearer ${h.floe.serviceKey}` } })
+    expect(await got.text()).toBe('hello from a drop')
     await h.screenshot(page, 'storage')
 
     await detail.getByRole('button', { name: 'Delete' }).click()
@@ -97,7 +108,7 @@ describe.skipIf(!haveChromium)('dashboard storage', () => {
     await confirm.getByRole('button', { name: 'Delete file' }).click()
     await confirm.waitFor({ state: 'detached' })
     await row.waitFor({ state: 'detached' })
-    await page.getByText('Empty folder').waitFor()
+    await page.getByRole('row').filter({ hasText: 'dropped.txt' }).waitFor()
     expect(page.errors).toEqual([])
     await page.context().close()
   })
