@@ -1,12 +1,14 @@
 /**
  * The gate in front of every screen: still loading, signed out (to the sign-in screen, back here
- * after), signed in but not an admin (say so, offer to sign out), or in.
+ * after), signed in with the password but the TOTP code still due, signed in but not an admin
+ * (say so, offer to sign out), or in.
  */
 import type { ReactNode } from 'react'
 import { Navigate, useLocation } from 'react-router'
 import { Button, ErrorState, Loading } from '../components'
 import { useAuth } from '../lib/auth'
 import { CenteredCard } from './CenteredCard'
+import { TotpStep } from './TotpStep'
 
 export function RequireAdmin({ children }: { children: ReactNode }) {
   const { status, signOut, recheck } = useAuth()
@@ -25,6 +27,8 @@ export function RequireAdmin({ children }: { children: ReactNode }) {
       return <Navigate to={`/signin?next=${encodeURIComponent(location.pathname + location.search)}`} replace />
     case 'not-admin':
       return <NotAdmin email={status.session.user.email} onSignOut={() => void signOut()} />
+    case 'mfa':
+      return <TotpStep email={status.session.user.email} />
     case 'check-error':
       return (
         <CenteredCard>

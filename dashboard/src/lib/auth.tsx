@@ -21,6 +21,8 @@ export type AuthStatus =
   | { state: 'config-error'; error: unknown }
   | { state: 'signed-out' }
   | { state: 'checking'; session: Session }
+  /** Signed in with the password; the account has a verified TOTP factor: the code comes next. */
+  | { state: 'mfa'; session: Session }
   | { state: 'not-admin'; session: Session }
   | { state: 'admin'; session: Session }
   | { state: 'check-error'; session: Session; error: unknown }
@@ -30,6 +32,8 @@ export interface Auth {
   config: DashboardConfig | undefined
   client: FloeClient | undefined
   signIn(email: string, password: string): Promise<void>
+  /** The TOTP code of the account's verified factor: the session becomes aal2. */
+  verifyTotp(code: string): Promise<void>
   signOut(): Promise<void>
   /** Check the admin API again (after a network error). */
   recheck(): void
@@ -52,8 +56,13 @@ async function loadConfig(): Promise<DashboardConfig> {
   return (await res.json()) as DashboardConfig
 }
 
-/** 2xx: admin. 403: signed in, not an admin. Anything else: report it. */
-async function checkAdmin(): Promise<'admin' | 'not-admin'> {
+/**
+ * 'mfa' when the session has yet to verify the account's second factor (the admin API refuses an
+ * aal1 session of such an account); then 2xx: admin, 403: signed in, not an admin. Anything else: report it.
+ */
+async function checkAdmin(client: FloeClient): Promise<'admin' | 'not-admin' | 'mfa'> {
+  const { data: aal } = await client.auth.mfa.getAuthenticatorAssuranceLevel()
+  if (aal?.currentLevel === 'aal1' && aal.nextLevel === 'aal2') return 'mfa'
   try {
     await adminFetch('/audit', { query: { limit: 1 } })
     return 'admin'
@@ -68,7 +77,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [client, setClient] = useState<FloeClient>()
   const [session, setSession] = useState<Session | null | undefined>(undefined)
   const [configError, setConfigError] = useState<unknown>()
-  const [check, setCheck] = useState<{ token: string; result: 'admin' | 'not-admin' | 'checking' | { error: unknown } }>()
+  const [check, setCheck] = useState<{ token: string; result: 'admin' | 'not-admin' | 'mfa' | 'checking' | { error: unknown } }>()
   const [recheckCount, setRecheckCount] = useState(0)
 
   const applyConfig = useCallback((cfg: DashboardConfig) => {
@@ -107,10 +116,10 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   // The admin check follows the user, not each refreshed token: a refresh keeps the verdict.
   const userId = session?.user.id
   useEffect(() => {
-    if (!session || !userId) return
+    if (!session || !userId || !client) return
     let cancelled = false
     setCheck({ token: userId, result: 'checking' })
-    checkAdmin().then(
+    checkAdmin(client).then(
       (result) => !cancelled && setCheck({ token: userId, result }),
       (error: unknown) => !cancelled && setCheck({ token: userId, result: { error } }),
     )
@@ -129,6 +138,20 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     [client],
   )
 
+  const verifyTotp = useCallback(
+    async (code: string) => {
+      if (!client) throw new Error('The dashboard is still loading')
+      const { data, error } = await client.auth.mfa.listFactors()
+      if (error) throw error
+      const factor = data.totp.find((f) => f.status === 'verified')
+      if (!factor) throw new Error('This account has no verified authenticator app')
+      const verified = await client.auth.mfa.challengeAndVerify({ factorId: factor.id, code })
+      if (verified.error) throw verified.error
+      setRecheckCount((n) => n + 1)
+    },
+    [client],
+  )
+
   const signOut = useCallback(async () => {
     // Local scope: the server session ends too when reachable; a dead token still signs out here.
     await client?.auth.signOut().catch(() => undefined)
@@ -143,6 +166,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
     if (!check || check.token !== session.user.id || check.result === 'checking') return { state: 'checking', session }
     if (check.result === 'admin') return { state: 'admin', session }
     if (check.result === 'not-admin') return { state: 'not-admin', session }
+    if (check.result === 'mfa') return { state: 'mfa', session }
     return { state: 'check-error', session, error: check.result.error }
   }, [configError, client, session, check])
 
@@ -152,11 +176,12 @@ export function AuthProvider({ children }: { children: ReactNode }) {
       config,
       client,
       signIn,
+      verifyTotp,
       signOut,
       recheck: () => setRecheckCount((n) => n + 1),
       replaceAnonKey: (anonKey: string) => config && applyConfig({ ...config, anon_key: anonKey }),
     }),
-    [status, config, client, signIn, signOut, applyConfig],
+    [status, config, client, signIn, verifyTotp, signOut, applyConfig],
   )
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>
 }

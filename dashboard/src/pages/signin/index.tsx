@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react'
 import { Link, Navigate, useSearchParams } from 'react-router'
 import { CenteredCard } from '../../app/CenteredCard'
 import { NotAdmin } from '../../app/RequireAdmin'
+import { TotpStep } from '../../app/TotpStep'
 import { Button, ErrorState, Loading } from '../../components'
 import { useAuth } from '../../lib/auth'
 import { useNeedsSetup } from '../../lib/setup'
@@ -31,6 +32,7 @@ export default function SignInPage() {
   }
   if (status.state === 'admin') return <Navigate to={safeNext(params.get('next'))} replace />
   if (status.state === 'not-admin') return <NotAdmin email={status.session.user.email} onSignOut={() => void signOut()} />
+  if (status.state === 'mfa') return <TotpStep email={status.session.user.email} />
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
