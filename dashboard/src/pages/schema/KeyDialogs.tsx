@@ -54,3 +54,42 @@ export function CreateIndexDialog({ table, columns, onClose, onDone }: Base) {
     </ChangeDialog>
   )
 }
+
+export function SetPrimaryKeyDialog({ table, columns, current, onClose, onDone }: Base & { current: string[] }) {
+  const [chosen, setChosen] = useState<string[]>(current)
+  const request: ChangeRequest | { invalid: string } =
+    chosen.length === 0 ? { invalid: 'Choose the key columns, in order.' } : { method: 'PUT', path: `${FK_PATH(table)}/primary-key`, body: { columns: chosen } }
+  return (
+    <ChangeDialog title={`Primary key of ${table}`} request={request} onClose={onClose} onApplied={onDone} applyLabel="Set primary key">
+      <fieldset className="schema-fieldset index-columns">
+        <legend>Columns {chosen.length > 0 && <span className="muted mono">({chosen.join(', ')})</span>}</legend>
+        {columns.map((c) => (
+          <label key={c} className="inline">
+            <input type="checkbox" checked={chosen.includes(c)} onChange={(e) => setChosen((cs) => (e.target.checked ? [...cs, c] : cs.filter((x) => x !== c)))} />
+            <span className="mono">{c}</span>
+          </label>
+        ))}
+      </fieldset>
+      {current.length > 0 && <p className="muted">The current key ({current.join(', ')}) is replaced.</p>}
+    </ChangeDialog>
+  )
+}
+
+export function RenameTableDialog({ table, onClose, onDone }: { table: string; onClose(): void; onDone(newRef: string): Promise<unknown> | void }) {
+  const [schema, current] = [table.split('.')[0]!, table.split('.').slice(1).join('.')]
+  const [name, setName] = useState(current)
+  const request: ChangeRequest | { invalid: string } = !/^[a-z_][a-z0-9_]*$/.test(name.trim())
+    ? { invalid: 'Lowercase letters, digits and _.' }
+    : name.trim() === current
+      ? { invalid: 'Type the new name.' }
+      : { method: 'PATCH', path: FK_PATH(table), body: { name: name.trim() } }
+  return (
+    <ChangeDialog title={`Rename ${table}`} size="sm" request={request} onClose={onClose} onApplied={() => onDone(`${schema}.${name.trim()}`)} applyLabel="Rename">
+      <label>
+        New name
+        <input className="mono" value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <p className="muted">Clients that call the table by its old name stop working.</p>
+    </ChangeDialog>
+  )
+}

@@ -6,7 +6,7 @@ import { Button, ErrorState, Loading, useToast } from '../../components'
 import { useAdminQuery } from '../../lib/api'
 import { formatNumber } from '../../lib/format'
 import { AddColumnDialog, AlterColumnDialog, DropDialog } from './ColumnDialogs'
-import { AddForeignKeyDialog, CreateIndexDialog } from './KeyDialogs'
+import { AddForeignKeyDialog, CreateIndexDialog, RenameTableDialog, SetPrimaryKeyDialog } from './KeyDialogs'
 import { ColumnsTable, ForeignKeyList, IndexList } from './TableSections'
 import { FK_PATH, type Column, type TableDetail } from './types'
 
@@ -16,14 +16,24 @@ export type Open =
   | { kind: 'drop'; what: string; path: string; cascade?: boolean }
   | { kind: 'add-fk' }
   | { kind: 'add-index' }
+  | { kind: 'primary-key' }
+  | { kind: 'rename' }
 
 /** What a schema change may have altered: every table's summary and detail, enums, indexes. */
 export function useRefreshSchema() {
   const qc = useQueryClient()
-  return () => qc.invalidateQueries({ predicate: (q) => q.queryKey[0] === 'admin' && typeof q.queryKey[1] === 'string' && /^\/(tables|enums|indexes|views|functions|rules|realtime|sql)/.test(q.queryKey[1]) })
+  /** `gone`: a table renamed or dropped, whose own queries must not refetch (a 404) but go. */
+  return async (gone?: string) => {
+    const isGone = (key: unknown) => gone !== undefined && typeof key === 'string' && (key === FK_PATH(gone) || key.startsWith(`${FK_PATH(gone)}/`))
+    if (gone) qc.removeQueries({ predicate: (q) => q.queryKey[0] === 'admin' && isGone(q.queryKey[1]) })
+    await qc.invalidateQueries({
+      predicate: (q) => q.queryKey[0] === 'admin' && typeof q.queryKey[1] === 'string' && !isGone(q.queryKey[1]) && /^\/(tables|enums|indexes|views|functions|rules|realtime|sql)/.test(q.queryKey[1]),
+    })
+  }
 }
 
-export function TableView({ table }: { table: string }) {
+/** `onNavigate`: the table was renamed (its new name) or dropped (undefined). */
+export function TableView({ table, onNavigate }: { table: string; onNavigate(ref: string | undefined): void }) {
   const { data: t, isPending, error, refetch } = useAdminQuery<TableDetail>(FK_PATH(table))
   const [open, setOpen] = useState<Open>()
   const refresh = useRefreshSchema()
@@ -49,9 +59,12 @@ export function TableView({ table }: { table: string }) {
             <Link to={`/rules?table=${encodeURIComponent(table)}`}>rules</Link>
           </p>
         </div>
-        <Button variant="ghost" size="sm" onClick={() => setOpen({ kind: 'drop', what: `table ${table}`, path: FK_PATH(table), cascade: true })}>
-          Drop table
-        </Button>
+        <div className="page-actions">
+          <Button size="sm" onClick={() => setOpen({ kind: 'rename' })}>Rename</Button>
+          <Button variant="ghost" size="sm" onClick={() => setOpen({ kind: 'drop', what: `table ${table}`, path: FK_PATH(table), cascade: true })}>
+            Drop table
+          </Button>
+        </div>
       </header>
 
       <div className="schema-section">
@@ -61,7 +74,13 @@ export function TableView({ table }: { table: string }) {
         </div>
         <ColumnsTable table={t} onOpen={setOpen} />
         <p className="muted schema-pk">
-          Primary key: {t.primary_key ? <span className="mono">{t.primary_key.columns.join(', ')}</span> : 'none'}
+          Primary key: {t.primary_key ? <span className="mono">{t.primary_key.columns.join(', ')}</span> : 'none'}{' '}
+          <button type="button" className="link-btn" onClick={() => setOpen({ kind: 'primary-key' })}>{t.primary_key ? 'change' : 'set'}</button>
+          {t.primary_key && (
+            <button type="button" className="link-btn" onClick={() => setOpen({ kind: 'drop', what: `the primary key of ${table}`, path: `${FK_PATH(table)}/primary-key`, cascade: true })}>
+              drop
+            </button>
+          )}
         </p>
       </div>
 
@@ -87,7 +106,33 @@ export function TableView({ table }: { table: string }) {
       {open?.kind === 'alter-column' && <AlterColumnDialog table={table} column={open.column} onClose={close} onDone={done('Column changed')} />}
       {open?.kind === 'add-fk' && <AddForeignKeyDialog table={table} columns={columns} onClose={close} onDone={done('Foreign key added')} />}
       {open?.kind === 'add-index' && <CreateIndexDialog table={table} columns={columns} onClose={close} onDone={done('Index created')} />}
-      {open?.kind === 'drop' && <DropDialog what={open.what} path={open.path} cascade={open.cascade} onClose={close} onDone={done(`Dropped ${open.what}`)} />}
+      {open?.kind === 'primary-key' && <SetPrimaryKeyDialog table={table} columns={columns} current={t.primary_key?.columns ?? []} onClose={close} onDone={done('Primary key set')} />}
+      {open?.kind === 'rename' && (
+        <RenameTableDialog
+          table={table}
+          onClose={close}
+          onDone={async (ref) => {
+            onNavigate(ref)
+            await refresh(table)
+            toast.success(`Renamed to ${ref}`)
+          }}
+        />
+      )}
+      {open?.kind === 'drop' && (
+        <DropDialog
+          what={open.what}
+          path={open.path}
+          cascade={open.cascade}
+          onClose={close}
+          onDone={async () => {
+            // The open table itself: leave its page before the lists refetch it as a 404.
+            const isTable = open.path === FK_PATH(table)
+            if (isTable) onNavigate(undefined)
+            await refresh(isTable ? table : undefined)
+            toast.success(`Dropped ${open.what}`)
+          }}
+        />
+      )}
     </section>
   )
 }

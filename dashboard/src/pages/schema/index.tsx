@@ -31,7 +31,7 @@ export default function SchemaPage() {
         <TableList selected={table} onSelect={(ref) => setParams({ table: ref })} show="rows" />
         <div className="schema-main">
           {table ? (
-            <TableView key={table} table={table} />
+            <TableView key={table} table={table} onNavigate={(ref) => setParams(ref ? { table: ref } : {})} />
           ) : (
             <div className="card">
               <EmptyState title="Pick a table" action={<Button onClick={() => setCreating(true)}>New table</Button>}>
