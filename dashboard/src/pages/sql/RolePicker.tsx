@@ -1,5 +1,6 @@
 /** Who the script runs as: the owner, a request role, or a signed-in user (user id + extra claims). */
 import { useId } from 'react'
+import { useAdminQuery } from '../../lib/api'
 import type { SqlRole } from './types'
 
 export interface RunAs {
@@ -36,6 +37,8 @@ export function claimsFor(runAs: RunAs): { claims?: Record<string, unknown>; err
 
 export function RolePicker({ value, onChange, error }: { value: RunAs; onChange(v: RunAs): void; error?: string }) {
   const id = useId()
+  // Suggestions for the user id: the users by email (typing any other id works too).
+  const users = useAdminQuery<{ users: { id: string; email: string }[] }>('/users', { query: { limit: 200 }, enabled: value.role === 'authenticated' })
   return (
     <div className="sql-role">
       <label htmlFor={`${id}-role`}>Run as</label>
@@ -51,10 +54,16 @@ export function RolePicker({ value, onChange, error }: { value: RunAs; onChange(
           <input
             aria-label="User id"
             placeholder="user id (auth.uid())"
+            list={`${id}-users`}
             className="sql-user-id mono"
             value={value.userId}
             onChange={(e) => onChange({ ...value, userId: e.target.value })}
           />
+          <datalist id={`${id}-users`}>
+            {users.data?.users.map((u) => (
+              <option key={u.id} value={u.id} label={u.email} />
+            ))}
+          </datalist>
           <input
             aria-label="Extra claims (JSON)"
             placeholder='extra claims, e.g. {"email":"a@b.c"}'
