@@ -97,7 +97,6 @@ export const SqlEditor = forwardRef<SqlEditorHandle, Props>(function SqlEditor({
     view.current = v
     return () => v.destroy()
     // The editor is made once; the document is then changed through the handle.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [])
 
   useEffect(() => {
