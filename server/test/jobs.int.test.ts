@@ -199,6 +199,9 @@ describe.skipIf(!redisUrl)('jobs (/jobs/v1) on real Redis + Postgres', () => {
 
     const paused = await floe.app.request('/jobs/v1/admin/queues/record/pause', { method: 'POST', headers: floe.service })
     expect(await paused.json()).toEqual({ queue: 'record', paused: true })
+    const listed = (await (await floe.app.request('/jobs/v1/admin/queues', { headers: floe.service })).json()) as { name: string; paused: boolean | null }[]
+    expect(listed.find((q) => q.name === 'record')?.paused).toBe(true)
+    expect(listed.find((q) => q.name === 'echo')?.paused).toBe(false)
     const res = await enqueue('record', floe.service, { payload: { while: 'paused' } })
     expect(res.status).toBe(202)
     await new Promise((r) => setTimeout(r, 300))

@@ -12,7 +12,7 @@ import { jobOptions, type Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
 import { idempotentJobId } from './job-id.js'
 import { deleteQueue, upsertQueue } from './queries.js'
-import type { EnqueueOptions, JobData, JobView, QueueDeclaration, QueueDeclarationInput } from './types.js'
+import type { EnqueueOptions, JobData, JobView, QueueDeclaration, QueueDeclarationInput, QueueListing } from './types.js'
 
 export interface JobsServiceDeps {
   bull: Bull
@@ -145,7 +145,12 @@ export function createJobsService(deps: JobsServiceDeps) {
         .map((j) => view(j, 'failed'))
     },
 
-    listQueues: () => declarations.all().sort((a, b) => a.name.localeCompare(b.name)),
+    /** The declarations (from Postgres, so listed without Redis), each with its paused state from Redis. */
+    async listQueues(): Promise<QueueListing[]> {
+      const all = declarations.all().sort((a, b) => a.name.localeCompare(b.name))
+      const available = bull.isAvailable()
+      return Promise.all(all.map(async (d) => ({ ...d, paused: available ? await bull.queue(d.name).isPaused().catch(() => null) : null })))
+    },
 
     async putQueue(name: string, input: QueueDeclarationInput) {
       const result = await upsertQueue(deps.pool, name, input)

@@ -38,6 +38,10 @@ export const QueueDeclaration = z
   .openapi('QueueDeclaration')
 export type QueueDeclaration = z.output<typeof QueueDeclaration>
 
+/** A declared queue as the admin listing shows it: with whether it is paused (null: Redis unreachable). */
+export const QueueListing = QueueDeclaration.extend({ paused: z.boolean().nullable() }).openapi('QueueListing')
+export type QueueListing = z.output<typeof QueueListing>
+
 export const JOB_STATES = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'] as const
 
 export const JobView = z

@@ -6,14 +6,13 @@ import { Schedules } from './Schedules'
 import type { QueueDeclaration } from './types'
 
 /** One queue: its settings, pause/resume, its jobs by state and its schedules. */
-export function QueuePanel({ queue, paused, onPaused, jobsOff }: { queue: QueueDeclaration; paused?: boolean; onPaused: (p: boolean) => void; jobsOff: boolean }) {
+export function QueuePanel({ queue, paused, jobsOff }: { queue: QueueDeclaration; paused?: boolean | undefined; jobsOff: boolean }) {
   const [tab, setTab] = useState<'jobs' | 'schedules'>('jobs')
   const toast = useToast()
   const setPause = useJobsMutation((pause: boolean) => jobsFetch<{ paused: boolean }>(`/admin/queues/${queue.name}/${pause ? 'pause' : 'resume'}`, { method: 'POST' }))
   const toggle = (pause: boolean) =>
     setPause.mutate(pause, {
       onSuccess: (r) => {
-        onPaused(r.paused)
         toast.success(`${queue.name} ${r.paused ? 'paused' : 'resumed'}`)
       },
       onError: (err) => toast.error(err),

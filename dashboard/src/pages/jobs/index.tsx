@@ -4,7 +4,6 @@
  * database webhooks. Everything refreshes every few seconds. Without Redis the jobs API answers
  * 503 and the screen says so in the server's words.
  */
-import { useState } from 'react'
 import { useSearchParams } from 'react-router'
 import { ErrorState, Loading, PageHeader } from '../../components'
 import { DeadLetters } from './DeadLetters'
@@ -27,9 +26,9 @@ export default function JobsPage() {
   const [params, setParams] = useSearchParams()
   const view = (VIEWS.find((v) => v.id === params.get('view'))?.id ?? 'queues') as View
   const queue = params.get('queue') ?? undefined
-  // The server tells no paused flag with the counts: the last pause/resume answer is kept here.
-  const [paused, setPaused] = useState<Record<string, boolean>>({})
+  // The listing says which queues are paused; a pause/resume refetches it.
   const queues = useJobsQuery<QueueDeclaration[]>('/admin/queues')
+  const paused = Object.fromEntries((queues.data ?? []).map((q) => [q.name, q.paused === true]))
   // Also the availability probe: the dead-letter list answers 503 when jobs are off.
   const dead = useJobsQuery<JobView[]>('/admin/dead-letter', { query: { limit: 100 }, retry: false })
   const off = dead.error?.status === 503 ? dead.error : undefined
@@ -76,7 +75,6 @@ export default function JobsPage() {
                 key={queue}
                 queue={queues.data.find((q) => q.name === queue)!}
                 paused={paused[queue]}
-                onPaused={(p) => setPaused((m) => ({ ...m, [queue]: p }))}
                 jobsOff={!!off}
               />
             )}

@@ -10,6 +10,8 @@ export interface QueueDeclaration {
   rate_limit: { max: number; duration_ms: number } | null
   enqueue_roles: string[]
   updated_at: string
+  /** From the listing: whether the queue is paused (null while Redis is unreachable). */
+  paused?: boolean | null
 }
 
 export interface JobView {

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi'
 import { errorResponses } from '../../http/index.js'
-import { QueueDeclaration } from '../types.js'
+import { QueueListing } from '../types.js'
 import type { Register } from './common.js'
 
 export const listQueuesRoute = createRoute({
@@ -9,11 +9,11 @@ export const listQueuesRoute = createRoute({
   operationId: 'jobs.listQueues',
   tags: ['Jobs admin'],
   responses: {
-    200: { description: 'Queue declarations', content: { 'application/json': { schema: z.array(QueueDeclaration) } } },
+    200: { description: 'Queue declarations, each with whether it is paused', content: { 'application/json': { schema: z.array(QueueListing) } } },
     ...errorResponses(401, 403),
   },
 })
 
 export const registerListQueues: Register = (router, jobs) => {
-  router.openapi(listQueuesRoute, (c) => c.json(jobs.service.listQueues(), 200))
+  router.openapi(listQueuesRoute, async (c) => c.json(await jobs.service.listQueues(), 200))
 }
