@@ -31,7 +31,8 @@ describe.skipIf(!haveChromium)('dashboard rules', () => {
     const [owner] = await sql<{ id: string }>(h.floe.databaseUrl, 'select id from auth.users where email = $1', [a.email])
     // The e2e schema's notes has an owner rule: drop it, so notes has RLS on and no rule at all.
     await sql(h.floe.databaseUrl, 'drop policy notes_owner on public.notes; delete from public.notes')
-    ;[{ id: noteId }] = await sql<{ id: string }>(h.floe.databaseUrl, `insert into public.notes (owner_id, body) values ($1, 'A''s note') returning id::text as id`, [owner!.id])
+    const [note] = await sql<{ id: string }>(h.floe.databaseUrl, `insert into public.notes (owner_id, body) values ($1, 'A''s note') returning id::text as id`, [owner!.id])
+    noteId = note!.id
     page = await h.newPage()
     await h.openDashboard(page)
     await page.getByRole('navigation').getByRole('link', { name: 'Rules' }).click()
