@@ -114,3 +114,58 @@ export async function hasWaitingOutbox(db: Queryable): Promise<boolean> {
   const { rows } = await db.query<{ any: boolean }>('select exists (select 1 from floe.outbox) as any')
   return rows[0]?.any === true
 }
+
+export interface WebhookDeliveryInput {
+  webhook_id: string | null
+  job_id: string
+  attempt: number
+  url: string
+  status: number | null
+  ok: boolean
+  error: string | null
+  duration_ms: number
+}
+
+export interface WebhookDeliveryRow {
+  id: string
+  job_id: string
+  attempt: number
+  status: number | null
+  ok: boolean
+  error: string | null
+  duration_ms: number
+  at: Date
+}
+
+/**
+ * One attempt. The webhook id is looked up rather than trusted: a webhook deleted while its
+ * delivery was in flight leaves a row without one instead of a foreign-key failure. Text is cut
+ * to the columns' bounds (a URL or an error message may be longer).
+ */
+export async function insertWebhookDelivery(db: Queryable, d: WebhookDeliveryInput): Promise<void> {
+  await db.query(
+    `insert into floe.webhook_deliveries (webhook_id, job_id, attempt, url, status, ok, error, duration_ms)
+     values ((select id from floe.webhooks where id = $1::uuid), $2, $3, $4, $5, $6, $7, $8)`,
+    [d.webhook_id, d.job_id.slice(0, 200), d.attempt, d.url.slice(0, 2048), d.status, d.ok, d.error?.slice(0, 1000) ?? null, d.duration_ms],
+  )
+}
+
+/** Deletes deliveries older than `maxAgeS`, at most `batch` rows a call (bounded work per call). */
+export async function pruneWebhookDeliveries(db: Queryable, maxAgeS: number, batch: number): Promise<number> {
+  const { rowCount } = await db.query(
+    `delete from floe.webhook_deliveries where id in (
+       select id from floe.webhook_deliveries where at < now() - make_interval(secs => $1) order by at limit $2)`,
+    [maxAgeS, batch],
+  )
+  return rowCount ?? 0
+}
+
+/** One webhook's deliveries, newest first; `before` is an id from a previous page. */
+export async function listWebhookDeliveries(db: Queryable, webhookId: string, limit: number, before: string | undefined): Promise<WebhookDeliveryRow[]> {
+  const { rows } = await db.query<WebhookDeliveryRow>(
+    `select id::text, job_id, attempt, status, ok, error, duration_ms, at from floe.webhook_deliveries
+     where webhook_id = $1 and ($2::bigint is null or id < $2::bigint) order by id desc limit $3`,
+    [webhookId, before ?? null, limit],
+  )
+  return rows
+}

@@ -17,6 +17,7 @@ import { registerListDeadLetter } from './routes/list-dead-letter.js'
 import { registerListJobs } from './routes/list-jobs.js'
 import { registerListQueues } from './routes/list-queues.js'
 import { registerListSchedules } from './routes/list-schedules.js'
+import { registerListWebhookDeliveries } from './routes/list-webhook-deliveries.js'
 import { registerListWebhooks } from './routes/list-webhooks.js'
 import { registerPauseQueue } from './routes/pause-queue.js'
 import { registerPutQueue } from './routes/put-queue.js'
@@ -41,6 +42,7 @@ const ADMIN: Register[] = [
   registerDeleteSchedule,
   registerListDeadLetter,
   registerListWebhooks,
+  registerListWebhookDeliveries,
   registerCreateWebhook,
   registerDeleteWebhook,
 ]

@@ -6,6 +6,7 @@
 import { z } from '@hono/zod-openapi'
 import { quoteIdent, quoteLiteral, type Database } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
+import { listWebhookDeliveries } from './queries.js'
 import { QueueName } from './types.js'
 
 const Ident = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'expected a Postgres identifier')
@@ -38,6 +39,20 @@ export const Webhook = z
   })
   .openapi('Webhook')
 export type Webhook = z.output<typeof Webhook>
+
+export const WebhookDelivery = z
+  .object({
+    id: z.string().openapi({ description: 'Pass it as `before` for the next page' }),
+    job_id: z.string(),
+    attempt: z.number().int(),
+    status: z.number().int().nullable().openapi({ description: 'The HTTP status answered; null when none came' }),
+    ok: z.boolean(),
+    error: z.string().nullable(),
+    duration_ms: z.number().int(),
+    at: z.string(),
+  })
+  .openapi('WebhookDelivery')
+export type WebhookDelivery = z.output<typeof WebhookDelivery>
 
 interface Row {
   id: string
@@ -97,6 +112,14 @@ export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>) {
         )
         return toWebhook(row)
       }),
+
+    /** A webhook's delivery attempts, newest first (kept 7 days: see delivery-log.ts). */
+    async deliveries(name: string, limit: number, before: string | undefined): Promise<WebhookDelivery[]> {
+      const { rows } = await pool.query<{ id: string }>('select id from floe.webhooks where name = $1', [name])
+      if (!rows[0]) throw new ApiError('JOBS_WEBHOOK_NOT_FOUND', { details: `No webhook named "${name}"` })
+      const found = await listWebhookDeliveries(pool, rows[0].id, limit, before)
+      return found.map((d) => ({ ...d, at: d.at.toISOString() }))
+    },
 
     remove: (name: string): Promise<void> =>
       withOwner('jobs: remove a webhook', async ({ client }) => {

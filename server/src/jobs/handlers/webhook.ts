@@ -17,6 +17,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
 import type pg from 'pg'
 import { z } from 'zod'
 import { defineHandler } from '../define-handler.js'
+import { createDeliveryLog } from '../delivery-log.js'
 
 export const WebhookPayload = z.object({
   url: z.string().url().refine((u) => /^https?:/.test(u), 'expected an http(s) URL'),
@@ -102,6 +103,7 @@ export function webhookHandler(timeoutMs: number) {
     value.catch(() => secrets.delete(key))
     return value
   }
+  const record = createDeliveryLog()
   return defineHandler({
     payload: WebhookPayload,
     async run(p, ctx) {
@@ -109,6 +111,18 @@ export function webhookHandler(timeoutMs: number) {
       const secret = await signingSecret(ctx.pool, p.webhook_id)
       const started = performance.now()
       const url = new URL(p.url)
+      // Every attempt that reached the network is recorded, whatever its outcome.
+      const attempt = (status: number | null, error: string | null) =>
+        record(ctx.pool, ctx.log, {
+          webhook_id: p.webhook_id ?? null,
+          job_id: ctx.job.id,
+          attempt: ctx.job.attempt,
+          url: p.url,
+          status,
+          ok: error === null,
+          error,
+          duration_ms: Math.round(performance.now() - started),
+        })
       let status: number
       try {
         status = await postJson(
@@ -126,13 +140,19 @@ export function webhookHandler(timeoutMs: number) {
           ctx.signal,
         )
       } catch (err) {
-        throw new Error(`webhook delivery to ${url.origin} failed: ${err instanceof Error ? err.message : String(err)}`)
+        const message = `webhook delivery to ${url.origin} failed: ${err instanceof Error ? err.message : String(err)}`
+        await attempt(null, message)
+        throw new Error(message)
       }
       const result = { status, duration_ms: Math.round(performance.now() - started) }
       // A success records its status as the job's result; a failed attempt as its progress.
-      if (status >= 200 && status < 300) return result
-      await ctx.progress(result)
+      if (status >= 200 && status < 300) {
+        await attempt(status, null)
+        return result
+      }
       const message = `webhook answered HTTP ${status}`
+      await attempt(status, message)
+      await ctx.progress(result)
       if (status >= 500 || status === 408 || status === 429) throw new Error(message)
       throw new UnrecoverableError(message)
     },
