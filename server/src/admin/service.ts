@@ -4,7 +4,7 @@
  * bad one rolls back the whole request and nothing changes.
  */
 import type { WithOwner } from '../db/index.js'
-import { ApiError } from '../errors/index.js'
+import { ApiError, isPgError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
 import { recordAudit } from './audit.js'
@@ -39,15 +39,6 @@ export interface RulesService {
   setRealtime(target: string, enabled: boolean, by: Identity): Promise<RealtimeTable>
 }
 
-interface PgError {
-  code: string
-  message: string
-  detail?: string
-  hint?: string
-  position?: string
-}
-const isPgError = (e: unknown): e is PgError =>
-  typeof e === 'object' && e !== null && 'severity' in e && typeof (e as { code?: unknown }).code === 'string'
 
 /**
  * Postgres' verdict on a rule: a syntax, name, type or privilege error in an expression is the

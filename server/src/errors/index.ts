@@ -6,7 +6,7 @@
  */
 export { ApiError, type ApiErrorOptions, type ErrorBody, type ErrorDetails, type PassThroughCode } from './api-error.js'
 export { ERROR_CODES, POSTGREST_CODES, type ErrorCode, type PostgrestCode } from './codes.js'
-export { toApiError, statusForSqlState, markServiceFailure, isUniqueViolation, isForeignKeyViolation } from './to-api-error.js'
+export { toApiError, statusForSqlState, markServiceFailure, isUniqueViolation, isForeignKeyViolation, isPgError, type PgError } from './to-api-error.js'
 export { renderError, type ErrorDialect, type RenderedError } from './render-error.js'
 export { GOTRUE_API_VERSION, GOTRUE_CODES, type GoTrueCode } from './gotrue.js'
 export { invalidInput, type InputIssue } from './invalid-input.js'

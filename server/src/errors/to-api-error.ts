@@ -3,16 +3,27 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { ApiError } from './api-error.js'
 import { pgrstRaised, ptStatus } from './raised.js'
 
-/** A pg DatabaseError, narrowed without importing pg here. */
-interface PgError {
+/** A pg DatabaseError (what Postgres said), narrowed without importing pg here. */
+export interface PgError {
+  /** The SQLSTATE. */
   code: string
   message: string
-  detail?: string
-  hint?: string
-  severity?: string
+  severity?: string | undefined
+  detail?: string | undefined
+  hint?: string | undefined
+  /** 1-based character offset into the statement, as text. */
+  position?: string | undefined
+  internalPosition?: string | undefined
+  internalQuery?: string | undefined
+  where?: string | undefined
+  schema?: string | undefined
+  table?: string | undefined
+  column?: string | undefined
+  constraint?: string | undefined
 }
 
-function isPgError(err: unknown): err is PgError {
+/** An error Postgres raised (as opposed to one of the client, the pool or the network). */
+export function isPgError(err: unknown): err is PgError {
   return (
     typeof err === 'object' && err !== null && 'severity' in err &&
     typeof (err as { code?: unknown }).code === "string" && /^[0-9A-Z]{5}$/.test((err as unknown as { code: string }).code)

@@ -4,18 +4,8 @@
  * answer naming Postgres' message, never a 500; what is not the input's (a lost connection, a
  * timeout) passes through to the shared mapper.
  */
-import { ApiError, type ErrorCode } from '../../errors/index.js'
+import { ApiError, isPgError, type ErrorCode, type PgError } from '../../errors/index.js'
 
-interface PgError {
-  code: string
-  message: string
-  detail?: string
-  hint?: string
-  position?: string
-}
-
-export const isPgError = (e: unknown): e is PgError =>
-  typeof e === 'object' && e !== null && 'severity' in e && typeof (e as { code?: unknown }).code === 'string'
 
 function codeFor(err: PgError): ErrorCode | undefined {
   switch (err.code) {

@@ -7,10 +7,10 @@
  */
 import type pg from 'pg'
 import { withTrialSavepoint } from '../../db/index.js'
-import { ApiError } from '../../errors/index.js'
+import { ApiError, isPgError } from '../../errors/index.js'
 import { run, type Client } from '../queries.js'
 import { findTableOid } from './catalog.js'
-import { expressionError, isPgError } from './pg-errors.js'
+import { expressionError } from './pg-errors.js'
 import { qname } from './plan.js'
 import { splitQualified } from './shapes.js'
 

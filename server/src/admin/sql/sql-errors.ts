@@ -2,28 +2,10 @@
  * Postgres' verdict on the admin's script, as the runner answers it: always a 400 (the script is
  * the admin's input; a 500 would blame the server), with the SQLSTATE and where the error is.
  */
-import { ApiError } from '../../errors/index.js'
+import { ApiError, isPgError } from '../../errors/index.js'
 import { COPY_FROM_STDIN_REFUSED } from './collector.js'
 import { locate, type ScriptStatement } from './script.js'
 
-interface PgError {
-  code: string
-  message: string
-  severity: string
-  position?: string | undefined
-  internalPosition?: string | undefined
-  internalQuery?: string | undefined
-  detail?: string | undefined
-  hint?: string | undefined
-  where?: string | undefined
-  schema?: string | undefined
-  table?: string | undefined
-  column?: string | undefined
-  constraint?: string | undefined
-}
-
-const isPgError = (e: unknown): e is PgError =>
-  typeof e === 'object' && e !== null && 'severity' in e && typeof (e as { code?: unknown }).code === 'string'
 
 /** Where the error points: Postgres' 1-based character position, its line and column, and the statement's number. */
 function whereInScript(query: string, statements: readonly ScriptStatement[], position: string | undefined) {
