@@ -1,4 +1,5 @@
 /** The rules API's shapes (server/src/admin/schemas.ts) and the schema editor's table summary. */
+export type { TableSummary } from '../../lib/schema-types'
 export type Operation = 'select' | 'insert' | 'update' | 'delete' | 'all'
 export type TemplateKind = 'public_read' | 'signed_in_read' | 'owner_only' | 'owner_write_public_read'
 
@@ -29,17 +30,6 @@ export interface RulesWarning {
   message: string
 }
 
-/** GET /admin/v1/tables (the schema editor's list). */
-export interface TableSummary {
-  schema: string
-  name: string
-  rows: number
-  rows_exact: boolean
-  rls_enabled: boolean
-  policy_count: number
-  realtime: boolean
-  warnings: { problem: string; message: string }[]
-}
 
 export interface PolicyVerdict {
   name: string

@@ -1,55 +1,8 @@
 /** The schema editor API's shapes (server/src/admin/schema/models.ts, shapes.ts). */
-import type { TableSummary } from '../rules/types'
+import type { EnumType, FkAction } from '../../lib/schema-types'
 
-export interface Column {
-  name: string
-  position: number
-  type: string
-  nullable: boolean
-  default: string | null
-  identity: 'always' | 'by_default' | null
-  unique: boolean
-  primary_key: boolean
-}
-
-export type FkAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default'
-
-export interface ForeignKey {
-  name: string
-  schema: string
-  table: string
-  columns: string[]
-  referenced_schema: string
-  referenced_table: string
-  referenced_columns: string[]
-  on_delete: FkAction
-  on_update: FkAction
-}
-
-export interface Index {
-  schema: string
-  table: string
-  name: string
-  columns: string[]
-  unique: boolean
-  primary: boolean
-  method: string
-  definition: string
-}
-
-export interface TableDetail extends TableSummary {
-  columns: Column[]
-  primary_key: { name: string; columns: string[] } | null
-  foreign_keys: ForeignKey[]
-  referenced_by: ForeignKey[]
-  indexes: Index[]
-}
-
-export interface Enum {
-  schema: string
-  name: string
-  values: string[]
-}
+export type { Column, FkAction, ForeignKey, Index, TableDetail } from '../../lib/schema-types'
+export type Enum = EnumType
 
 export interface ColumnSpec {
   name: string

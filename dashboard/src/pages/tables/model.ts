@@ -3,54 +3,9 @@
  * them) and what it derives: each column's kind, which drives its input, its display and the
  * filter operators offered.
  */
-export interface TableWarning {
-  problem: 'rls_disabled' | 'no_policy'
-  message: string
-}
+import type { Column, EnumType, TableDetail } from '../../lib/schema-types'
 
-export interface TableSummary {
-  schema: string
-  name: string
-  rows: number
-  rows_exact: boolean
-  rls_enabled: boolean
-  policy_count: number
-  realtime: boolean
-  warnings: TableWarning[]
-}
-
-export interface Column {
-  name: string
-  position: number
-  type: string
-  nullable: boolean
-  default: string | null
-  identity: 'always' | 'by_default' | null
-  unique: boolean
-  primary_key: boolean
-}
-
-export interface ForeignKey {
-  name: string
-  schema: string
-  table: string
-  columns: string[]
-  referenced_schema: string
-  referenced_table: string
-  referenced_columns: string[]
-}
-
-export interface TableDetail extends TableSummary {
-  columns: Column[]
-  primary_key: { name: string; columns: string[] } | null
-  foreign_keys: ForeignKey[]
-}
-
-export interface EnumType {
-  schema: string
-  name: string
-  values: string[]
-}
+export type { Column, EnumType, ForeignKey, TableDetail, TableSummary, TableWarning } from '../../lib/schema-types'
 
 export type Row = Record<string, unknown>
 
