@@ -3,21 +3,24 @@ import { Button, ConfirmDialog, EmptyState, ErrorState, Loading, useToast } from
 import { formatRelative } from '../../lib/format'
 import { jobsFetch, useJobsMutation, useJobsQuery } from './jobs-fetch'
 import type { QueueDeclaration, Webhook } from './types'
+import { WebhookDeliveries } from './WebhookDeliveries'
 import { WebhookDialog } from './WebhookDialog'
 
-/** Database webhooks: on insert/update/delete of a table, POST to a URL or enqueue to a queue. */
+/** Database webhooks: on insert/update/delete of a table, POST to a URL or enqueue to a queue; a row opens its deliveries. */
 export function Webhooks({ queues }: { queues: QueueDeclaration[] }) {
   const list = useJobsQuery<Webhook[]>('/admin/webhooks', { refetchInterval: 10_000 })
   const [creating, setCreating] = useState(false)
   const [deleting, setDeleting] = useState<string>()
+  const [selected, setSelected] = useState<string>()
+  const open = list.data?.find((w) => w.name === selected)
   const toast = useToast()
   const remove = useJobsMutation((name: string) => jobsFetch(`/admin/webhooks/${encodeURIComponent(name)}`, { method: 'DELETE' }))
   return (
     <section aria-label="Webhooks" className="jobs-webhooks">
       <div className="jobs-webhooks-head">
         <p className="muted jobs-small">
-          Each delivery is a job (handler <code>webhook</code>, or the queue named): its attempts and failures show in that queue's jobs and in dead
-          letters. The server has no separate deliveries API.
+          Each delivery is a job (handler <code>webhook</code>, or the queue named). Open a webhook to see its delivery attempts: time, HTTP
+          status, duration and error.
         </p>
         <Button variant="primary" onClick={() => setCreating(true)}>New webhook</Button>
       </div>
@@ -35,19 +38,35 @@ export function Webhooks({ queues }: { queues: QueueDeclaration[] }) {
             </thead>
             <tbody>
               {list.data.map((w) => (
-                <tr key={w.id}>
-                  <td>{w.name}</td>
+                <tr key={w.id} className={`jobs-row${w.name === selected ? ' selected' : ''}`} onClick={() => setSelected(w.name)}>
+                  <td>
+                    <button type="button" className="jobs-link" aria-label={`Deliveries of ${w.name}`} onClick={() => setSelected(w.name)}>
+                      {w.name}
+                    </button>
+                  </td>
                   <td className="mono">{w.schema}.{w.table}</td>
                   <td>{w.events.join(', ')}</td>
                   <td className="jobs-reason" title={w.url ?? undefined}>{w.url ?? <>queue <code>{w.queue}</code></>}</td>
                   <td>{formatRelative(w.created_at)}</td>
-                  <td><Button size="sm" variant="ghost" onClick={() => setDeleting(w.name)}>Delete</Button></td>
+                  <td>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={(e) => {
+                        e.stopPropagation()
+                        setDeleting(w.name)
+                      }}
+                    >
+                      Delete
+                    </Button>
+                  </td>
                 </tr>
               ))}
             </tbody>
           </table>
         </div>
       )}
+      {open && <WebhookDeliveries key={open.name} webhook={open} />}
       <WebhookDialog open={creating} onClose={() => setCreating(false)} queues={queues} />
       <ConfirmDialog
         open={deleting !== undefined}

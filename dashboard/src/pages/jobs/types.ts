@@ -54,3 +54,16 @@ export type Counts = Record<string, number>
 /** The states the list filter offers, in bull-board's order. */
 export const STATES = ['waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized', 'waiting-children'] as const
 export type JobState = (typeof STATES)[number]
+
+/** One delivery attempt of a database webhook (GET /admin/webhooks/{name}/deliveries). */
+export interface WebhookDelivery {
+  id: string
+  job_id: string
+  attempt: number
+  /** The HTTP status answered; null when none came (timeout, refused). */
+  status: number | null
+  ok: boolean
+  error: string | null
+  duration_ms: number
+  at: string
+}
