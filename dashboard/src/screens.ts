@@ -24,6 +24,3 @@ export const SCREENS: Screen[] = [
   { path: 'jobs', label: 'Jobs', icon: '⟳', page: lazy(() => import('./pages/jobs/index')) },
   { path: 'settings', label: 'Settings', icon: '⚙', page: lazy(() => import('./pages/settings/index')) },
 ]
-
-/** Outside the app: the server's API reference (Scalar, at /docs). */
-export const DOCS_URL = '/docs'

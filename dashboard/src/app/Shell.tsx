@@ -3,7 +3,8 @@ import { Suspense, useEffect, useState } from 'react'
 import { NavLink, Outlet, useLocation } from 'react-router'
 import { Button, ErrorState, Loading } from '../components'
 import { useAuth } from '../lib/auth'
-import { DOCS_URL, SCREENS } from '../screens'
+import { DOCS_URL } from '../lib/links'
+import { SCREENS } from '../screens'
 import { ErrorBoundary } from './ErrorBoundary'
 
 export function Shell() {

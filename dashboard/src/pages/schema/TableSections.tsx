@@ -1,7 +1,6 @@
 /** The read-only parts of a table's page: the columns grid, foreign key lists, index list. */
 import { Button } from '../../components'
-import type { Open } from './TableView'
-import type { ForeignKey, Index, TableDetail } from './types'
+import type { ForeignKey, Index, Open, TableDetail } from './types'
 
 export function ColumnsTable({ table: t, onOpen }: { table: TableDetail; onOpen(o: Open): void }) {
   const path = `/tables/${encodeURIComponent(`${t.schema}.${t.name}`)}/columns/`

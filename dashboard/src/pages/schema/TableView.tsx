@@ -8,16 +8,8 @@ import { formatNumber } from '../../lib/format'
 import { AddColumnDialog, AlterColumnDialog, DropDialog } from './ColumnDialogs'
 import { AddForeignKeyDialog, CreateIndexDialog, RenameTableDialog, SetPrimaryKeyDialog } from './KeyDialogs'
 import { ColumnsTable, ForeignKeyList, IndexList } from './TableSections'
-import { FK_PATH, type Column, type TableDetail } from './types'
+import { FK_PATH, type Open, type TableDetail } from './types'
 
-export type Open =
-  | { kind: 'add-column' }
-  | { kind: 'alter-column'; column: Column }
-  | { kind: 'drop'; what: string; path: string; cascade?: boolean }
-  | { kind: 'add-fk' }
-  | { kind: 'add-index' }
-  | { kind: 'primary-key' }
-  | { kind: 'rename' }
 
 /** What a schema change may have altered: every table's summary and detail, enums, indexes. */
 export function useRefreshSchema() {

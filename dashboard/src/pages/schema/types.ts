@@ -1,8 +1,18 @@
 /** The schema editor API's shapes (server/src/admin/schema/models.ts, shapes.ts). */
-import type { EnumType, FkAction } from '../../lib/schema-types'
+import type { Column, EnumType, FkAction } from '../../lib/schema-types'
 
 export type { Column, FkAction, ForeignKey, Index, TableDetail } from '../../lib/schema-types'
 export type Enum = EnumType
+
+/** Which change dialog of a table's view is open. */
+export type Open =
+  | { kind: 'add-column' }
+  | { kind: 'alter-column'; column: Column }
+  | { kind: 'drop'; what: string; path: string; cascade?: boolean }
+  | { kind: 'add-fk' }
+  | { kind: 'add-index' }
+  | { kind: 'primary-key' }
+  | { kind: 'rename' }
 
 export interface ColumnSpec {
   name: string

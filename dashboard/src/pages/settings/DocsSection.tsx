@@ -1,4 +1,4 @@
-import { DOCS_URL } from '../../screens'
+import { DOCS_URL } from '../../lib/links'
 
 export function DocsSection() {
   return (

@@ -4,6 +4,7 @@ import { formatBytes, formatRelative } from '../../lib/format'
 import { BucketActions } from './BucketActions'
 import { Breadcrumbs } from './Breadcrumbs'
 import { FileDetail } from './FileDetail'
+import { formatLimit } from './format-limit'
 import { NewFolderDialog } from './NewFolderDialog'
 import { useFiles } from './queries'
 import { FOLDER_PLACEHOLDER, type Bucket, type FileEntry } from './types'
@@ -11,7 +12,6 @@ import { UploadList } from './UploadList'
 import { useUploads } from './use-uploads'
 
 /** Bucket limits are decimal, as the server reads '1MB' (10^6 bytes), so they show that way. */
-export const formatLimit = (bytes: number) => (bytes >= 1e6 ? `${+(bytes / 1e6).toFixed(2)} MB` : bytes >= 1e3 ? `${+(bytes / 1e3).toFixed(2)} kB` : `${bytes} B`)
 
 /** One folder of a bucket: breadcrumbs, folders then files, uploads by button or drop, a file's panel. */
 export function FileBrowser({ bucket, prefix, onNavigate, onBucketGone }: { bucket: Bucket; prefix: string; onNavigate: (prefix: string) => void; onBucketGone: () => void }) {
