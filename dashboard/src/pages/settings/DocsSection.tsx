@@ -13,7 +13,8 @@ export function DocsSection() {
         </li>
       </ul>
       <p className="muted">
-        Typed client: <code>npm i @floe/sdk</code>, then <code>createClient(url, anonKey)</code>; types with{' '}
+        Typed client: <code>@floe/sdk</code> (the repository's <code>sdk/</code>, not on npm yet) or <code>@supabase/supabase-js</code>, then{' '}
+        <code>createClient(url, anonKey)</code>; types with{' '}
         <code>floe gen types typescript</code>.
       </p>
     </section>
