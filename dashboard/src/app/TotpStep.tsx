@@ -5,26 +5,17 @@
 import { useState, type FormEvent } from 'react'
 import { Button, ErrorState } from '../components'
 import { useAuth } from '../lib/auth'
+import { useAction } from '../lib/use-action'
 import { CenteredCard } from './CenteredCard'
 
 export function TotpStep({ email }: { email: string | undefined }) {
   const { verifyTotp, signOut } = useAuth()
   const [code, setCode] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const { busy, error, run } = useAction()
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
-      await verifyTotp(code.replace(/\s+/g, ''))
-    } catch (err) {
-      setError(err)
-      setCode('')
-    } finally {
-      setBusy(false)
-    }
+    if (!(await run(() => verifyTotp(code.replace(/\s+/g, ''))))) setCode('')
   }
 
   return (

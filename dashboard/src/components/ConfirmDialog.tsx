@@ -1,4 +1,5 @@
-import { useState, type ReactNode } from 'react'
+import type { ReactNode } from 'react'
+import { useAction } from '../lib/use-action'
 import { Button } from './Button'
 import { Dialog } from './Dialog'
 import { ErrorState } from './ErrorState'
@@ -17,23 +18,13 @@ export interface ConfirmDialogProps {
 
 /** "Are you sure?" with the action's own error shown in place when it fails. */
 export function ConfirmDialog({ open, onClose, title, children, confirmLabel = 'Confirm', danger = false, onConfirm }: ConfirmDialogProps) {
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const { busy, error, run, reset } = useAction()
   const close = () => {
-    setError(undefined)
+    reset()
     onClose()
   }
   const confirm = async () => {
-    setBusy(true)
-    setError(undefined)
-    try {
-      await onConfirm()
-      close()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    if (await run(onConfirm)) close()
   }
   return (
     <Dialog

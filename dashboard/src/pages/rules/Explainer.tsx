@@ -8,6 +8,7 @@ import { adminFetch, useAdminQuery } from '../../lib/api'
 import { ExplanationView } from './ExplanationView'
 import type { TableDetailLite } from './TableRules'
 import { tablePath, type Explanation } from './types'
+import { useAction } from '../../lib/use-action'
 
 interface UserList {
   users: { id: string; email: string }[]
@@ -29,15 +30,12 @@ export function Explainer({ table }: { table: string }) {
   const [key, setKey] = useState<Record<string, string>>({})
   const [newRow, setNewRow] = useState('{}')
   const [answer, setAnswer] = useState<{ e: Explanation; who: string }>()
-  const [error, setError] = useState<unknown>()
-  const [busy, setBusy] = useState(false)
+  const { busy, error, run } = useAction()
   const pk = detail.data?.primary_key?.columns ?? []
 
   const ask = async () => {
-    setBusy(true)
-    setError(undefined)
     setAnswer(undefined)
-    try {
+    await run(async () => {
       const userId = who === OTHER ? otherId.trim() : who
       const identity = who === 'anon' ? { role: 'anon', claims: {} } : { role: 'authenticated', claims: { sub: userId, role: 'authenticated' } }
       let row: Record<string, unknown> | undefined
@@ -47,12 +45,7 @@ export function Explainer({ table }: { table: string }) {
       const e = await adminFetch<Explanation>('/rules/explain', { method: 'POST', body: { schema, table: rest.join('.'), operation: op, identity, row } })
       const label = who === 'anon' ? 'anon' : (users.data?.users.find((u) => u.id === userId)?.email ?? `user ${userId}`)
       setAnswer({ e, who: label })
-    } catch (err) {
-      setAnswer(undefined)
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
   }
 
   return (

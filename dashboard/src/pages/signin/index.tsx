@@ -6,6 +6,7 @@ import { NotAdmin } from '../../app/RequireAdmin'
 import { TotpStep } from '../../app/TotpStep'
 import { Button, ErrorState, Loading } from '../../components'
 import { useAuth } from '../../lib/auth'
+import { useAction } from '../../lib/use-action'
 import { useNeedsSetup } from '../../lib/setup'
 
 /** Only paths inside the dashboard: `next` comes from the URL. */
@@ -18,8 +19,7 @@ export default function SignInPage() {
   const [params] = useSearchParams()
   const [email, setEmail] = useState('')
   const [password, setPassword] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const { busy, error, run } = useAction()
   const needsSetup = useNeedsSetup(status.state !== 'loading' && status.state !== 'config-error')
 
   if (status.state === 'loading') return <Loading />
@@ -36,15 +36,7 @@ export default function SignInPage() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault()
-    setBusy(true)
-    setError(undefined)
-    try {
-      await signIn(email.trim(), password)
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    await run(() => signIn(email.trim(), password))
   }
   const checking = status.state === 'checking'
 

@@ -4,6 +4,7 @@ import { Button, Dialog, ErrorState, useToast } from '../../components'
 import { bucketsKey } from './queries'
 import { storageFetch } from './service-fetch'
 import type { Bucket } from './types'
+import { useAction } from '../../lib/use-action'
 
 const MB = 1_000_000 // the server reads '1MB' as 10^6 bytes, as Supabase does
 
@@ -24,15 +25,14 @@ const toForm = (b?: Bucket): Form => ({
 /** Create a bucket, or change one's settings (`bucket` given): public, size limit, MIME types. */
 export function BucketDialog({ open, onClose, bucket, onSaved }: { open: boolean; onClose: () => void; bucket?: Bucket; onSaved?: (id: string) => void }) {
   const [form, setForm] = useState<Form>(toForm(bucket))
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const { busy, error, run, reset } = useAction()
   const qc = useQueryClient()
   const toast = useToast()
   useEffect(() => {
     if (open) setForm(toForm(bucket))
   }, [open, bucket])
   const close = () => {
-    setError(undefined)
+    reset()
     onClose()
   }
   const submit = async (e: FormEvent) => {
@@ -40,20 +40,15 @@ export function BucketDialog({ open, onClose, bucket, onSaved }: { open: boolean
     const limit = form.limitMb.trim() ? Math.round(Number(form.limitMb) * MB) : null
     const types = form.mimeTypes.split(/[\s,]+/).filter(Boolean)
     const settings = { public: form.isPublic, file_size_limit: limit, allowed_mime_types: types.length ? types : null }
-    setBusy(true)
-    setError(undefined)
-    try {
+    const saved = await run(async () => {
       if (bucket) await storageFetch(`/bucket/${bucket.id}`, { method: 'PUT', body: settings })
       else await storageFetch('/bucket', { method: 'POST', body: { name: form.name.trim(), ...settings } })
       await qc.invalidateQueries({ queryKey: bucketsKey })
-      toast.success(bucket ? `Saved ${bucket.name}` : `Created ${form.name.trim()}`)
-      onSaved?.(bucket?.id ?? form.name.trim())
-      close()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
+    if (!saved) return
+    toast.success(bucket ? `Saved ${bucket.name}` : `Created ${form.name.trim()}`)
+    onSaved?.(bucket?.id ?? form.name.trim())
+    close()
   }
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }))
   return (

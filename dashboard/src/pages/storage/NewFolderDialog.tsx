@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query'
 import { useState, type FormEvent } from 'react'
 import { Button, Dialog, ErrorState } from '../../components'
+import { useAction } from '../../lib/use-action'
 import { filesKey } from './queries'
 import { encodePath, storageFetch } from './service-fetch'
 import { FOLDER_PLACEHOLDER } from './types'
@@ -8,33 +9,27 @@ import { FOLDER_PLACEHOLDER } from './types'
 /** Folders exist through their objects: an empty one holds Supabase's placeholder object. */
 export function NewFolderDialog({ open, onClose, bucket, prefix, onCreated }: { open: boolean; onClose: () => void; bucket: string; prefix: string; onCreated: (prefix: string) => void }) {
   const [name, setName] = useState('')
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const { busy, error, run, reset } = useAction()
   const qc = useQueryClient()
   const close = () => {
     setName('')
-    setError(undefined)
+    reset()
     onClose()
   }
   const submit = async (e: FormEvent) => {
     e.preventDefault()
     const folder = name.trim().replace(/^\/+|\/+$/g, '')
-    setBusy(true)
-    setError(undefined)
-    try {
+    const created = await run(async () => {
       await storageFetch(`/object/${bucket}/${encodePath(`${prefix}${folder}/${FOLDER_PLACEHOLDER}`)}`, {
         method: 'POST',
         body: new Blob([], { type: 'text/plain' }),
         headers: { 'content-type': 'text/plain' },
       })
       await qc.invalidateQueries({ queryKey: filesKey(bucket) })
-      onCreated(`${prefix}${folder}/`)
-      close()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    })
+    if (!created) return
+    onCreated(`${prefix}${folder}/`)
+    close()
   }
   return (
     <Dialog

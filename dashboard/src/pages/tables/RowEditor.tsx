@@ -6,6 +6,7 @@
  */
 import { useState, type FormEvent } from 'react'
 import { Button, Dialog, ErrorState } from '../../components'
+import { useAction } from '../../lib/use-action'
 import { CellInput, draftError } from './CellInput'
 import type { Field, Row } from './model'
 import { defaultHint, fromDraft, type Draft } from './values'
@@ -21,12 +22,11 @@ interface Props {
 export function RowEditor({ open, table, fields, onClose, onInsert }: Props) {
   const [drafts, setDrafts] = useState<Record<string, Draft>>({})
   const [tried, setTried] = useState(false)
-  const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>()
+  const { busy, error, run, reset } = useAction()
   const close = () => {
     setDrafts({})
     setTried(false)
-    setError(undefined)
+    reset()
     onClose()
   }
   const touched = (name: string) => Object.hasOwn(drafts, name)
@@ -38,16 +38,7 @@ export function RowEditor({ open, table, fields, onClose, onInsert }: Props) {
     if (Object.values(errors).some(Boolean)) return
     const row: Row = {}
     for (const f of fields) if (touched(f.name)) row[f.name] = fromDraft(f, drafts[f.name]!)
-    setBusy(true)
-    setError(undefined)
-    try {
-      await onInsert(row)
-      close()
-    } catch (err) {
-      setError(err)
-    } finally {
-      setBusy(false)
-    }
+    if (await run(() => onInsert(row))) close()
   }
 
   return (
