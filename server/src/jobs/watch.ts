@@ -33,8 +33,15 @@ interface Watched {
 
 interface QueueWatch {
   events: QueueEvents
+  /** Handed to QueueEvents, which does not close a connection it was given: closed here. */
+  connection: ReturnType<Bull['workerConnection']>
   ready: Promise<unknown>
   jobs: Map<string, Watched>
+}
+
+async function stop(qw: QueueWatch): Promise<void> {
+  await qw.events.close().catch(() => undefined)
+  await qw.connection.quit().catch(() => qw.connection.disconnect())
 }
 
 export function createJobWatcher(bull: Bull, service: JobsService, log: Logger): JobWatcher {
@@ -65,7 +72,8 @@ export function createJobWatcher(bull: Bull, service: JobsService, log: Logger):
   function queueWatch(queue: string): QueueWatch {
     let qw = queues.get(queue)
     if (qw) return qw
-    const events = new QueueEvents(queue, { connection: bull.workerConnection(), prefix: bull.prefix })
+    const connection = bull.workerConnection()
+    const events = new QueueEvents(queue, { connection, prefix: bull.prefix })
     events.on('error', (err) => log.debug({ err, queue }, 'jobs: queue events connection error'))
     const jobs = new Map<string, Watched>()
     for (const name of EVENTS) {
@@ -74,7 +82,7 @@ export function createJobWatcher(bull: Bull, service: JobsService, log: Logger):
         if (watched) refresh(queue, args.jobId, watched)
       })
     }
-    qw = { events, ready: events.waitUntilReady(), jobs }
+    qw = { events, connection, ready: events.waitUntilReady(), jobs }
     queues.set(queue, qw)
     return qw
   }
@@ -88,7 +96,7 @@ export function createJobWatcher(bull: Bull, service: JobsService, log: Logger):
     qw.jobs.delete(id)
     if (qw.jobs.size > 0) return
     queues.delete(queue)
-    void qw.events.close().catch(() => undefined)
+    void stop(qw)
   }
 
   return {
@@ -112,7 +120,7 @@ export function createJobWatcher(bull: Bull, service: JobsService, log: Logger):
     async close() {
       const all = [...queues.values()]
       queues.clear()
-      await Promise.all(all.map((qw) => qw.events.close().catch(() => undefined)))
+      await Promise.all(all.map(stop))
     },
   }
 }
