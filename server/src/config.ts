@@ -93,6 +93,16 @@ export const CONFIG_VARIABLES = {
     doc: 'Folder for local state (embedded PostgreSQL, local files), relative to the working directory.',
     default: '.floe',
   },
+  FLOE_DB_PORT: {
+    schema: port.optional(),
+    doc: 'Port of the embedded PostgreSQL (loopback only). Unset: a free port chosen at the first start and kept in `FLOE_DATA_DIR/embedded-postgres.json`.',
+    default: '(chosen once)',
+  },
+  FLOE_MIGRATIONS_DIR: {
+    schema: z.string().min(1).default('floe/migrations'),
+    doc: 'Folder of your app\'s SQL migrations (`<YYYYMMDDHHMMSS>_<name>.sql`), applied after Floe\'s own by `floe migrate` and at boot.',
+    default: 'floe/migrations',
+  },
   FLOE_DB_SCHEMAS: {
     schema: identifierList.default(['public']),
     doc: 'Comma-separated schemas exposed through the data API.',
@@ -390,6 +400,10 @@ export interface Config {
   databaseUrl: string | undefined
   databasePoolMax: number
   dataDir: string
+  /** FLOE_DB_PORT: the embedded PostgreSQL's port; undefined: the one stored in the data folder. */
+  dbPort: number | undefined
+  /** FLOE_MIGRATIONS_DIR, absolute: the app's own migrations. */
+  migrationsDir: string
   dbSchemas: string[]
   redisUrl: string | undefined
   redisPrefix: string
@@ -507,6 +521,8 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     databaseUrl: p.DATABASE_URL,
     databasePoolMax: p.DATABASE_POOL_MAX,
     dataDir: path.resolve(cwd, p.FLOE_DATA_DIR),
+    dbPort: p.FLOE_DB_PORT,
+    migrationsDir: path.resolve(cwd, p.FLOE_MIGRATIONS_DIR),
     dbSchemas: p.FLOE_DB_SCHEMAS,
     redisUrl: p.REDIS_URL,
     redisPrefix: p.REDIS_PREFIX,
