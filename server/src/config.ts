@@ -204,6 +204,11 @@ export const CONFIG_VARIABLES = {
     doc: 'Log level: fatal, error, warn, info, debug, trace or silent.',
     default: 'info',
   },
+  METRICS_TOKEN: {
+    schema: secret(32).optional(),
+    doc: 'A bearer token (at least 32 characters) that may read `GET /metrics` besides the service key, so a Prometheus scraper needs no key that bypasses the rules.',
+    default: '(none)',
+  },
   // Auth (issue 5): accounts, access tokens, emails and abuse limits.
   FLOE_JWT_PREVIOUS_SECRETS: {
     schema: secretList.optional(),
@@ -420,6 +425,8 @@ export interface Config {
   shutdownTimeoutMs: number
   rest: { maxRows: number; maxEmbedDepth: number; maxFilters: number }
   logLevel: Parsed['LOG_LEVEL']
+  /** METRICS_TOKEN: who may scrape /metrics besides the service key. */
+  metricsToken: string | undefined
   jwtPreviousSecrets: string[]
   auth: AuthConfig
   jobs: JobsConfig
@@ -504,7 +511,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     } else {
       const message = result.error.issues[0]?.message ?? 'invalid value'
       // Never echo a secret's value back, even a malformed one.
-      const shown = /SECRET|KEY|PASSWORD|PASS$|DATABASE_URL|REDIS_URL|SMTP_URL/.test(name) ? '' : ` (got ${JSON.stringify(raw)})`
+      const shown = /SECRET|KEY|TOKEN|PASSWORD|PASS$|DATABASE_URL|REDIS_URL|SMTP_URL/.test(name) ? '' : ` (got ${JSON.stringify(raw)})`
       problems.push(`${name}: ${message}${shown}`)
     }
   }
@@ -538,6 +545,7 @@ export function loadConfig(env: Record<string, string | undefined>, cwd = proces
     shutdownTimeoutMs: p.SHUTDOWN_TIMEOUT_MS,
     rest: { maxRows: p.REST_MAX_ROWS, maxEmbedDepth: p.REST_MAX_EMBED_DEPTH, maxFilters: p.REST_MAX_FILTERS },
     logLevel: p.LOG_LEVEL,
+    metricsToken: p.METRICS_TOKEN,
     jwtPreviousSecrets: p.FLOE_JWT_PREVIOUS_SECRETS ?? [],
     auth: {
       secret: p.AUTH_SECRET,
