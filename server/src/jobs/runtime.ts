@@ -58,7 +58,11 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   await bull.connected
   const declarations = new Declarations(database, log)
   await declarations.start()
-  const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, maxBodyBytes: config.bodyLimit, retentionS: config.jobs.retentionS })
+  // What a declaration may name: the built-ins the workers set, and the modules of the functions
+  // folder as they are now (read again at each declaration, so a module added since boot counts).
+  const builtins = ['webhook', ...(deps.mailer ? ['email'] : [])]
+  const knownHandlers = async () => [...new Set([...(await loadFunctions(config.jobs.functionsDir, log)).keys(), ...builtins])].sort()
+  const service = createJobsService({ bull, declarations, pool: database.pool, maxPayloadBytes: config.jobs.maxPayloadBytes, maxBodyBytes: config.bodyLimit, retentionS: config.jobs.retentionS, knownHandlers })
 
   let relay: Relay | undefined
   let workers: WorkerPool | undefined
@@ -85,7 +89,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
   return {
     service,
     schedules: createSchedules(bull, service, config.jobs.retentionS),
-    webhooks: createWebhooks(database),
+    webhooks: createWebhooks(database, config.dbSchemas),
     bull,
     relay,
     watcher,

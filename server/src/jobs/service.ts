@@ -22,6 +22,8 @@ export interface JobsServiceDeps {
   /** BODY_LIMIT: the enqueue route reads its own body (the payload has its own limit). */
   maxBodyBytes: number
   retentionS: number
+  /** The handler names a declaration may use (built-ins and FLOE_FUNCTIONS_DIR's modules). */
+  knownHandlers(): Promise<string[]>
 }
 
 export type JobsService = ReturnType<typeof createJobsService>
@@ -153,6 +155,17 @@ export function createJobsService(deps: JobsServiceDeps) {
     },
 
     async putQueue(name: string, input: QueueDeclarationInput) {
+      // Checked here, not when a job runs: a queue whose handler is missing would take jobs that
+      // each fail `attempts` times before anyone learns why.
+      const handler = input.handler ?? name
+      const known = await deps.knownHandlers()
+      if (!known.includes(handler)) {
+        throw new ApiError('INVALID_INPUT', {
+          message: `No job handler named "${handler}"${input.handler === undefined ? ' (a queue runs the handler of its own name unless it names one)' : ''}`,
+          details: `Known handlers: ${known.join(', ')}`,
+          hint: 'Name one of them as "handler", or add <name>.ts to FLOE_FUNCTIONS_DIR (a default export from defineHandler)',
+        })
+      }
       const result = await upsertQueue(deps.pool, name, input)
       await declarations.reload() // this process sees it at once; the others through NOTIFY
       return result

@@ -4,7 +4,7 @@
  * floe.webhook_trigger(), which writes the event to the outbox inside the changing transaction.
  */
 import { z } from '@hono/zod-openapi'
-import { quoteIdent, quoteLiteral, type Database } from '../db/index.js'
+import { parseTableName, quoteIdent, quoteLiteral, TableNameText, type Database } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { listWebhookDeliveries } from './queries.js'
 import { QueueName } from './types.js'
@@ -14,8 +14,8 @@ const Ident = z.string().regex(/^[A-Za-z_][A-Za-z0-9_$]{0,62}$/, 'expected a Pos
 export const WebhookBody = z
   .object({
     name: QueueName.openapi({ example: 'new-order' }),
-    schema: Ident.default('public'),
-    table: Ident.openapi({ example: 'orders' }),
+    schema: Ident.optional().openapi({ description: 'The schema of a bare `table` (default: the default schema); or name it in `table`' }),
+    table: TableNameText.openapi({ example: 'public.orders' }),
     events: z.array(z.enum(['insert', 'update', 'delete'])).min(1).max(3),
     url: z.string().url().refine((u) => /^https?:\/\//.test(u), 'expected an http(s) URL').optional(),
     queue: QueueName.optional(),
@@ -77,7 +77,20 @@ const toWebhook = (r: Row): Webhook => ({
   created_at: r.created_at.toISOString(),
 })
 
-export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>) {
+/**
+ * The table a webhook watches, as the rules API reads one (db's parseTableName): `table` alone,
+ * `schema.table`, or the older `schema` + bare `table` pair, which must then not disagree.
+ */
+function webhookTable(input: WebhookInput, exposedSchemas: readonly string[]): { schema: string; table: string } {
+  const qualified = input.table.includes('.')
+  const found = parseTableName(qualified || input.schema === undefined ? input.table : `${input.schema}.${input.table}`, exposedSchemas)
+  if (qualified && input.schema !== undefined && input.schema !== found.schema) {
+    throw new ApiError('INVALID_INPUT', { message: `schema ${JSON.stringify(input.schema)} disagrees with table ${JSON.stringify(input.table)}`, hint: 'Name the table once, as <schema>.<table>' })
+  }
+  return found
+}
+
+export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>, exposedSchemas: readonly string[]) {
   const { pool, withOwner } = database
   return {
     async list(): Promise<Webhook[]> {
@@ -85,15 +98,16 @@ export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>) {
       return rows.map(toWebhook)
     },
 
-    create: (input: WebhookInput): Promise<Webhook> =>
-      withOwner('jobs: create a webhook', async ({ client }) => {
+    create: (input: WebhookInput): Promise<Webhook> => {
+      const { schema, table } = webhookTable(input, exposedSchemas)
+      return withOwner('jobs: create a webhook', async ({ client }) => {
         const t = await client.query('select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 and c.relkind in ($3, $4)', [
-          input.schema,
-          input.table,
+          schema,
+          table,
           'r',
           'p',
         ])
-        if (t.rowCount === 0) throw new ApiError('JOBS_TABLE_NOT_FOUND', { details: `No table ${input.schema}.${input.table}` })
+        if (t.rowCount === 0) throw new ApiError('JOBS_TABLE_NOT_FOUND', { details: `No table ${schema}.${table}` })
         if (input.queue) {
           const q = await client.query('select 1 from floe.queues where name = $1', [input.queue])
           if (q.rowCount === 0) throw new ApiError('JOBS_QUEUE_NOT_FOUND', { details: `No queue named "${input.queue}"` })
@@ -102,16 +116,17 @@ export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>) {
         if ((dup.rowCount ?? 0) > 0) throw new ApiError('JOBS_WEBHOOK_EXISTS', { details: `A webhook named "${input.name}" exists` })
         const { rows } = await client.query<Row>(
           'insert into floe.webhooks (name, table_schema, table_name, events, url, queue) values ($1, $2, $3, $4, $5, $6) returning *',
-          [input.name, input.schema, input.table, input.events, input.url ?? null, input.queue ?? null],
+          [input.name, schema, table, input.events, input.url ?? null, input.queue ?? null],
         )
         const row = rows[0]!
         // Names are validated identifiers and still quoted; the id is a uuid we generated.
         await client.query(
-          `create trigger ${quoteIdent(`floe_webhook_${input.name}`)} after ${input.events.join(' or ')} on ${quoteIdent(input.schema)}.${quoteIdent(input.table)}
+          `create trigger ${quoteIdent(`floe_webhook_${input.name}`)} after ${input.events.join(' or ')} on ${quoteIdent(schema)}.${quoteIdent(table)}
            for each row execute function floe.webhook_trigger(${quoteLiteral(row.id)})`,
         )
         return toWebhook(row)
-      }),
+      })
+    },
 
     /** A webhook's delivery attempts, newest first (kept 7 days: see delivery-log.ts). */
     async deliveries(name: string, limit: number, before: string | undefined): Promise<WebhookDelivery[]> {
