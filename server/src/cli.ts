@@ -17,6 +17,8 @@ const HELP = `Usage: floe <command>
   gen types typescript [--schema public,other] [--db-url <url>]
                          print the Database type of the schemas (default: FLOE_DB_SCHEMAS)
                          for supabase-js / postgrest-js / @floe/sdk; needs no running server
+  backup <file>          write the database, the stored files and the keys into one archive
+  restore <file>         restore such an archive into an empty database and object store
   help                   this text
 
 Configuration comes from the environment: see the README's configuration table.`
@@ -178,6 +180,11 @@ async function main() {
       return keys(config, log, args)
     case 'gen':
       return genTypes(config, log, args)
+    case 'backup':
+    case 'restore': {
+      const { backupCommand, restoreCommand } = await import('./backup/index.js')
+      return (command === 'backup' ? backupCommand : restoreCommand)(config, log, args)
+    }
     case 'worker': {
       const { startWorker } = await import('./worker.js')
       const worker = await startWorker(config, log)
