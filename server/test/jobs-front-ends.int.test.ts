@@ -74,7 +74,7 @@ describe.skipIf(!redisUrl)('POST /jobs/v1/:queue: the Node fast path and the Hon
     t = await createTestDatabase()
     f = await buildFronts(t, { REDIS_URL: redisUrl!, REDIS_PREFIX: testPrefix(), CORS_ORIGINS: 'https://app.example', BODY_LIMIT: '4096', JOBS_MAX_PAYLOAD: '1024', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '0' })
     for (const [name, roles] of [['open', ['anon', 'authenticated']], ['svc', ['service_role']]] as const) {
-      const res = await f.app.request(`${BASE}/admin/queues/${name}`, { method: 'PUT', headers: json(service), body: JSON.stringify({ enqueue_roles: roles }) })
+      const res = await f.app.request(`${BASE}/admin/queues/${name}`, { method: 'PUT', headers: json(service), body: JSON.stringify({ handler: 'webhook', enqueue_roles: roles }) })
       expect(res.status).toBe(201)
     }
     user = await f.floe.asUser({ sub: 'user-1' })
@@ -181,7 +181,7 @@ describe.skipIf(!redisUrl)('the enqueue fast path: limits, and jobs off', () => 
   it('counts a signed-in user against the per-user limit on both front ends', async () => {
     const f = await buildFronts(t, { REDIS_URL: redisUrl!, REDIS_PREFIX: testPrefix(), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_USER: '2' })
     try {
-      await f.app.request(`${BASE}/admin/queues/open`, { method: 'PUT', headers: json(service), body: JSON.stringify({ enqueue_roles: ['authenticated'] }) })
+      await f.app.request(`${BASE}/admin/queues/open`, { method: 'PUT', headers: json(service), body: JSON.stringify({ handler: 'webhook', enqueue_roles: ['authenticated'] }) })
       const user = await f.floe.asUser({ sub: 'limited' })
       expect((await f.served.fetch(`${BASE}/open`, post(user, { payload: {} }))).headers.get('ratelimit-remaining')).toBe('1')
       expect((await f.app.request(`${BASE}/open`, post(user, { payload: {} }))).headers.get('ratelimit-remaining')).toBe('0')
