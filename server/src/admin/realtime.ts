@@ -3,6 +3,7 @@
  * postgres_changes (migration 0017's triggers, listed by realtime.enabled_tables, as Supabase
  * lists a publication's tables). Turning one on needs a primary key: deletes are told by it.
  */
+import { MANAGED_PLATFORM_TABLES } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { qualifiedName, run, type Client, type TableRow } from './queries.js'
 
@@ -12,13 +13,14 @@ export interface RealtimeTable {
   realtime: boolean
 }
 
-/** The tables of the exposed schemas with realtime on. */
+/** The tables of the exposed schemas with realtime on, and storage.objects if it is. */
 export async function listRealtimeTables(client: Client, schemas: string[]): Promise<RealtimeTable[]> {
   return run<RealtimeTable>(
     client,
     `select schema_name as schema, table_name as table, true as realtime
-       from realtime.enabled_tables where schema_name = any ($1) order by 1, 2`,
-    [schemas],
+       from realtime.enabled_tables
+      where schema_name = any ($1) or schema_name || '.' || table_name = any ($2) order by 1, 2`,
+    [schemas, MANAGED_PLATFORM_TABLES],
   )
 }
 

@@ -1,5 +1,6 @@
 /** The admin API's input and output shapes (zod), shared by its routes. */
 import { z } from '@hono/zod-openapi'
+import { TableNameText } from '../db/index.js'
 import { TEMPLATE_KINDS } from './templates.js'
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_$]{0,62}$/
@@ -10,10 +11,7 @@ const RoleName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'expected a role na
 const Expression = z.string().trim().min(1, 'expected an SQL expression').max(8000)
 
 export const TableParams = z.object({
-  table: z
-    .string()
-    .regex(/^[a-z_][a-z0-9_]*\.[^.]{1,63}$/, 'expected <schema>.<table>')
-    .openapi({ param: { name: 'table', in: 'path' }, example: 'public.todos' }),
+  table: TableNameText.openapi({ param: { name: 'table', in: 'path' }, example: 'public.todos' }),
 })
 export const RuleParams = TableParams.extend({
   name: RuleName.openapi({ param: { name: 'name', in: 'path' } }),

@@ -3,7 +3,7 @@
  * tables' owner): Postgres parses and checks every expression while the policy is created, so a
  * bad one rolls back the whole request and nothing changes.
  */
-import type { WithOwner } from '../db/index.js'
+import { parseTableName, type WithOwner } from '../db/index.js'
 import { ApiError, isPgError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
@@ -83,14 +83,14 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
     })
   }
 
+  /** `target` as the shared parser reads it (platform schemas but storage.objects refused), then found. */
   async function resolveTable(client: Client, target: string): Promise<TableRow> {
-    const dot = target.indexOf('.')
-    const [schema, table] = [target.slice(0, dot), target.slice(dot + 1)]
-    const found = deps.exposedSchemas.includes(schema) ? await q.findTable(client, schema, table) : undefined
+    const { schema, table } = parseTableName(target, deps.exposedSchemas)
+    const found = await q.findTable(client, schema, table)
     if (!found) {
       throw new ApiError('RULES_TABLE_NOT_FOUND', {
-        details: `No table ${target} in the exposed schemas (${deps.exposedSchemas.join(', ')})`,
-        hint: 'Name the table as <schema>.<table>',
+        details: `No table ${schema}.${table}`,
+        hint: 'Name the table as <table> (default schema) or <schema>.<table>',
       })
     }
     return found
@@ -104,6 +104,12 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
         hint: `Use public or one of ${[...deps.allowedRoles].join(', ')}`,
       })
     }
+  }
+
+  /** The audit log names the table as resolved (`todos` is recorded as `public.todos`). */
+  function qualify(target: string): string {
+    const { schema, table } = parseTableName(target, deps.exposedSchemas)
+    return `${schema}.${table}`
   }
 
   async function getRule(client: Client, t: TableRow, name: string): Promise<Rule> {
@@ -127,7 +133,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }, { rollback: true }),
 
     createRules: (target, input, by) =>
-      inChange('create rules', by, 'rules.create', target, async (client) => {
+      inChange('create rules', by, 'rules.create', qualify(target), async (client) => {
         const t = await resolveTable(client, target)
         const specs: PolicySpec[] = input.template
           ? expandTemplate(input.name, input.template)
@@ -137,7 +143,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }),
 
     updateRule: (target, name, patch, by) =>
-      inChange('update a rule', by, 'rules.update', `${target}.${name}`, async (client) => {
+      inChange('update a rule', by, 'rules.update', `${qualify(target)}.${name}`, async (client) => {
         const t = await resolveTable(client, target)
         const current = await getRule(client, t, name)
         const next: PolicySpec = {
@@ -162,14 +168,14 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
       }),
 
     deleteRule: (target, name, by) =>
-      inChange('delete a rule', by, 'rules.delete', `${target}.${name}`, async (client) => {
+      inChange('delete a rule', by, 'rules.delete', `${qualify(target)}.${name}`, async (client) => {
         const t = await resolveTable(client, target)
         await getRule(client, t, name)
         await q.dropPolicy(client, t, name)
       }),
 
     setRowLevelSecurity: async (target, enabled, by) => {
-      const t = await inChange('set row-level security', by, enabled ? 'rules.enable_rls' : 'rules.disable_rls', target, async (client) => {
+      const t = await inChange('set row-level security', by, enabled ? 'rules.enable_rls' : 'rules.disable_rls', qualify(target), async (client) => {
         const table = await resolveTable(client, target)
         await q.setRowLevelSecurity(client, table, enabled)
         return table
@@ -216,7 +222,7 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
     listRealtimeTables: () => inTransaction('list realtime tables', (client) => listRealtimeTables(client, [...deps.exposedSchemas]), { rollback: true }),
 
     setRealtime: (target, enabled, by) =>
-      inChange(`turn realtime ${enabled ? 'on' : 'off'}`, by, enabled ? 'realtime.enable' : 'realtime.disable', target, async (client) =>
+      inChange(`turn realtime ${enabled ? 'on' : 'off'}`, by, enabled ? 'realtime.enable' : 'realtime.disable', qualify(target), async (client) =>
         setRealtime(client, await resolveTable(client, target), enabled)),
   }
 }
