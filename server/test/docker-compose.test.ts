@@ -244,3 +244,22 @@ describe('docker/docker-compose.replicas.yml', () => {
     expect(caddyfile).toMatch(/handle @resumable \{\s*reverse_proxy \{\s*import floe_upstreams\s*lb_policy ip_hash/)
   })
 })
+
+describe('docker/README.md', () => {
+  const readme = read('README.md')
+
+  it('names only settings that exist (config.ts or .env.example), so a rename shows here', () => {
+    const known = new Set([...CONFIG_KEYS, ...envExample.composeOnly])
+    const named = [...readme.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]+)/g)].map((m) => m[1]!)
+    expect(named.length).toBeGreaterThan(20)
+    for (const name of named) expect(known.has(name), `${name} is neither a Floe setting nor in .env.example`).toBe(true)
+  })
+
+  it('runs only `floe` commands that `floe help` lists', () => {
+    const help = execFileSync(process.execPath, [path.join(REPO_ROOT, 'server/bin/floe.mjs'), 'help'], { encoding: 'utf8' })
+    const listed = new Set([...help.matchAll(/^ {2}([a-z]+)/gm)].map((m) => m[1]!))
+    const used = [...readme.matchAll(/floe\.mjs ([a-z]+)/g)].map((m) => m[1]!)
+    expect(used.length).toBeGreaterThan(3)
+    for (const command of used) expect(listed.has(command), `floe ${command}`).toBe(true)
+  }, 30_000)
+})
