@@ -66,6 +66,8 @@ export function renderEnvExample(): string {
 /** What a Floe container needs when the setting is left empty, per compose file. */
 const ONE_MACHINE: Record<string, string> = {
   PORT: '54321',
+  // Links in emails, docs and resumable-upload URLs: the published port, not the container's.
+  PUBLIC_URL: 'http://localhost:${FLOE_PORT:-54321}',
   // The image sets these, but an empty value passed by compose would override the image's.
   HOST: '0.0.0.0',
   FLOE_DATA_DIR: '/data',
@@ -76,7 +78,7 @@ const ONE_MACHINE: Record<string, string> = {
 export const COMPOSE_WIRING: Record<string, Record<string, string>> = {
   'docker-compose.yml': ONE_MACHINE,
   // Behind Caddy, which sets X-Forwarded-For itself: the client's address is its first entry.
-  'docker-compose.replicas.yml': { ...ONE_MACHINE, TRUST_PROXY: 'true' },
+  'docker-compose.replicas.yml': { ...ONE_MACHINE, PUBLIC_URL: 'http://localhost', TRUST_PROXY: 'true' },
 }
 /** Required by the bundled MinIO as its root user: no empty default. */
 const REQUIRED = new Set(['S3_ACCESS_KEY', 'S3_SECRET_KEY'])
