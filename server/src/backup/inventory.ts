@@ -81,7 +81,7 @@ export async function listStoredObjects(client: pg.ClientBase): Promise<StoredOb
 /** Why a database is not empty (a table or schema of its own), or undefined when it is. */
 export async function findContent(client: pg.ClientBase): Promise<string | undefined> {
   const r = await client.query<{ what: string }>(`
-    select format('table %I.%I', n.nspname, c.relname) as what from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    select format('%s %I.%I', case c.relkind when 'S' then 'sequence' when 'v' then 'view' else 'table' end, n.nspname, c.relname) as what from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where c.relkind in ('r', 'p', 'v', 'm', 'S', 'f') and ${USER_SCHEMAS}
     union all
     select format('schema %I', n.nspname) from pg_namespace n where ${USER_SCHEMAS} and n.nspname <> 'public'
