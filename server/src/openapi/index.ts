@@ -1,16 +1,17 @@
 /**
  * OpenAPI: the platform's document at `/openapi.json` (from the zod-openapi route definitions)
- * and the API reference page at `/docs`, which also shows the data API's live document
- * (`/rest/v1/`) when opened with a key.
+ * and the API reference page at `/docs` (Swagger UI from the installed package, no CDN), which
+ * also shows the data API's live document (`/rest/v1/`) when opened with a key.
  */
-import { Scalar } from '@scalar/hono-api-reference'
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv, PolicyRule } from '../http/index.js'
+import { DOCS_ASSETS_PATH, mountDocsPage } from './docs-page.js'
 
 /** The document and the reference page are public: a docs page opened in a browser sends no key. */
 export const OPENAPI_POLICIES: PolicyRule[] = [
   { methods: 'ALL', path: '/openapi.json', policy: { public: true } },
   { methods: 'ALL', path: '/docs', policy: { public: true } },
+  { methods: 'ALL', path: `${DOCS_ASSETS_PATH}/*`, policy: { public: true } },
 ]
 
 export function mountOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string, version: string): void {
@@ -34,19 +35,5 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string, versio
   })
   app.openAPIRegistry.registerComponent('securitySchemes', 'apikey', { type: 'apiKey', in: 'header', name: 'apikey' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
-  // `/docs?apikey=<key>` adds the live data API (`/rest/v1/`, which needs a key) as a second
-  // document; without a key the page shows the platform routes only.
-  app.get(
-    '/docs',
-    Scalar<AppEnv>((c) => {
-      const key = c.req.query('apikey')
-      return {
-        pageTitle: 'Floe API reference',
-        sources: [
-          { title: 'Platform', url: '/openapi.json' },
-          ...(key ? [{ title: 'Data API', url: `/rest/v1/?apikey=${encodeURIComponent(key)}` }] : []),
-        ],
-      }
-    }),
-  )
+  mountDocsPage(app, publicUrl)
 }
