@@ -15,6 +15,7 @@ import { REPO_ROOT } from './process.js'
 
 interface Service {
   image?: string
+  logging?: { driver: string; options?: Record<string, string> }
   build?: { context: string; dockerfile: string }
   command?: string[]
   environment?: Record<string, string>
@@ -114,6 +115,14 @@ describe.each(FILES)('docker/%s', (file) => {
       else expect(s.healthcheck?.test?.length, `${name} has no healthcheck`).toBeGreaterThan(0)
     }
     expect(read('Dockerfile')).toMatch(/^HEALTHCHECK /m)
+  })
+
+  it('caps every service\'s log files (Docker keeps them without limit otherwise)', () => {
+    for (const [name, s] of Object.entries(compose.services)) {
+      expect(s.logging?.driver, name).toBe('json-file')
+      expect(s.logging?.options?.['max-size'], name).toMatch(/^\d+m$/)
+      expect(Number(s.logging?.options?.['max-file']), name).toBeGreaterThan(0)
+    }
   })
 
   it('starts Floe once PostgreSQL, Redis and MinIO are healthy', () => {
