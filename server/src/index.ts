@@ -178,14 +178,15 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     let embedded: EmbeddedDatabase | undefined
     let databaseUrl = config.databaseUrl
     if (!databaseUrl) {
-      embedded = await startEmbeddedPostgres(config.dataDir, log)
+      embedded = await startEmbeddedPostgres(config.dataDir, log, { port: config.dbPort })
       cleanups.push(() => embedded!.stop())
       databaseUrl = embedded.url
       log.info({ port: embedded.port, dir: embedded.dataDir }, 'embedded PostgreSQL started (no DATABASE_URL set)')
     }
     const database = createDatabase(databaseUrl, { max: config.databasePoolMax, log })
     cleanups.push(() => database.close())
-    await migrate(database.pool, log)
+    // Floe's migrations, then the app's (FLOE_MIGRATIONS_DIR): a failing one stops boot, naming its file and line.
+    await migrate(database.pool, log, undefined, { appDir: config.migrationsDir, exposedSchemas: config.dbSchemas })
     const { missing } = await ensureExposedSchemas(database.pool, config.dbSchemas)
     if (missing.length > 0) log.warn({ schemas: missing }, 'exposed schemas that do not exist yet')
     // Tables that predate Floe (or a newly exposed schema): service key in, anon/authenticated fail-closed.

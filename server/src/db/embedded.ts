@@ -16,28 +16,69 @@ export interface EmbeddedDatabase {
 
 interface EmbeddedState {
   password: string
-  /** The port of the running cluster, so `floe keys` can reach it while the server runs. */
+  /**
+   * The cluster's port, chosen once and kept (or FLOE_DB_PORT's, the last one used), so a URL
+   * given to a tool (`floe db url`, a GUI client) keeps working across restarts; `floe keys`
+   * and `floe sql` also find the running server's cluster by it.
+   */
   port?: number
+}
+
+export interface EmbeddedOptions {
+  /** FLOE_DB_PORT: this port rather than the kept one (and it is kept from then on). */
+  port?: number | undefined
 }
 
 const stateFileOf = (dataDir: string) => path.join(dataDir, 'embedded-postgres.json')
 const urlOf = (state: EmbeddedState, port: number) => `postgres://postgres:${encodeURIComponent(state.password)}@127.0.0.1:${port}/postgres`
+
+async function readState(dataDir: string): Promise<EmbeddedState | undefined> {
+  if (!existsSync(stateFileOf(dataDir))) return undefined
+  return JSON.parse(await readFile(stateFileOf(dataDir), 'utf8')) as EmbeddedState
+}
+
+async function isPortOpen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1')
+    socket.once('connect', () => (socket.destroy(), resolve(true)))
+    socket.once('error', () => resolve(false))
+  })
+}
+
+/** Whether this process could listen on 127.0.0.1:port (what postgres is about to do). */
+async function canListen(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+  })
+}
 
 /**
  * The URL of an embedded cluster that a running server started in `dataDir`, or undefined when
  * none is running (then a command may start its own).
  */
 export async function findRunningEmbeddedPostgres(dataDir: string): Promise<string | undefined> {
-  const clusterDir = path.join(dataDir, 'pg')
-  if (!existsSync(path.join(clusterDir, 'postmaster.pid')) || !existsSync(stateFileOf(dataDir))) return undefined
-  const state = JSON.parse(await readFile(stateFileOf(dataDir), 'utf8')) as EmbeddedState
-  if (!state.port) return undefined
-  const open = await new Promise<boolean>((resolve) => {
-    const socket = net.connect(state.port!, '127.0.0.1')
-    socket.once('connect', () => (socket.destroy(), resolve(true)))
-    socket.once('error', () => resolve(false))
-  })
-  return open ? urlOf(state, state.port) : undefined
+  if (!existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))) return undefined
+  const state = await readState(dataDir)
+  if (!state?.port) return undefined
+  return (await isPortOpen(state.port)) ? urlOf(state, state.port) : undefined
+}
+
+/**
+ * The URL the embedded cluster of `dataDir` has whenever it runs, for `floe db url` while it is
+ * stopped. On a data folder that has none yet, its password and port are chosen now and kept,
+ * and the first start creates the cluster with them.
+ */
+export async function embeddedPostgresUrl(dataDir: string, options: EmbeddedOptions = {}): Promise<string> {
+  let state = await readState(dataDir)
+  if (!state || !state.port) {
+    state = { password: state?.password ?? randomBytes(24).toString('base64url'), port: options.port ?? (await findFreePort()) }
+    await mkdir(dataDir, { recursive: true, mode: 0o700 })
+    await writeFile(stateFileOf(dataDir), JSON.stringify(state), { mode: 0o600 })
+  }
+  return urlOf(state, options.port ?? state.port!)
 }
 
 /** Asks the OS for a free TCP port on loopback. */
@@ -55,11 +96,13 @@ export async function findFreePort(): Promise<number> {
 
 /**
  * The zero-config database: a real PostgreSQL from the `embedded-postgres` package, its cluster
- * in `<dataDir>/pg` (kept between starts), listening on loopback only, on a free port chosen at
- * each start. As root, initdb and postgres run as the OS user `postgres` (created if missing),
+ * in `<dataDir>/pg` (kept between starts), listening on loopback only, on one port: FLOE_DB_PORT,
+ * else the one kept in `<dataDir>/embedded-postgres.json`, else a free one chosen now and kept.
+ * A kept port that another program has taken stops the start with one line saying so: picking
+ * another silently would break every URL already handed out (`floe db url`). As root, initdb and postgres run as the OS user `postgres` (created if missing),
  * which must own the cluster folder.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: Logger, options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'pg')
   const stateFile = stateFileOf(dataDir)
   await mkdir(dataDir, { recursive: true, mode: 0o700 })
@@ -72,16 +115,12 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     if (uid !== undefined && gid !== undefined) checkEmbeddedAccess({ name: 'postgres', uid, gid }, dataDir, await findEmbeddedBinaries())
   }
 
-  let state: EmbeddedState
   const initialised = existsSync(path.join(clusterDir, 'PG_VERSION'))
-  if (initialised && existsSync(stateFile)) {
-    state = JSON.parse(await readFile(stateFile, 'utf8')) as EmbeddedState
-  } else {
-    state = { password: randomBytes(24).toString('base64url') }
-  }
+  // A state written before the first start (`floe db url`) gives the new cluster its password.
+  const state: EmbeddedState = (await readState(dataDir)) ?? { password: randomBytes(24).toString('base64url') }
+  const port = await choosePort(dataDir, state, options)
 
   const EmbeddedPostgres = await importEmbeddedPostgres()
-  const port = await findFreePort()
   const pg = new EmbeddedPostgres({
     databaseDir: clusterDir,
     port,
@@ -99,7 +138,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
   if (!initialised) {
     log.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first run)')
     await catchSpawnErrors(() => pg.initialise())
-    await writeFile(stateFile, JSON.stringify(state), { mode: 0o600 })
+    await writeFile(stateFile, JSON.stringify({ ...state, port }), { mode: 0o600 })
   } else if (isRoot) {
     // A cluster folder copied or restored by root must still belong to `postgres`.
     const { uid, gid } = await postgresIds()
@@ -115,9 +154,11 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
     throw new Error(`embedded PostgreSQL failed to start${hint}`, { cause: err })
   }
 
-  await writeFile(stateFile, JSON.stringify({ ...state, port }), { mode: 0o600 })
+  if (state.port !== port) await writeFile(stateFile, JSON.stringify({ ...state, port }), { mode: 0o600 })
   const url = urlOf(state, port)
   let stopped = false
+  const proc = (pg as unknown as { process?: PostgresProcess }).process
+  if (proc) running.add(proc)
   return {
     url,
     port,
@@ -127,20 +168,45 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger): Promi
       stopped = true
       // On Ctrl-C the terminal signals the whole process group, postgres included, so it may
       // already be gone: the library would then wait forever for an 'exit' that has fired.
-      const proc = (pg as unknown as { process?: { exitCode: number | null; signalCode: string | null } }).process
       if (!proc || proc.exitCode !== null || proc.signalCode !== null) return
       await Promise.race([pg.stop(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())])
+      running.delete(proc)
     },
   }
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message'] as const
+/** FLOE_DB_PORT, else the kept port, else a free one; a port already taken is one clear line. */
+async function choosePort(dataDir: string, state: EmbeddedState, options: EmbeddedOptions): Promise<number> {
+  const port = options.port ?? state.port
+  if (port === undefined) return findFreePort()
+  if (await canListen(port)) return port
+  if (existsSync(path.join(dataDir, 'pg', 'postmaster.pid')) && (await findRunningEmbeddedPostgres(dataDir))) {
+    throw new Error(`another Floe is already running on ${dataDir} (its PostgreSQL listens on port ${port}): stop it first, or use another FLOE_DATA_DIR`)
+  }
+  const from = options.port !== undefined ? 'set by FLOE_DB_PORT' : `kept in ${stateFileOf(dataDir)}`
+  throw new Error(`the embedded PostgreSQL's port ${port} (${from}) is in use by another program: stop that program, or set FLOE_DB_PORT to a free port (it is kept from then on)`)
+}
+
+interface PostgresProcess {
+  exitCode: number | null
+  signalCode: string | null
+  kill(signal: NodeJS.Signals): boolean
+}
+
+/** Clusters this process started and has not stopped: the 'exit' hook's last resort. */
+const running = new Set<PostgresProcess>()
+let exitHooked = false
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const
 
 /**
  * Loads embedded-postgres only when it is used. On load the library hooks SIGINT/SIGTERM to stop
  * its clusters and exit at once, which would cut our graceful shutdown short (postgres gone
  * before in-flight requests drain); those hooks are removed here and shutdown stops the cluster
- * itself, in order. Its 'exit' hook stays as a last resort that signals postgres on a crash.
+ * itself, in order. Its 'exit' hook is replaced too: it calls its shutdown without the callback
+ * that shutdown ends by calling, so a command that had already stopped its cluster (`floe keys`)
+ * died at exit with "TypeError: done is not a function" and exit code 1. Ours does the part that
+ * matters, synchronously: on a crash, postgres is sent SIGINT rather than left behind.
  */
 async function importEmbeddedPostgres() {
   const before = new Map(SIGNALS.map((s) => [s, new Set(process.listeners(s as NodeJS.Signals))]))
@@ -149,6 +215,12 @@ async function importEmbeddedPostgres() {
     for (const l of process.listeners(s as NodeJS.Signals)) {
       if (!before.get(s)?.has(l)) process.removeListener(s, l)
     }
+  }
+  if (!exitHooked) {
+    exitHooked = true
+    process.on('exit', () => {
+      for (const proc of running) if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGINT')
+    })
   }
   return mod.default
 }

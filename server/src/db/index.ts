@@ -24,8 +24,28 @@ export {
   type RequestTxOptions,
   type WithRequestRole,
 } from './with-request-role.js'
-export { migrate, readMigrations, MigrationError, MIGRATIONS_DIR, type Migration } from './migrate.js'
-export { startEmbeddedPostgres, findRunningEmbeddedPostgres, findFreePort, type EmbeddedDatabase } from './embedded.js'
+export {
+  migrate,
+  migrationStatus,
+  readMigrations,
+  MigrationError,
+  MIGRATIONS_DIR,
+  type AppMigrationState,
+  type MigrateOptions,
+  type MigrateResult,
+  type Migration,
+  type MigrationStatus,
+} from './migrate.js'
+export { createAppMigration, displayPath, MIGRATION_NAME } from './app-migrations.js'
+export { splitSql, lineAt, offsetOfPosition, type SqlStatement } from './split-sql.js'
+export {
+  startEmbeddedPostgres,
+  findRunningEmbeddedPostgres,
+  embeddedPostgresUrl,
+  findFreePort,
+  type EmbeddedDatabase,
+  type EmbeddedOptions,
+} from './embedded.js'
 export { quoteIdent } from './sql-ident.js'
 export { quoteLiteral } from './sql-literal.js'
 export { ensureExposedSchemas } from './exposed-schemas.js'
