@@ -6,6 +6,7 @@ export const deleteScheduleRoute = createRoute({
   method: 'delete',
   path: '/admin/queues/{queue}/schedules/{id}',
   operationId: 'jobs.deleteSchedule',
+  summary: 'Remove a repeatable (cron) job',
   tags: ['Jobs admin'],
   request: { params: ScheduleParams },
   responses: { 200: { description: 'Removed', content: { 'application/json': { schema: Ok } } }, ...errorResponses(400, 401, 403, 404, 503) },

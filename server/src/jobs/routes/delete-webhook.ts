@@ -7,6 +7,7 @@ export const deleteWebhookRoute = createRoute({
   method: 'delete',
   path: '/admin/webhooks/{name}',
   operationId: 'jobs.deleteWebhook',
+  summary: 'Remove a database webhook and its trigger',
   tags: ['Jobs admin'],
   request: { params: z.object({ name: QueueName }) },
   responses: { 200: { description: 'Removed', content: { 'application/json': { schema: Ok } } }, ...errorResponses(400, 401, 403, 404) },

@@ -21,6 +21,7 @@ const enqueueJobSpec = createRoute({
   method: 'post',
   path: '/{queue}',
   operationId: 'jobs.enqueueJob',
+  summary: 'Enqueue a job on a declared queue',
   tags: ['Jobs'],
   request: { params: QueueParams, body: { required: true, content: { 'application/json': { schema: EnqueueBody } } } },
   responses: {

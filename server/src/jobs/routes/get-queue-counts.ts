@@ -6,6 +6,7 @@ export const getQueueCountsRoute = createRoute({
   method: 'get',
   path: '/admin/queues/{queue}/counts',
   operationId: 'jobs.getQueueCounts',
+  summary: "A queue's job counts by state",
   tags: ['Jobs admin'],
   request: { params: QueueParams },
   responses: {

@@ -13,6 +13,7 @@ export const listJobsRoute = createRoute({
   method: 'get',
   path: '/admin/queues/{queue}/jobs',
   operationId: 'jobs.listJobs',
+  summary: "List a queue's jobs in one state",
   tags: ['Jobs admin'],
   request: { params: QueueParams, query: ListQuery },
   responses: { 200: { description: 'Jobs in that state', content: { 'application/json': { schema: z.array(JobView) } } }, ...errorResponses(400, 401, 403, 503) },

@@ -7,6 +7,7 @@ export const listQueuesRoute = createRoute({
   method: 'get',
   path: '/admin/queues',
   operationId: 'jobs.listQueues',
+  summary: 'List the declared queues, each with whether it is paused',
   tags: ['Jobs admin'],
   responses: {
     200: { description: 'Queue declarations, each with whether it is paused', content: { 'application/json': { schema: z.array(QueueListing) } } },

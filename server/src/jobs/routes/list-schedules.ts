@@ -7,6 +7,7 @@ export const listSchedulesRoute = createRoute({
   method: 'get',
   path: '/admin/queues/{queue}/schedules',
   operationId: 'jobs.listSchedules',
+  summary: "List a queue's repeatable (cron) jobs",
   tags: ['Jobs admin'],
   request: { params: QueueParams },
   responses: { 200: { description: 'Repeatable jobs', content: { 'application/json': { schema: z.array(Schedule) } } }, ...errorResponses(400, 401, 403, 404, 503) },

@@ -7,6 +7,7 @@ export const listWebhooksRoute = createRoute({
   method: 'get',
   path: '/admin/webhooks',
   operationId: 'jobs.listWebhooks',
+  summary: 'List the database webhooks',
   tags: ['Jobs admin'],
   responses: { 200: { description: 'Database webhooks', content: { 'application/json': { schema: z.array(Webhook) } } }, ...errorResponses(401, 403) },
 })

@@ -6,6 +6,7 @@ export const pauseQueueRoute = createRoute({
   method: 'post',
   path: '/admin/queues/{queue}/pause',
   operationId: 'jobs.pauseQueue',
+  summary: 'Pause a queue: its workers take no new jobs',
   tags: ['Jobs admin'],
   request: { params: QueueParams },
   responses: {

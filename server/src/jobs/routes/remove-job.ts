@@ -6,6 +6,7 @@ export const removeJobRoute = createRoute({
   method: 'delete',
   path: '/admin/queues/{queue}/jobs/{id}',
   operationId: 'jobs.removeJob',
+  summary: 'Remove a job',
   tags: ['Jobs admin'],
   request: { params: JobParams },
   responses: { 200: { description: 'Removed', content: { 'application/json': { schema: Ok } } }, ...errorResponses(400, 401, 403, 404, 503) },

@@ -6,6 +6,7 @@ export const resumeQueueRoute = createRoute({
   method: 'post',
   path: '/admin/queues/{queue}/resume',
   operationId: 'jobs.resumeQueue',
+  summary: 'Resume a paused queue',
   tags: ['Jobs admin'],
   request: { params: QueueParams },
   responses: {

@@ -17,6 +17,7 @@ export const copyObjectRoute = createRoute({
   method: 'post',
   path: '/object/copy',
   operationId: 'storage.copyObject',
+  summary: 'Copy an object',
   tags: ['Storage'],
   request: {
     body: { required: true, content: { 'application/json': { schema: CopyBody } } },

@@ -12,6 +12,7 @@ export const createBucketRoute = createRoute({
   method: 'post',
   path: '/bucket',
   operationId: 'storage.createBucket',
+  summary: 'Create a bucket',
   tags: ['Storage'],
   request: { body: { required: true, content: { 'application/json': { schema: CreateBucketBody } } } },
   responses: {

@@ -7,6 +7,7 @@ export const deleteBucketRoute = createRoute({
   method: 'delete',
   path: '/bucket/{id}',
   operationId: 'storage.deleteBucket',
+  summary: 'Delete an empty bucket',
   tags: ['Storage'],
   request: { params: z.object({ id: BucketId }) },
   responses: {

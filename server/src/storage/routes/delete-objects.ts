@@ -9,6 +9,7 @@ export const deleteObjectsRoute = createRoute({
   method: 'delete',
   path: '/object/{bucket}',
   operationId: 'storage.deleteObjects',
+  summary: 'Delete several objects by name',
   tags: ['Storage'],
   request: { params: z.object({ bucket: BucketId }), body: { required: true, content: { 'application/json': { schema: DeleteBody } } } },
   responses: {

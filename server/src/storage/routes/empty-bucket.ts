@@ -7,6 +7,7 @@ export const emptyBucketRoute = createRoute({
   method: 'post',
   path: '/bucket/{id}/empty',
   operationId: 'storage.emptyBucket',
+  summary: 'Delete every object of a bucket',
   tags: ['Storage'],
   request: { params: z.object({ id: BucketId }) },
   responses: {

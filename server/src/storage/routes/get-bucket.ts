@@ -7,6 +7,7 @@ export const getBucketRoute = createRoute({
   method: 'get',
   path: '/bucket/{id}',
   operationId: 'storage.getBucket',
+  summary: 'Get a bucket',
   tags: ['Storage'],
   request: { params: z.object({ id: BucketId }) },
   responses: {

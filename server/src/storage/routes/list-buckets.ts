@@ -17,6 +17,7 @@ export const listBucketsRoute = createRoute({
   method: 'get',
   path: '/bucket',
   operationId: 'storage.listBuckets',
+  summary: 'List the buckets the caller may see',
   tags: ['Storage'],
   request: { query: ListBucketsQuery },
   responses: {

@@ -36,6 +36,7 @@ export const listObjectsV2Route = createRoute({
   method: 'post',
   path: '/object/list-v2/{bucket}',
   operationId: 'storage.listObjectsV2',
+  summary: "List a bucket's objects under a prefix, with a cursor",
   tags: ['Storage'],
   request: { params: z.object({ bucket: BucketId }), body: { required: false, content: { 'application/json': { schema: ListV2Body } } } },
   responses: {

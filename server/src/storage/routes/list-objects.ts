@@ -24,6 +24,7 @@ export const listObjectsRoute = createRoute({
   method: 'post',
   path: '/object/list/{bucket}',
   operationId: 'storage.listObjects',
+  summary: "List one level of a bucket's objects and folders under a prefix",
   tags: ['Storage'],
   description: "One level under the prefix (read as a folder), as supabase-js's `list()` expects: names relative to it, deeper names folded into folder entries (`id` null)",
   request: { params: z.object({ bucket: BucketId }), body: { required: false, content: { 'application/json': { schema: ListBody } } } },

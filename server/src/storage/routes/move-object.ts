@@ -13,6 +13,7 @@ export const moveObjectRoute = createRoute({
   method: 'post',
   path: '/object/move',
   operationId: 'storage.moveObject',
+  summary: 'Move or rename an object',
   tags: ['Storage'],
   request: { body: { required: true, content: { 'application/json': { schema: MoveBody } } } },
   responses: {

@@ -7,6 +7,7 @@ export const updateBucketRoute = createRoute({
   method: 'put',
   path: '/bucket/{id}',
   operationId: 'storage.updateBucket',
+  summary: "Change a bucket's public flag, size limit or allowed MIME types",
   tags: ['Storage'],
   request: {
     params: z.object({ id: BucketId }),

@@ -30,6 +30,7 @@ export const generateLinkRoute = createRoute({
   method: 'post',
   path: '/admin/generate_link',
   operationId: 'auth.adminGenerateLink',
+  summary: 'Generate a sign-up, magic link, recovery or invite link without sending it (GoTrue admin)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: GenerateLinkBody } } } },
   responses: {
     200: { description: 'The user and the link properties', content: { 'application/json': { schema: GeneratedLink } } },

@@ -10,6 +10,7 @@ export const inviteRoute = createRoute({
   method: 'post',
   path: '/invite',
   operationId: 'auth.adminInvite',
+  summary: 'Invite a user by email (GoTrue admin, service key)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: InviteBody } } } },
   responses: {
     200: { description: 'The invited user', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -10,6 +10,7 @@ export const deleteUserRoute = createRoute({
   method: 'delete',
   path: '/admin/users/{userId}',
   operationId: 'auth.adminDeleteUser',
+  summary: 'Delete a user (GoTrue admin, service key)',
   request: { params: UserParams, body: { required: false, content: { 'application/json': { schema: DeleteBody } } } },
   responses: {
     200: { description: 'Deleted', content: { 'application/json': { schema: z.object({}) } } },

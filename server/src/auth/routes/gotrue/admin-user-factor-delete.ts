@@ -9,6 +9,7 @@ export const deleteUserFactorRoute = createRoute({
   method: 'delete',
   path: '/admin/users/{userId}/factors/{factorId}',
   operationId: 'auth.adminDeleteFactor',
+  summary: "Remove a user's MFA factor (GoTrue admin, service key)",
   request: { params: UserParams.merge(FactorParams) },
   responses: {
     200: { description: 'The deleted factor', content: { 'application/json': { schema: GoTrueFactorSchema } } },

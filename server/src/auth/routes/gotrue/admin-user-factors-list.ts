@@ -9,6 +9,7 @@ export const listUserFactorsRoute = createRoute({
   method: 'get',
   path: '/admin/users/{userId}/factors',
   operationId: 'auth.adminListFactors',
+  summary: "List a user's MFA factors (GoTrue admin, service key)",
   request: { params: UserParams },
   responses: {
     200: { description: "The user's factors, verified or not", content: { 'application/json': { schema: z.array(GoTrueFactorSchema) } } },

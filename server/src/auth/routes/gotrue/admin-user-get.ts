@@ -9,6 +9,7 @@ export const getUserByIdRoute = createRoute({
   method: 'get',
   path: '/admin/users/{userId}',
   operationId: 'auth.adminGetUserById',
+  summary: 'Get a user by id (GoTrue admin, service key)',
   request: { params: UserParams },
   responses: {
     200: { description: 'The user', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -10,6 +10,7 @@ export const updateUserByIdRoute = createRoute({
   method: 'put',
   path: '/admin/users/{userId}',
   operationId: 'auth.adminUpdateUserById',
+  summary: "Change a user's email, password, metadata or ban (GoTrue admin, service key)",
   request: { params: UserParams, body: { required: true, content: { 'application/json': { schema: AdminUserBody } } } },
   responses: {
     200: { description: 'The user as changed', content: { 'application/json': { schema: GoTrueUserSchema } } },

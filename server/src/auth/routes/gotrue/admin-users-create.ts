@@ -9,6 +9,7 @@ export const createUserRoute = createRoute({
   method: 'post',
   path: '/admin/users',
   operationId: 'auth.adminCreateUser',
+  summary: 'Create a user (GoTrue admin, service key)',
   request: { body: { required: true, content: { 'application/json': { schema: AdminUserBody } } } },
   responses: {
     200: { description: 'The new user', content: { 'application/json': { schema: GoTrueUserSchema } } },

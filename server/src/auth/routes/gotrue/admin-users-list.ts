@@ -19,6 +19,7 @@ export const listUsersRoute = createRoute({
   method: 'get',
   path: '/admin/users',
   operationId: 'auth.adminListUsers',
+  summary: 'List users, paged (GoTrue admin, service key)',
   request: { query: ListQuery },
   responses: {
     200: { description: 'One page of users', content: { 'application/json': { schema: UserList } } },

@@ -8,6 +8,7 @@ export const authorizeRoute = createRoute({
   method: 'get',
   path: '/authorize',
   operationId: 'auth.authorize',
+  summary: 'Start an OAuth sign-in: redirect to the provider (GoTrue)',
   request: {
     query: z.object({
       provider: z.string().min(1).max(40),
@@ -24,6 +25,7 @@ export const callbackRoute = createRoute({
   method: 'get',
   path: '/callback',
   operationId: 'auth.oauthCallback',
+  summary: "Finish an OAuth sign-in: the provider's redirect back (GoTrue)",
   request: { query: z.object({ state: z.string().min(1).max(128), error: z.string().max(256).optional() }) },
   responses: { 303: { description: 'To redirect_to with the session, or with the error' }, ...errorResponses(400) },
 })

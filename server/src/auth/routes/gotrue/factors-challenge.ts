@@ -11,6 +11,7 @@ export const challengeFactorRoute = createRoute({
   method: 'post',
   path: '/factors/{factorId}/challenge',
   operationId: 'auth.challengeFactor',
+  summary: 'Open a challenge for an enrolled factor (GoTrue)',
   // auth-js sends its own arguments ({ factorId }) as the body; GoTrue reads only `channel` (phone).
   request: { params: FactorParams },
   responses: {

@@ -25,6 +25,7 @@ export const enrollFactorRoute = createRoute({
   method: 'post',
   path: '/factors',
   operationId: 'auth.enrollFactor',
+  summary: 'Enroll a TOTP factor for multi-factor sign-in (GoTrue)',
   request: { body: { required: true, content: { 'application/json': { schema: EnrollBody } } } },
   responses: {
     200: { description: 'The factor, its secret, otpauth:// URI and QR code (SVG)', content: { 'application/json': { schema: Enrolled } } },

@@ -8,6 +8,7 @@ export const unenrollFactorRoute = createRoute({
   method: 'delete',
   path: '/factors/{factorId}',
   operationId: 'auth.unenrollFactor',
+  summary: 'Remove an enrolled factor (GoTrue)',
   request: { params: FactorParams },
   responses: {
     200: { description: 'The factor is gone', content: { 'application/json': { schema: z.object({ id: z.string() }) } } },

@@ -11,6 +11,7 @@ export const verifyFactorRoute = createRoute({
   method: 'post',
   path: '/factors/{factorId}/verify',
   operationId: 'auth.verifyFactor',
+  summary: "Answer a factor's challenge with its code; raises the session to aal2 (GoTrue)",
   request: { params: FactorParams, body: { required: true, content: { 'application/json': { schema: VerifyBody } } } },
   responses: {
     200: { description: 'The session, now aal2', content: { 'application/json': { schema: GoTrueSessionSchema } } },

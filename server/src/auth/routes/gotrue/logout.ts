@@ -7,6 +7,7 @@ export const logoutRoute = createRoute({
   method: 'post',
   path: '/logout',
   operationId: 'auth.logout',
+  summary: 'Sign out: every session (scope=global, the default), this one (local) or the others (GoTrue)',
   request: { query: z.object({ scope: z.enum(['global', 'local', 'others']).default('global') }) },
   responses: { 204: { description: 'Signed out' }, ...errorResponses(400, 401) },
 })

@@ -12,6 +12,7 @@ export const otpRoute = createRoute({
   method: 'post',
   path: '/otp',
   operationId: 'auth.sendOtp',
+  summary: 'Send a one-time code or magic link by email (GoTrue)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: OtpBody } } } },
   responses: { 200: { description: 'Sent', content: { 'application/json': { schema: z.object({}) } } }, ...errorResponses(400, 422, 429) },
 })

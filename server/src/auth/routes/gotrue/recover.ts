@@ -10,6 +10,7 @@ export const recoverRoute = createRoute({
   method: 'post',
   path: '/recover',
   operationId: 'auth.recover',
+  summary: 'Send a password reset email (GoTrue)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: RecoverBody } } } },
   responses: { 200: { description: 'Sent if the address has an account', content: { 'application/json': { schema: z.object({}) } } }, ...errorResponses(400, 429) },
 })

@@ -10,6 +10,7 @@ export const resendRoute = createRoute({
   method: 'post',
   path: '/resend',
   operationId: 'auth.resend',
+  summary: 'Send a sign-up confirmation or email change code again (GoTrue)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: ResendBody } } } },
   responses: { 200: { description: 'Sent if there is something to confirm', content: { 'application/json': { schema: z.object({}) } } }, ...errorResponses(400, 429) },
 })

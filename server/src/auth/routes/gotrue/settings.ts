@@ -17,6 +17,7 @@ export const settingsRoute = createRoute({
   method: 'get',
   path: '/settings',
   operationId: 'auth.settings',
+  summary: "This instance's auth settings: providers, sign-up, autoconfirm (GoTrue)",
   responses: { 200: { description: 'The enabled providers and sign-up settings', content: { 'application/json': { schema: Settings } } } },
 })
 

@@ -12,6 +12,7 @@ export const signUpRoute = createRoute({
   method: 'post',
   path: '/signup',
   operationId: 'auth.signUp',
+  summary: 'Sign up with email and password (GoTrue)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: SignUpBody } } } },
   responses: {
     200: {

@@ -25,6 +25,7 @@ export const tokenRoute = createRoute({
   method: 'post',
   path: '/token',
   operationId: 'auth.token',
+  summary: 'Sign in or refresh: grant_type password, refresh_token or pkce (GoTrue)',
   request: {
     query: z.object({ grant_type: z.string().max(64) }),
     body: { required: true, content: { 'application/json': { schema: TokenBody } } },

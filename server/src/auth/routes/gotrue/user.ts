@@ -8,6 +8,7 @@ export const getUserRoute = createRoute({
   method: 'get',
   path: '/user',
   operationId: 'auth.getUser',
+  summary: 'The signed-in user (GoTrue)',
   responses: {
     200: { description: 'The user', content: { 'application/json': { schema: GoTrueUserSchema } } },
     ...errorResponses(401, 403),
@@ -30,6 +31,7 @@ export const updateUserRoute = createRoute({
   method: 'put',
   path: '/user',
   operationId: 'auth.updateUser',
+  summary: "Change the signed-in user's email, password or metadata (GoTrue)",
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: UpdateUserBody } } } },
   responses: {
     200: { description: 'The user as changed', content: { 'application/json': { schema: GoTrueUserSchema } } },

@@ -17,6 +17,7 @@ export const verifyRoute = createRoute({
   method: 'post',
   path: '/verify',
   operationId: 'auth.verify',
+  summary: 'Verify a one-time code or token hash and start a session (GoTrue)',
   request: { query: RedirectQuery, body: { required: true, content: { 'application/json': { schema: VerifyBody } } } },
   responses: { 200: { description: 'A session', content: { 'application/json': { schema: GoTrueSessionSchema } } }, ...errorResponses(400, 403, 429) },
 })
@@ -26,6 +27,7 @@ export const verifyLinkRoute = createRoute({
   method: 'get',
   path: '/verify',
   operationId: 'auth.verifyLink',
+  summary: 'Open an emailed link: verify its token and redirect with the session (GoTrue)',
   request: { query: RedirectQuery.extend({ token: TokenHash, type: Type }) },
   responses: { 303: { description: 'To redirect_to (or PUBLIC_URL) with the outcome' }, ...errorResponses(400) },
 })
