@@ -37,9 +37,11 @@ function formatStatus(status: Status, dir: string): string {
     return lines.join('\n') + '\n'
   }
   lines.push(`app migrations (${dir}):`)
-  const rows = app.map((m) => [m.state, m.appliedAt ? m.appliedAt.toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '', m.file ?? m.name])
-  const widths = [0, 1].map((i) => Math.max(...rows.map((r) => r[i]!.length)))
-  for (const r of rows) lines.push(`  ${r[0]!.padEnd(widths[0]!)}  ${r[1]!.padEnd(widths[1]!)}  ${r[2]}`.trimEnd())
+  const width = Math.max(...app.map((m) => m.state.length))
+  for (const m of app) {
+    const when = m.appliedAt ? `  (${m.appliedAt.toISOString().replace('T', ' ').slice(0, 19)} UTC)` : ''
+    lines.push(`  ${m.state.padEnd(width)}  ${m.file ?? m.name}${when}`)
+  }
   const pending = app.filter((m) => m.state === 'pending').length
   lines.push(`${app.length - pending} applied, ${pending} pending`)
   return lines.join('\n') + '\n'
