@@ -34,7 +34,7 @@ export async function runBackup(config: Readonly<Config>, log: Logger, file: str
       // The embedded cluster of a running server, else started here for the copy.
       url = await findRunningEmbeddedPostgres(config.dataDir)
       if (!url) {
-        embedded = await startEmbeddedPostgres(config.dataDir, log)
+        embedded = await startEmbeddedPostgres(config.dataDir, log, { port: config.dbPort })
         url = embedded.url
       }
     }

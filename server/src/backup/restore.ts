@@ -147,7 +147,7 @@ async function restoreIntoDataDir(config: Readonly<Config>, log: Logger, file: s
   progress.line('starting the restored cluster (replaying its WAL)')
   let embedded: EmbeddedDatabase | undefined
   try {
-    embedded = await startEmbeddedPostgres(config.dataDir, log)
+    embedded = await startEmbeddedPostgres(config.dataDir, log, { port: config.dbPort })
     const database = createDatabase(embedded.url, { max: 1, log, applicationName: 'floe restore' })
     try {
       return await compareCounts(database.pool, manifest)
