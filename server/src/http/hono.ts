@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { routePath } from 'hono/route'
 import type { StatusCode } from 'hono/utils/http-status'
 import { ApiError } from '../errors/index.js'
 import { peerAddress } from './client-ip.js'
@@ -44,7 +45,8 @@ export function pipelineMiddleware(p: Pipeline, table: RouteTable): [open: Middl
         c.res = res
       }
     }
-    p.finish(() => log, { method: c.req.method, path: c.req.path, status: c.res.status, started, role: c.var.identity?.role })
+    // The last route that ran: the handler that answered (or, for a 404, the last middleware).
+    p.finish(() => log, { method: c.req.method, path: c.req.path, route: routePath(c), status: c.res.status, started, role: c.var.identity?.role })
   }
 
   const limitBody = bodyLimit({

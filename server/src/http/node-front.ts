@@ -92,7 +92,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
     logOf().warn({ err: { message: (err as Error).message } }, 'response not written')
     if (!res.headersSent) res.writeHead(500).end()
   }
-  p.finish(logOf, { method, path, status: out.status, started, role: identity?.role })
+  p.finish(logOf, { method, path, route: found.route!, status: out.status, started, role: identity?.role })
 }
 
 /**
@@ -130,8 +130,11 @@ async function upgrade(p: Pipeline, req: IncomingMessage, socket: Duplex, head: 
     status = out.status
     endRaw(socket, out.status, [...headers, ...Object.entries(out.headers)], out.body)
   }
-  p.finish(() => log, { method: req.method ?? 'GET', path, status, started, role: identity?.role })
+  p.finish(() => log, { method: req.method ?? 'GET', path, route: found.route ?? UNMATCHED_UPGRADE, status, started, role: identity?.role })
 }
+
+/** The route label of a request to switch protocols on a path no upgrade route serves. */
+const UNMATCHED_UPGRADE = '(no upgrade route)'
 
 /**
  * The path as Hono decodes it for routing (c.req.path of a non-strict app), so a pattern means

@@ -37,6 +37,11 @@ export interface PipelineOptions {
   /** Shared counters across replicas when given (per process otherwise). */
   redis?: Redis | undefined
   redisPrefix: string
+  /**
+   * Hears each finished request (metrics): synchronous, called once per request with the matched
+   * route's template (never the path sent), so it must stay cheap.
+   */
+  observe?: ((route: string, method: string, status: number, seconds: number) => void) | undefined
 }
 
 /** What admission needs to know of a request, whichever front end holds it. */
@@ -70,8 +75,8 @@ export interface Pipeline {
   deadline<T>(policy: RoutePolicy, work: () => Promise<T>): Promise<T>
   /** `policy`: the matched route's, whose `errors` names the dialect of the body. */
   fail(err: unknown, identity: Identity | undefined, log: Logger, policy?: RoutePolicy): ErrorOutcome
-  /** `log`: the request's logger, asked for only when the line is written. */
-  finish(log: () => Logger, r: { method: string; path: string; status: number; started: number; role: string | undefined }): void
+  /** `log`: the request's logger, asked for only when the line is written; `route`: the matched template. */
+  finish(log: () => Logger, r: { method: string; path: string; route: string; status: number; started: number; role: string | undefined }): void
 }
 
 export function createPipeline(o: PipelineOptions): Pipeline {
@@ -132,6 +137,7 @@ export function createPipeline(o: PipelineOptions): Pipeline {
     },
     fail: (err, identity, log, policy) => errorOutcome(err, identity?.role ?? 'anon', log, policy?.errors),
     finish(log, r) {
+      o.observe?.(r.route, r.method, r.status, (performance.now() - r.started) / 1000)
       if (r.status >= 500 || o.log.isLevelEnabled('info')) logRequest(log(), r)
     },
   }

@@ -100,6 +100,8 @@ export type ModuleRoutes = Omit<Mount, 'prefix'>
 /** Shared between requests (cached): read it, never change it. */
 export interface RouteMatch {
   readonly policy: RoutePolicy
+  /** The matched direct or upgrade route's template with its mount prefix (`/rest/v1/:name`), for metrics. */
+  readonly route?: string
   readonly direct?: DirectRoute
   readonly upgrade?: UpgradeRoute
   /** Percent-decoded as Hono decodes them. */
@@ -114,7 +116,7 @@ export interface RouteTable {
   match(method: string, path: string): RouteMatch
 }
 
-type Entry = { policy: RoutePolicy; direct?: DirectRoute; upgrade?: UpgradeRoute }
+type Entry = { policy: RoutePolicy; direct?: DirectRoute; upgrade?: UpgradeRoute; route?: string }
 type Stash = Record<string, number> | Record<string, string>
 
 const NO_POLICY: RoutePolicy = Object.freeze({})
@@ -130,8 +132,14 @@ export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'polici
   }
   for (const mount of mounts) {
     for (const rule of mount.policies ?? []) add(rule.methods, joinPath(mount.prefix, rule.path), { policy: rule.policy })
-    for (const direct of mount.direct ?? []) add(direct.methods, joinPath(mount.prefix, direct.path), { policy: { ...direct.policy, ownsBody: true }, direct })
-    for (const upgrade of mount.upgrades ?? []) add([UPGRADE], joinPath(mount.prefix, upgrade.path), { policy: upgrade.policy ?? {}, upgrade })
+    for (const direct of mount.direct ?? []) {
+      const route = joinPath(mount.prefix, direct.path)
+      add(direct.methods, route, { policy: { ...direct.policy, ownsBody: true }, direct, route })
+    }
+    for (const upgrade of mount.upgrades ?? []) {
+      const route = joinPath(mount.prefix, upgrade.path)
+      add([UPGRADE], route, { policy: upgrade.policy ?? {}, upgrade, route })
+    }
   }
   // Matches by method and path, most recent kept: a data API read repeats its path whatever its
   // query, and Hono's router costs about 2 µs a match (bench/README.md).
@@ -164,7 +172,13 @@ export function createRouteTable(mounts: readonly Pick<Mount, 'prefix' | 'polici
         params = paramsOf(p, stash)
       }
     }
-    return Object.freeze({ policy, params: Object.freeze(params), ...(route?.direct && { direct: route.direct }), ...(route?.upgrade && { upgrade: route.upgrade }) })
+    return Object.freeze({
+      policy,
+      params: Object.freeze(params),
+      ...(route?.direct && { direct: route.direct }),
+      ...(route?.upgrade && { upgrade: route.upgrade }),
+      ...(route?.route !== undefined && { route: route.route }),
+    })
   }
 }
 
