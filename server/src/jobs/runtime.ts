@@ -8,6 +8,7 @@ import type { Config } from '../config.js'
 import type { Database } from '../db/index.js'
 import type { CheckResult } from '../health/index.js'
 import type { Logger } from '../log.js'
+import type { JobsMeter } from '../metrics/index.js'
 import type { StorageService } from '../storage/index.js'
 import { Bull } from './bull.js'
 import { Declarations } from './declarations.js'
@@ -35,6 +36,8 @@ export interface JobsDeps {
   storage: StorageService
   /** Run the relay and workers here (FLOE_WORKERS, or `floe worker`). */
   workers: boolean
+  /** Counts the outcomes of the jobs this process's workers run (metrics). */
+  meter?: JobsMeter | undefined
 }
 
 export interface Jobs {
@@ -81,7 +84,7 @@ export async function createJobs(deps: JobsDeps): Promise<Jobs> {
     const handlers = new Map<string, Handler>(await loadFunctions(config.jobs.functionsDir, log))
     handlers.set('webhook', webhookHandler(config.jobs.webhookTimeoutMs) as Handler)
     if (deps.mailer) handlers.set('email', emailHandler(deps.mailer) as Handler)
-    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, storage: bindServiceRole(deps.storage), log })
+    workers = new WorkerPool({ bull, declarations, handlers, db: database.db, pool: database.pool, storage: bindServiceRole(deps.storage), log, meter: deps.meter })
     workers.start()
   }
 

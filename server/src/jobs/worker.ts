@@ -8,6 +8,7 @@ import type { Kysely } from 'kysely'
 import type pg from 'pg'
 import type { DB } from '../db/index.js'
 import type { Logger } from '../log.js'
+import type { JobsMeter } from '../metrics/index.js'
 import type { Bull } from './bull.js'
 import type { Declarations } from './declarations.js'
 import type { Handler, HandlerContext } from './define-handler.js'
@@ -22,6 +23,7 @@ export interface WorkerPoolDeps {
   pool: pg.Pool
   storage: HandlerStorage
   log: Logger
+  meter?: JobsMeter | undefined
 }
 
 export class WorkerPool {
@@ -70,8 +72,13 @@ export class WorkerPool {
       ...(decl.rate_limit ? { limiter: { max: decl.rate_limit.max, duration: decl.rate_limit.duration_ms } } : {}),
     })
     worker.on('error', () => undefined) // connection errors are reported once by Bull
+    const meter = this.deps.meter
+    if (meter) worker.on('completed', () => meter.finished(decl.name, 'completed'))
     worker.on('failed', (job, err) => {
       if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) this.deps.log.warn({ queue: decl.name, job: job.id, err: { message: err.message } }, 'job failed')
+      // BullMQ sets finishedOn only when it moved the job to failed for good (attempts spent, or
+      // an UnrecoverableError); a failed attempt it will retry has none.
+      if (job) meter?.finished(decl.name, typeof job.finishedOn === 'number' ? 'failed' : 'retried')
     })
     const stop = async () => {
       await worker.close()

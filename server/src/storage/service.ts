@@ -12,6 +12,7 @@ import type { StorageConfig } from '../config.js'
 import type { DB, RequestRole, WithRequestRole } from '../db/index.js'
 import { ApiError, isForeignKeyViolation, isUniqueViolation } from '../errors/index.js'
 import type { Logger } from '../log.js'
+import type { StorageMeter } from '../metrics/index.js'
 import type { ByteRange, ObjectStore } from './object-store.js'
 import { listEntries, type EntryQuery } from './list-queries.js'
 import * as q from './queries.js'
@@ -33,6 +34,8 @@ export interface StorageServiceDeps {
   signer: Signer
   config: StorageConfig
   log: Logger
+  /** Counts object bytes stored and read (metrics). */
+  meter?: StorageMeter | undefined
 }
 
 export interface UploadInput {
@@ -148,6 +151,7 @@ export function createStorageService(deps: StorageServiceDeps) {
         await store.put(key, guard, input.contentType)
         const { size, etag } = guard.result()
         const saved = await asCaller(who, (trx) => q.insertObject(trx, { ...row, size, etag }, input.upsert)).catch(mapConflict)
+        deps.meter?.uploaded(size)
         if (saved.old_version) await removeBytes([keyOf(bucket.id, saved.old_version)])
         return saved
       } catch (err) {
@@ -177,7 +181,13 @@ export function createStorageService(deps: StorageServiceDeps) {
           ? await withServiceRole('storage: signed or public read', (trx) => q.findObject(trx, bucket, name))
           : await readable(who, bucket, name)
       if (!row) throw objectNotFound(bucket, name)
-      return { row, read: (range?: ByteRange) => store.get(keyOf(row.bucket_id, row.version), range) }
+      const read = async (range?: ByteRange) => {
+        const stream = await store.get(keyOf(row.bucket_id, row.version), range)
+        // Counted as the read starts: a reader gone halfway is counted whole.
+        deps.meter?.downloaded(range ? range.end - range.start + 1 : row.size)
+        return stream
+      }
+      return { row, read }
     },
     async openPublic(bucket: string, name: string) {
       const b = await getBucket(bucket)

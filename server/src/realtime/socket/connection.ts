@@ -11,6 +11,7 @@ import type WebSocket from 'ws'
 import { ApiError } from '../../errors/index.js'
 import type { Credentials, Identity, IdentityResolver } from '../../http/index.js'
 import type { Logger } from '../../log.js'
+import type { RealtimeMeter } from '../../metrics/index.js'
 import { AccessTokenPush, BroadcastPush, firstIssue, JoinPayload, PostgresChangeSpec, PresencePush } from '../protocol/payloads.js'
 import { expiredMessage, REASONS, reasonFor } from '../protocol/reasons.js'
 import { MalformedFrame, type PhoenixMessage, type Serializer } from '../protocol/serializer.js'
@@ -42,6 +43,8 @@ export interface ConnectionContext {
   /** A private topic's read rights for an identity (the hub's rules check), asked again after a token swap. */
   authorize?: ((identity: Identity, topic: string) => Promise<{ broadcastRead: boolean; presenceRead: boolean }>) | undefined
   nextMemberId(): string
+  /** Counts each frame written (metrics). */
+  meter?: RealtimeMeter | undefined
 }
 
 const OPEN = 1
@@ -106,6 +109,7 @@ export class Connection implements ChannelOutbox {
   send(frame: string | Buffer): void {
     if (this.closingSince || this.ws.readyState !== OPEN) return
     this.ws.send(frame)
+    this.ctx.meter?.sent()
     if (this.ws.bufferedAmount > this.maxBufferedBytes) this.overflow()
   }
 

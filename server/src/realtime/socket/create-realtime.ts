@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis'
 import type { Database, WithRequestRole } from '../../db/index.js'
 import type { IdentityResolver } from '../../http/index.js'
 import type { Logger } from '../../log.js'
+import type { RealtimeMeter } from '../../metrics/index.js'
 import { createChangeFeed } from '../changes/index.js'
 import { createHub } from '../hub/index.js'
 import type { BroadcastApiHub } from '../routes/broadcast-api.js'
@@ -34,6 +35,8 @@ export interface RealtimeDeps {
   hub?: Hub | undefined
   /** Jobs' events, for channels joined with `floe.job` (jobs.wait in the SDK). */
   jobs?: JobFeed | undefined
+  /** Counts the frames written to sockets (metrics). */
+  meter?: RealtimeMeter | undefined
   /** The shared sweep's period (default 1 s) and how often identities are re-resolved (default 60 s). */
   sweepMs?: number
   recheckMs?: number
@@ -73,6 +76,7 @@ export function createRealtime(deps: RealtimeDeps): Realtime {
     authorize: built && ((identity, topic) => built.authorize(identity, topic)),
     sweepMs: deps.sweepMs ?? 1_000,
     nextMemberId: () => `${process.pid}.${++nextId}`,
+    meter: deps.meter,
   })
   log.info({ bus: hub?.stats().bus ?? null, retentionS: deps.settings.retentionS, limits: deps.settings.limits }, 'realtime: serving /realtime/v1/websocket')
   let drained: Promise<void> | undefined
