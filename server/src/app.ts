@@ -32,6 +32,7 @@ import {
 } from './http/index.js'
 import { describeHandlerPayloads, jobsRouter, type Jobs } from './jobs/index.js'
 import type { Logger } from './log.js'
+import { metricsRouter, type Metrics } from './metrics/index.js'
 import { mountOpenApi, OPENAPI_POLICIES } from './openapi/index.js'
 import { realtimeRouter, type Realtime } from './realtime/index.js'
 import { restRouter, type RestHandler } from './rest/index.js'
@@ -61,6 +62,8 @@ export interface AppDeps {
   jobs?: Jobs | undefined
   /** WebSockets (Supabase Realtime protocol) and the broadcast API, mounted at /realtime/v1. */
   realtime: Realtime
+  /** Prometheus series, served at /metrics; the pipeline counts every request into it. */
+  metrics: Metrics
 }
 
 export interface ServerApp {
@@ -87,9 +90,12 @@ export function createServerApp(deps: AppDeps): ServerApp {
     rateLimit: config.rateLimit,
     redis: deps.redis,
     redisPrefix: config.redisPrefix,
+    observe: deps.metrics.observeRequest,
   })
+  deps.metrics.watch({ pool: deps.database.pool, realtime: deps.realtime, queueDepths: deps.jobs && queueDepthsOf(deps.jobs) })
   const mounts: Mount[] = [
     { prefix: '', ...healthRouter(deps.readiness) },
+    { prefix: '', ...metricsRouter({ metrics: deps.metrics, resolveIdentity: deps.resolveIdentity, token: config.metricsToken }) },
     ...(deps.auth ? [{ prefix: '/auth/v1', ...authRouter({ auth: deps.auth, config, log, redis: deps.redis }) }] : []),
     // Before adminRouter, whose requireAdmin runs for every path under /admin/v1: the setup
     // routes answer first, so it never sees them.
@@ -127,6 +133,14 @@ export function createServerApp(deps: AppDeps): ServerApp {
   app.notFound((c) => errorResponse(c, new ApiError('NOT_FOUND', { details: `No route matches ${c.req.method} ${c.req.path}` }), pipeline, table))
   app.onError((err, c) => errorResponse(c, err, pipeline, table))
   return { app, nodeFront: createNodeFront(pipeline, table), nodeUpgrade: createNodeUpgrade(pipeline, table) }
+}
+
+/** Each declared queue's jobs by state, for /metrics (which caches the answer). */
+function queueDepthsOf(jobs: Jobs) {
+  return async () => {
+    const queues = await jobs.service.listQueues()
+    return Promise.all(queues.map(async ({ name }) => ({ queue: name, counts: await jobs.service.counts(name) })))
+  }
 }
 
 function errorResponse(c: Context<AppEnv>, err: unknown, pipeline: Pipeline, table: RouteTable): Response {

@@ -37,6 +37,7 @@ import { createJobs, type Jobs } from './jobs/index.js'
 import { createRestHandler, createSchemaCacheHolder, type SchemaCacheHolder } from './rest/index.js'
 import { createNodeServer } from './http/index.js'
 import type { Logger } from './log.js'
+import { createMetrics, type Metrics } from './metrics/index.js'
 import { createRealtime, type RealtimeSettings } from './realtime/index.js'
 import { createObjectStore, createSigner, createStorageService, type ObjectStore, type StorageService } from './storage/index.js'
 import { FLOE_VERSION } from './version.js'
@@ -78,7 +79,7 @@ async function connectRedis(url: string | undefined, log: Logger): Promise<Redis
 }
 
 /** The object store (initialised: an unreachable one is logged, not fatal) and the storage service over it. */
-export async function createStorage(core: { config: Readonly<Config>; database: Database; jwtKeys: JwtKeys; log: Logger }): Promise<{ objectStore: ObjectStore; storage: StorageService }> {
+export async function createStorage(core: { config: Readonly<Config>; database: Database; jwtKeys: JwtKeys; log: Logger; metrics?: Metrics | undefined }): Promise<{ objectStore: ObjectStore; storage: StorageService }> {
   const { config, database, log } = core
   const objectStore = createObjectStore(config.storage, config.dataDir)
   await objectStore.init().catch((err: unknown) => log.error({ err: { message: (err as Error).message } }, `storage (${objectStore.kind}) is not reachable`))
@@ -90,6 +91,7 @@ export async function createStorage(core: { config: Readonly<Config>; database: 
     signer: createSigner(core.jwtKeys.secrets[0]!),
     config: config.storage,
     log,
+    meter: core.metrics?.storage,
   })
   return { objectStore, storage }
 }
@@ -107,6 +109,8 @@ export interface CoreServices {
   storage: StorageService
   auth?: AuthService | undefined
   jobs?: Jobs | undefined
+  /** The process's metrics (the storage and jobs above count into it); a new one when absent. */
+  metrics?: Metrics | undefined
 }
 
 /**
@@ -115,6 +119,8 @@ export interface CoreServices {
  */
 export function createServices(core: CoreServices): AppDeps {
   const { config, log, database } = core
+  const metrics = core.metrics ?? createMetrics()
+  metrics.watch({ schemaCache: core.schemaCache })
   const { withRequestRole, runStatement } = createRequestTransactions(database, { allowedRoles: REQUEST_ROLES, statementTimeoutMs: config.requestTimeoutMs })
   const resolveIdentity = createIdentityResolver({
     apiKeys: core.apiKeys,
@@ -132,6 +138,7 @@ export function createServices(core: CoreServices): AppDeps {
     log,
     settings: realtimeSettings(config),
     jobs: core.jobs?.watcher,
+    meter: metrics.realtime,
   })
   return {
     config,
@@ -161,6 +168,7 @@ export function createServices(core: CoreServices): AppDeps {
     adminSetup: core.auth && createAdminSetup({ withOwner: database.withOwner, auth: core.auth, secret: core.jwtKeys.secrets[0]!, log }),
     jobs: core.jobs,
     realtime,
+    metrics,
   }
 }
 
@@ -185,6 +193,8 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     }
     const database = createDatabase(databaseUrl, { max: config.databasePoolMax, log })
     cleanups.push(() => database.close())
+    // Before the modules that count into it (storage, jobs, realtime, every request).
+    const metrics = createMetrics()
     // Floe's migrations, then the app's (FLOE_MIGRATIONS_DIR): a failing one stops boot, naming its file and line.
     await migrate(database.pool, log, undefined, { appDir: config.migrationsDir, exposedSchemas: config.dbSchemas })
     const { missing } = await ensureExposedSchemas(database.pool, config.dbSchemas)
@@ -209,15 +219,15 @@ export async function startFloe(config: Readonly<Config>, log: Logger): Promise<
     cleanups.push(() => mailer.close())
     // Storage (issue 6): an unreachable S3 is reported (log, /ready) but does not stop the rest.
     // Built before jobs: their handlers use the same service (as the service role).
-    const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
-    const jobs = await createJobs({ config, database, log, mailer, storage, workers: config.jobs.workers })
+    const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log, metrics })
+    const jobs = await createJobs({ config, database, log, mailer, storage, workers: config.jobs.workers, meter: metrics.jobs })
     cleanups.push(() => jobs.close())
     const auth = await createAuthService({ config, database, jwtKeys, log, mailer: jobs.mailer }) // /auth/v1 (issue 5)
     cleanups.push(() => auth.close())
     const redis = await connectRedis(config.redisUrl, log)
     if (redis) cleanups.push(async () => void (await redis.quit().catch(() => redis.disconnect())))
 
-    const services = createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs })
+    const services = createServices({ config, log, database, redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, jobs, metrics })
     // Realtime's hub and feed stop after the server; its sockets close before it (below), since
     // the server's close would otherwise wait on them.
     cleanups.push(() => services.realtime.close())

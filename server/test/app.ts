@@ -6,6 +6,7 @@ import { createDatabase, createRequestTransactions, type Database, type RunState
 import { createNodeServer, type AppEnv, type FrontHandler, type UpgradeHandler } from '../src/http/index.js'
 import { createServices, createStorage, REQUEST_ROLES } from '../src/index.js'
 import { createLogger } from '../src/log.js'
+import { createMetrics } from '../src/metrics/index.js'
 import { createSchemaCacheHolder, type SchemaCacheHolder } from '../src/rest/index.js'
 import type { Redis } from 'ioredis'
 import type { AddressInfo } from 'node:net'
@@ -68,8 +69,9 @@ export async function buildTestApp(t: TestDatabase, env: Record<string, string> 
   const auth = await createAuthService({ config, database, jwtKeys, log, mailer: options.mailer })
   const apiKeys = createApiKeyVerifier(database.db, config)
   const schemaCache = await createSchemaCacheHolder({ database, schemas: config.dbSchemas, log })
-  const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log })
-  const deps = createServices({ config, log, database, redis: options.redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth })
+  const metrics = createMetrics()
+  const { objectStore, storage } = await createStorage({ config, database, jwtKeys, log, metrics })
+  const deps = createServices({ config, log, database, redis: options.redis, apiKeys, jwtKeys, schemaCache, objectStore, storage, auth, metrics })
   const { app, nodeFront, nodeUpgrade } = createServerApp(deps)
   const served = serveOverHttp(app.fetch, nodeFront, nodeUpgrade)
   return {
