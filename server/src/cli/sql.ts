@@ -109,18 +109,19 @@ async function prompt(session: Session, target: DatabaseTarget): Promise<void> {
   setPrompt()
   if (tty) rl.prompt()
   for await (const line of rl) {
-    const meta = line.trim()
-    if (meta.startsWith('\\')) {
-      if (meta === '\\q' || meta === '\\quit') break
-      process.stderr.write(meta === '\\?' ? `${PROMPT_HELP}\n` : `invalid command ${meta.split(/\s/)[0]}: \\q quits, \\? helps\n`)
-    } else {
+    // A backslash command: on a line of its own, or after the statements a line ends (`select 1; \q`).
+    let meta = line.trim().startsWith('\\') ? line.trim() : undefined
+    if (meta === undefined) {
       buffer += line + '\n'
       const { statements, rest } = splitSql(buffer)
       running = true
       for (const statement of statements) await runStatement(session, buffer, statement)
       running = false
-      buffer = statements.length > 0 ? (rest ? rest.text : '') : buffer
+      if (statements.length > 0) buffer = rest ? rest.text : ''
+      if (buffer.trim().startsWith('\\')) [meta, buffer] = [buffer.trim(), '']
     }
+    if (meta === '\\q' || meta === '\\quit') break
+    if (meta !== undefined) process.stderr.write(meta === '\\?' ? `${PROMPT_HELP}\n` : `invalid command ${meta.split(/\s/)[0]}: \\q quits, \\? helps\n`)
     setPrompt()
     if (tty) rl.prompt()
   }
