@@ -64,7 +64,7 @@ async function listRoles(client: pg.ClientBase): Promise<RoleInfo[]> {
     select r.rolname as name, r.rolsuper as superuser, r.rolinherit as inherit, r.rolcreaterole as createrole,
            r.rolcreatedb as createdb, r.rolcanlogin as login, r.rolbypassrls as bypassrls,
            coalesce(array(select g.rolname from pg_auth_members m join pg_roles g on g.oid = m.roleid
-                          where m.member = r.oid and g.oid >= 16384 order by 1), '{}') as member_of
+                          where m.member = r.oid and g.oid >= 16384 order by 1)::text[], '{}') as member_of
     from pg_roles r where r.oid >= 16384 and r.rolname !~ '^pg_' order by 1`)
   return r.rows.map(({ member_of, ...role }) => ({ ...role, memberOf: member_of }))
 }

@@ -73,7 +73,7 @@ export async function createMissingRoles(client: pg.ClientBase, roles: RoleInfo[
   }
   for (const r of roles) {
     if (!created.includes(r.name)) continue
-    for (const group of r.memberOf) await client.query(`grant ${quoteIdent(group)} to ${quoteIdent(r.name)}`)
+    for (const group of Array.isArray(r.memberOf) ? r.memberOf : []) await client.query(`grant ${quoteIdent(group)} to ${quoteIdent(r.name)}`)
   }
   return created
 }

@@ -10,7 +10,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import type { Config } from '../config.js'
-import { createDatabase, readMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/index.js'
+import { createDatabase, findRunningEmbeddedPostgres, readMigrations, startEmbeddedPostgres, type EmbeddedDatabase } from '../db/index.js'
 import type { Logger } from '../log.js'
 import { hashing, MANIFEST_ENTRY, readArchive, type EntryInfo } from './archive.js'
 import { describeDatabase, findContent } from './inventory.js'
@@ -63,9 +63,6 @@ async function checkCompatible(config: Readonly<Config>, manifest: Manifest): Pr
   if (manifest.database.method === 'embedded-cluster' && config.databaseUrl) {
     throw new RestoreRefused('the backup is a copy of an embedded PostgreSQL cluster: restore it without DATABASE_URL, into a FLOE_DATA_DIR without a cluster')
   }
-  if (manifest.database.method === 'pg_dump' && !config.databaseUrl) {
-    throw new RestoreRefused('the backup is a pg_dump of a DATABASE_URL database: set DATABASE_URL to an empty database to restore it')
-  }
   const stored = await findStoredKey(config)
   if (stored) throw new RestoreRefused(`the object store is not empty (${stored}): restore needs an empty store`)
 }
@@ -81,13 +78,22 @@ export interface RestoreResult {
 export async function runRestore(config: Readonly<Config>, log: Logger, file: string, progress: Progress): Promise<RestoreResult> {
   const manifest = await verifyArchive(path.resolve(file), progress)
   await checkCompatible(config, manifest)
-  return manifest.database.method === 'pg_dump'
-    ? restoreIntoUrl(config, log, path.resolve(file), manifest, progress)
-    : restoreIntoDataDir(config, log, path.resolve(file), manifest, progress)
+  if (manifest.database.method === 'embedded-cluster') return restoreIntoDataDir(config, log, path.resolve(file), manifest, progress)
+  if (config.databaseUrl) return restoreIntoUrl(config, log, path.resolve(file), manifest, progress, config.databaseUrl)
+  // A dump into the zero-config default (moving off a server PostgreSQL): the embedded cluster,
+  // created or started here; a cluster a Floe has already used is refused as not empty.
+  if (await findRunningEmbeddedPostgres(config.dataDir)) {
+    throw new RestoreRefused(`a Floe server is running on ${config.dataDir}: stop it, and restore into a FLOE_DATA_DIR of its own`)
+  }
+  const embedded = await startEmbeddedPostgres(config.dataDir, log, { port: config.dbPort })
+  try {
+    return await restoreIntoUrl(config, log, path.resolve(file), manifest, progress, embedded.url)
+  } finally {
+    await embedded.stop()
+  }
 }
 
-async function restoreIntoUrl(config: Readonly<Config>, log: Logger, file: string, manifest: Manifest, progress: Progress): Promise<RestoreResult> {
-  const url = config.databaseUrl!
+async function restoreIntoUrl(config: Readonly<Config>, log: Logger, file: string, manifest: Manifest, progress: Progress, url: string): Promise<RestoreResult> {
   const database = createDatabase(url, { max: 1, log, applicationName: 'floe restore' })
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'floe-restore-'))
   try {
