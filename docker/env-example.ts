@@ -28,6 +28,9 @@ POSTGRES_PASSWORD=
 REDIS_PASSWORD=
 # The tag the compose files build the image as (or pull, for docker stack deploy).
 FLOE_IMAGE=floe:local
+# A PostgreSQL major (16 for the bundled server) to build pg_dump / pg_restore into the image, for
+# floe backup / floe restore (about 60 MB more). Empty: not included.
+FLOE_PG_CLIENT=
 # docker-compose.yml: the host port Floe is published on.
 FLOE_PORT=54321
 # docker-compose.yml: the host address it is published on (0.0.0.0: every interface).

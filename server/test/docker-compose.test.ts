@@ -105,6 +105,8 @@ describe.each(FILES)('docker/%s', (file) => {
       if (!s.build) expect(tag, `${name}: ${image}`).toMatch(/^(\d+\.\d+(\.\d+)?(-[a-z]+)?|RELEASE\.\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ)$/)
     }
     if (file === 'docker-compose.yml') expect(compose.services.floe!.build!.context).toBe('..')
+    // The opt-in PostgreSQL client (docker.test.ts) is the one build argument, off by default.
+    for (const [name, s] of floeServices(compose)) expect((s.build as { args?: object }).args, name).toEqual({ PG_CLIENT: '${FLOE_PG_CLIENT:-}' })
   })
 
   it('gives every service a health check, but `floe worker`, which serves no HTTP', () => {
@@ -257,8 +259,9 @@ describe('docker/docker-compose.replicas.yml', () => {
 describe('docker/README.md', () => {
   const readme = read('README.md')
 
-  it('names only settings that exist (config.ts or .env.example), so a rename shows here', () => {
-    const known = new Set([...CONFIG_KEYS, ...envExample.composeOnly])
+  it('names only settings that exist (config.ts, .env.example or a Dockerfile ARG), so a rename shows here', () => {
+    const buildArgs = [...read('Dockerfile').matchAll(/^ARG ([A-Z0-9_]+)/gm)].map((m) => m[1]!)
+    const known = new Set([...CONFIG_KEYS, ...envExample.composeOnly, ...buildArgs])
     const named = [...readme.matchAll(/`([A-Z][A-Z0-9]*_[A-Z0-9_]+)/g)].map((m) => m[1]!)
     expect(named.length).toBeGreaterThan(20)
     for (const name of named) expect(known.has(name), `${name} is neither a Floe setting nor in .env.example`).toBe(true)

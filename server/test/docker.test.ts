@@ -70,6 +70,16 @@ describe('Dockerfile', () => {
     expect(runtime.filter((l) => l.startsWith('RUN ') && l.includes('pnpm')).length).toBe(1)
   })
 
+  it('adds pg_dump / pg_restore (for floe backup) only when PG_CLIENT names a PostgreSQL major', () => {
+    expect(runtime).toContain('ARG PG_CLIENT=""')
+    const run = runtime.find((l) => l.startsWith('RUN ') && l.includes('PG_CLIENT'))!
+    expect(run).toMatch(/^RUN if \[ -n "\$PG_CLIENT" \]; then /)
+    expect(run).toContain('"postgresql-client-$PG_CLIENT"')
+    expect(run).toContain('rm -rf /var/lib/apt/lists/*')
+    // Before USER: apt needs root.
+    expect(runtime.indexOf(run)).toBeLessThan(runtime.findIndex((l) => l.startsWith('USER ')))
+  })
+
   it('runs the built server as a non-root user on 0.0.0.0, writing only to FLOE_DATA_DIR', () => {
     const users = runtime.filter((l) => l.startsWith('USER '))
     expect(users.length).toBeGreaterThan(0)
