@@ -12,8 +12,11 @@ import type { SmtpConfig } from '../config.js'
 import type { Logger } from '../log.js'
 import type { AuthEmailKind, RenderedEmail } from './email-templates.js'
 
+/** Auth's own emails, or `app`: an email an app sends through the `email` queue (a notification). */
+export type EmailKind = AuthEmailKind | 'app'
+
 export interface OutgoingEmail extends RenderedEmail {
-  kind: AuthEmailKind
+  kind: EmailKind
   to: string
   /** The one-time link and code in the email: printed to the log by the development outbox only. */
   link?: string | undefined
@@ -57,7 +60,7 @@ export function createSmtpMailer(smtp: SmtpConfig, from: string): Mailer {
   return {
     name: 'smtp',
     async send(email) {
-      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, html: email.html })
+      await transport.sendMail({ from, to: email.to, subject: email.subject, text: email.text, ...(email.html ? { html: email.html } : {}) })
     },
     async close() {
       transport.close()

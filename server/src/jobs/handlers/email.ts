@@ -7,11 +7,13 @@ import type { Mailer } from '../../auth/index.js'
 import { defineHandler } from '../define-handler.js'
 
 export const EmailPayload = z.object({
-  kind: z.enum(['verify-email', 'reset-password', 'magic-link', 'change-email']),
+  /** Auth's own kinds, or `app` (the default): an email the app sends, e.g. from a trigger with floe.enqueue_trusted. */
+  kind: z.enum(['verify-email', 'reset-password', 'magic-link', 'change-email', 'app']).default('app'),
   to: z.string().email(),
   subject: z.string().min(1).max(998),
   text: z.string().max(1_000_000),
-  html: z.string().max(1_000_000),
+  /** Absent or empty: a text-only email. */
+  html: z.string().max(1_000_000).default(''),
   /** The link and code in the body, printed by the development outbox only. */
   link: z.string().max(4096).optional(),
   code: z.string().max(16).optional(),
