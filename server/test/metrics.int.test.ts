@@ -124,6 +124,20 @@ describe('GET /metrics', () => {
     expect(after.counter('floe_http_requests_total', { route: '/metrics', method: 'GET', status: '200' })).toBeGreaterThan(0)
   })
 
+  it('labels a request refused before its route with the route that would have answered, and an unmatched one `/*`', async () => {
+    const before = await scrape()
+    expect((await app.request('/storage/v1/bucket', {})).status).toBe(401) // refused in admission
+    expect((await served.fetch('http://floe.test/rest/v1/items?id=eq.1')).status).toBe(401) // the same, on the Node front end
+    expect((await app.request('/admin/v1/tables', { headers: floe.anon })).status).toBe(401) // refused by the module's guard
+    expect((await app.request('/no/such/path/4821', { headers: floe.service })).status).toBe(404)
+    const after = await scrape()
+    const delta = (labels: Record<string, string>) => after.counter('floe_http_requests_total', labels) - before.counter('floe_http_requests_total', labels)
+    expect(delta({ route: '/storage/v1/bucket', method: 'GET', status: '401' })).toBe(1)
+    expect(delta({ route: '/rest/v1/:name', method: 'GET', status: '401' })).toBe(1)
+    expect(delta({ route: '/admin/v1/*', method: 'GET', status: '401' })).toBe(1)
+    expect(delta({ route: '/*', method: 'GET', status: '404' })).toBe(1)
+  })
+
   it('counts object bytes uploaded and downloaded (a range counts its length)', async () => {
     const before = await scrape()
     expect((await app.request('/storage/v1/bucket', { method: 'POST', headers: json(floe.service), body: JSON.stringify({ name: BUCKET }) })).status).toBe(201)

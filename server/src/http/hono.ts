@@ -3,15 +3,15 @@
  * in tests), and the Hono registration of a direct route. Holds no step of its own: each stage is
  * the pipeline's, run with what a Hono context offers.
  */
-import type { MiddlewareHandler } from 'hono'
+import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
-import { routePath } from 'hono/route'
+import { matchedRoutes } from 'hono/route'
 import type { StatusCode } from 'hono/utils/http-status'
 import { ApiError } from '../errors/index.js'
 import { peerAddress } from './client-ip.js'
 import type { AppEnv } from './context.js'
 import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
-import { readBodyText } from './read-body.js'
+import { readBodyBytes, readBodyText } from './read-body.js'
 import type { DirectRoute, RouteTable } from './routes.js'
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -24,6 +24,7 @@ const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 export function pipelineMiddleware(p: Pipeline, table: RouteTable): [open: MiddlewareHandler<AppEnv>, admit: MiddlewareHandler<AppEnv>] {
   const open: MiddlewareHandler<AppEnv> = async (c, next) => {
     const started = performance.now()
+    const self = c.req.routeIndex
     const origin = c.req.header('origin')
     const { requestId, headers } = p.open(c.req.header('x-request-id'), origin)
     const log = p.log.child({ reqId: requestId })
@@ -45,8 +46,7 @@ export function pipelineMiddleware(p: Pipeline, table: RouteTable): [open: Middl
         c.res = res
       }
     }
-    // The last route that ran: the handler that answered (or, for a 404, the last middleware).
-    p.finish(() => log, { method: c.req.method, path: c.req.path, route: routePath(c), status: c.res.status, started, role: c.var.identity?.role })
+    p.finish(() => log, { method: c.req.method, path: c.req.path, route: answeringRoute(c, self), status: c.res.status, started, role: c.var.identity?.role })
   }
 
   const limitBody = bodyLimit({
@@ -77,12 +77,23 @@ export function pipelineMiddleware(p: Pipeline, table: RouteTable): [open: Middl
   return [open, admit]
 }
 
+/**
+ * The template of the route that answered (a handler, or a module's middleware that refused);
+ * for a request answered by the pipeline itself (a preflight, a refusal in admission), the first
+ * route after it that matched, which would have answered. `/*` (the pipeline's own): none matched.
+ */
+function answeringRoute(c: Context<AppEnv>, open: number): string {
+  const routes = matchedRoutes(c)
+  const admit = open + 1
+  return (c.req.routeIndex > admit ? routes[c.req.routeIndex] : routes[admit + 1] ?? routes[open])?.path ?? ''
+}
+
 /** Registers a direct route on a module's Hono router (the Node front end serves it without Hono). */
 export function registerDirect(router: { on: (methods: string[], path: string, handler: MiddlewareHandler<AppEnv>) => unknown }, route: DirectRoute): void {
   router.on([...route.methods], route.path, async (c) => {
     const url = new URL(c.req.url)
     const out = await route.serve(
-      { method: c.req.method, pathname: url.pathname, search: url.search, params: c.req.param(), headers: c.req.raw.headers, readBody: (limit) => readBodyText(c, limit) },
+      { method: c.req.method, pathname: url.pathname, search: url.search, params: c.req.param(), headers: c.req.raw.headers, readBody: (limit) => readBodyText(c, limit), readBytes: (limit) => readBodyBytes(c, limit) },
       c.var.identity,
     )
     // The route's Vary joins the pipeline's (Origin) rather than replacing it.
