@@ -13,6 +13,7 @@ import { apiErrorFromAuthResponse } from './auth-errors.js'
 import { authRateLimits, LIMITED_AUTH_PATHS } from './auth-rate-limit.js'
 import type { AuthService } from './auth-service.js'
 import { AUTH_BASE_PATH, CLIENT_IP_HEADER } from './better-auth.js'
+import { documentAuthRoutes } from './openapi-paths.js'
 import { GOTRUE_LIMITED_PATHS, GOTRUE_POLICIES, registerGoTrue } from './routes/gotrue/index.js'
 
 export interface AuthRouterDeps {
@@ -57,6 +58,8 @@ export function authRouter(deps: AuthRouterDeps): ModuleRoutes {
     url.searchParams.delete('token')
     return forward(c, deps, new Request(url, c.req.raw))
   })
+  const served = new Set(router.routes.filter((r) => r.method !== 'ALL').map((r) => `${r.method} ${r.path}`))
+  documentAuthRoutes(router, deps.auth.betterAuth.api as unknown as Record<string, unknown>, served)
   router.all('/*', (c) => forward(c, deps, c.req.raw))
   return { router, policies: AUTH_POLICIES }
 }

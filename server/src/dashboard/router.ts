@@ -90,6 +90,17 @@ export function dashboardRouter(deps: DashboardRouterDeps): ModuleRoutes {
     return c.json({ url: deps.publicUrl, anon_key: anonKey }, 200)
   })
 
+  // A plain route (any file of the built app): its entry in /openapi.json is declared here.
+  router.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/{path}',
+    operationId: 'dashboard.page',
+    summary: 'The admin dashboard (a single-page app): its files, and index.html for its screens',
+    tags: ['Dashboard'],
+    security: [],
+    request: { params: z.object({ path: z.string().openapi({ param: { name: 'path', in: 'path' }, example: 'tables' }) }) },
+    responses: { 200: { description: 'A file of the app' }, 301: { description: '/dashboard → /dashboard/' }, ...errorResponses(404) },
+  })
   router.get('/*', async (c) => {
     // `/dashboard` (the router is not strict, so it lands here too): the app's URLs are relative to `/dashboard/`.
     // c.req.path has lost a trailing slash by now; the URL as sent tells `/dashboard` from `/dashboard/`.

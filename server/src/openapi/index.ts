@@ -6,6 +6,7 @@
 import type { OpenAPIHono } from '@hono/zod-openapi'
 import type { AppEnv, PolicyRule } from '../http/index.js'
 import { DOCS_ASSETS_PATH, mountDocsPage } from './docs-page.js'
+import { documentPlainRoutes } from './plain-paths.js'
 
 /** The document and the reference page are public: a docs page opened in a browser sends no key. */
 export const OPENAPI_POLICIES: PolicyRule[] = [
@@ -35,5 +36,6 @@ export function mountOpenApi(app: OpenAPIHono<AppEnv>, publicUrl: string, versio
   })
   app.openAPIRegistry.registerComponent('securitySchemes', 'apikey', { type: 'apiKey', in: 'header', name: 'apikey' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+  documentPlainRoutes(app)
   mountDocsPage(app, publicUrl)
 }

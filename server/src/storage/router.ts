@@ -5,6 +5,7 @@
 import type { Context } from 'hono'
 import { createRouter, requireIdentity, type AppEnv, type ModuleRoutes, type PolicyRule } from '../http/index.js'
 import { type StorageRouteDeps } from './context.js'
+import { documentPlainRoutes } from './openapi-paths.js'
 import { createResumableUploads } from './resumable.js'
 import { registerCopyObject } from './routes/copy-object.js'
 import { registerCreateBucket } from './routes/create-bucket.js'
@@ -61,5 +62,6 @@ export function storageRouter(deps: StorageRouteDeps & { dataDir?: string }): Mo
   ]) {
     register(router, deps)
   }
+  documentPlainRoutes(router, { resumable: deps.dataDir !== undefined })
   return { router, policies: STORAGE_POLICIES }
 }

@@ -7,7 +7,8 @@
  * Writes are recorded in the audit log (table, verb, filters), after the data API committed.
  */
 import { ApiError } from '../../errors/index.js'
-import { registerDirect, requireIdentity, type DirectRoute, type Identity, type Router } from '../../http/index.js'
+import { z } from '@hono/zod-openapi'
+import { errorResponses, registerDirect, requireIdentity, type DirectRoute, type Identity, type Router } from '../../http/index.js'
 import type { WithOwner } from '../../db/index.js'
 import type { RestHandler } from '../../rest/index.js'
 import { recordAudit } from '../audit.js'
@@ -57,4 +58,27 @@ export function registerDataRoutes(router: Router, deps: DataDeps): void {
   // Not listed in the route table's direct routes: these go through Hono, so requireAdmin runs first.
   registerDirect(router, route('rpc', '/rest/rpc/:name'))
   registerDirect(router, route('table', '/rest/:name'))
+  documentDataRoutes(router)
+}
+
+/** Direct routes have no zod-openapi definition: their entries in /openapi.json, one per verb. */
+function documentDataRoutes(router: Router): void {
+  const Name = (name: string) => z.object({ name: z.string().openapi({ param: { name: 'name', in: 'path' }, description: `The ${name}, as in /rest/v1` }) })
+  for (const method of METHODS) {
+    const verb = method.toLowerCase() as 'get' | 'head' | 'post' | 'patch' | 'delete'
+    for (const kind of ['table', 'rpc'] as const) {
+      router.openAPIRegistry.registerPath({
+        method: verb,
+        path: kind === 'table' ? '/rest/{name}' : '/rest/rpc/{name}',
+        operationId: `admin.${verb}${kind === 'table' ? 'Rows' : 'Rpc'}`,
+        summary: kind === 'table'
+          ? `${{ get: 'Read', head: 'Count', post: 'Insert', patch: 'Update', delete: 'Delete' }[verb]} rows of any table as service_role (the table editor; writes are audited)`
+          : `Call a function as service_role (${verb.toUpperCase()}, as /rest/v1/rpc)`,
+        description: "The data API's grammar (PostgREST's), as service_role: every row, whatever the rules say to users.",
+        tags: ['Admin'],
+        request: { params: Name(kind === 'table' ? 'table' : 'function') },
+        responses: { 200: { description: 'As the data API answers' }, 201: { description: 'Created' }, 204: { description: 'Done' }, ...errorResponses(400, 401, 403, 404) },
+      })
+    }
+  }
 }
