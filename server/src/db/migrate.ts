@@ -132,8 +132,8 @@ export async function migrate(pool: pg.Pool, log: Logger, dir = MIGRATIONS_DIR, 
           })
           const reason = err instanceof Error ? err.message : String(err)
           const position = Number((err as { position?: string }).position)
-          const at = position > 0 ? ` at line ${lineAt(m.sql, offsetOfPosition(m.sql, position))}` : ''
-          throw new MigrationError(`migration ${m.name} failed${at} and was rolled back: ${reason}`)
+          const at = position > 0 ? ` (line ${lineAt(m.sql, offsetOfPosition(m.sql, position))})` : ''
+          throw new MigrationError(`migration ${m.name} failed and was rolled back${at}: ${reason}`)
         }
         appliedNow.push(m.name)
         log.info({ migration: m.name, ms: Math.round(performance.now() - started) }, 'migration applied')
