@@ -23,8 +23,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   db: async () => (await import('./db-url.js')).dbUrl,
   keys: async () => (await import('./keys.js')).keys,
   gen: async () => (await import('./gen-types.js')).genTypes,
-  backup: async () => (await import('./backup/index.js')).backupCommand,
-  restore: async () => (await import('./backup/index.js')).restoreCommand,
+  backup: async () => (await import('../backup/index.js')).backupCommand,
+  restore: async () => (await import('../backup/index.js')).restoreCommand,
 }
 
 /** These keep running (a server, workers) and exit on a signal; every other command exits when done. */
