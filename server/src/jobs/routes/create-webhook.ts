@@ -9,6 +9,7 @@ export const createWebhookRoute = createRoute({
   operationId: 'jobs.createWebhook',
   tags: ['Jobs admin'],
   summary: 'On insert/update/delete of a table, POST to a URL or enqueue to a queue (through the outbox)',
+  description: '`table` is named as the rules API names one: `<table>` (default schema) or `<schema>.<table>` of an exposed schema, or `storage.objects`. Other platform schemas are refused (400).',
   request: { body: { required: true, content: { 'application/json': { schema: WebhookBody } } } },
   responses: { 201: { description: 'Created', content: { 'application/json': { schema: Webhook } } }, ...errorResponses(400, 401, 403, 404, 409) },
 })

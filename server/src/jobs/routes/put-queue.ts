@@ -9,6 +9,7 @@ export const putQueueRoute = createRoute({
   operationId: 'jobs.putQueue',
   tags: ['Jobs admin'],
   summary: 'Declare or change a queue; workers follow without a restart',
+  description: 'The handler (default: the queue\'s own name) must exist: a built-in (`webhook`, `email`) or a module of FLOE_FUNCTIONS_DIR. Otherwise 400, listing the handlers there are.',
   request: { params: QueueParams, body: { required: true, content: { 'application/json': { schema: QueueDeclarationBody } } } },
   responses: {
     200: { description: 'Changed', content: { 'application/json': { schema: QueueDeclaration } } },
