@@ -9,7 +9,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { checkRestored, readKeys, seedApi, seedSql, startFloe } from './backup-helpers.js'
+import { checkRestored, readKeys, seedApi, seedSql, startFloe, type Seed } from './backup-helpers.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
 import { runFloe } from './process.js'
 import { startBackend, type BackendKind, type TestBackend } from './storage-helpers.js'
@@ -33,6 +33,9 @@ async function backend(kind: BackendKind): Promise<TestBackend> {
   cleanup.push(() => b.close())
   return b
 }
+
+/** The filesystem case's archive, its seed and store, for the restore into the embedded default below. */
+let fromUrl: { file: string; seed: Seed; store: TestBackend } | undefined
 
 describe.each<BackendKind>(['filesystem', 's3'])('floe backup and restore with DATABASE_URL (%s store)', (kind) => {
   it('restores rows, rules, users, keys, queues and files into an empty database and store', { timeout: 240_000 }, async () => {
@@ -70,11 +73,29 @@ describe.each<BackendKind>(['filesystem', 's3'])('floe backup and restore with D
     expect(again.code).toBe(1)
     expect(again.stderr.trim().split('\n').at(-1)).toMatch(/^floe: the object store is not empty \(.*\): restore needs an empty store$/)
 
+    if (kind === 'filesystem') fromUrl = { file, seed, store: storeA }
     const b = await startFloe({ ...envB, PORT: String(await findFreePort()) }, redisUrl)
     try {
       await checkRestored(b.floe, seed)
       // The same keys: `floe keys` on the restored instance shows the backed-up ones.
       expect(await readKeys(envB)).toEqual({ anonKey: seed.anonKey, serviceKey: seed.serviceKey })
+    } finally {
+      await b.stop()
+    }
+  })
+})
+
+describe('floe restore of a DATABASE_URL backup into the embedded default', () => {
+  it('moves the instance onto the embedded PostgreSQL (pg_restore of the dump\'s version into 18)', { timeout: 240_000 }, async () => {
+    if (!fromUrl) throw new Error('needs the filesystem case above to have made its archive')
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'floe-backup-embedded-'))
+    cleanup.push(() => rm(dir, { recursive: true, force: true }))
+    const env = { AUTH_REQUIRE_EMAIL_VERIFICATION: 'false', LOG_LEVEL: 'warn', FLOE_DATA_DIR: dir }
+    const restore = await runFloe(['restore', fromUrl.file], env)
+    expect(restore.code, restore.stderr + restore.stdout).toBe(0)
+    const b = await startFloe({ ...env, PORT: String(await findFreePort()) }, redisUrl)
+    try {
+      await checkRestored(b.floe, fromUrl.seed)
     } finally {
       await b.stop()
     }
@@ -100,6 +121,17 @@ describe('floe restore refusals', () => {
     const r = await runFloe(['restore', notTar], env)
     expect(r.code).toBe(1)
     expect(r.stderr).toMatch(/^floe: .*(not a readable backup archive|not a Floe backup)/m)
+    if (fromUrl) {
+      // One byte changed inside the dump (past the first tar header): the checksum catches it.
+      const fs = await import('node:fs/promises')
+      const bytes = await fs.readFile(fromUrl.file)
+      bytes[4096] = bytes[4096]! ^ 0xff
+      const damaged = path.join(work, 'damaged.tar')
+      await fs.writeFile(damaged, bytes)
+      const d = await runFloe(['restore', damaged], env)
+      expect(d.code).toBe(1)
+      expect(d.stderr.trim().split('\n').at(-1)).toBe('floe: the backup is damaged: database/dump.pgcustom does not match its checksum')
+    }
     const missing = await runFloe(['backup'], env)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/usage: floe backup <file>/)

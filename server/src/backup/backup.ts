@@ -39,20 +39,20 @@ export async function runBackup(config: Readonly<Config>, log: Logger, file: str
       }
     }
     database = createDatabase(url, { max: 1, log, applicationName: 'floe backup' })
-    client = await database.pool.connect()
     let db: DatabasePart
     if (config.databaseUrl) {
-      const dump = await backupLogical(client, url, path.join(tmp, 'dump'), archive)
+      const dump = await backupLogical(database.withOwner, url, path.join(tmp, 'dump'), archive)
       db = { method: 'pg_dump', ...common(dump.inventory), pgDumpVersion: dump.tool.version, pgDumpMajor: dump.tool.major, objects: dump.objects }
       progress.line(`database dumped with ${dump.tool.path} ${dump.tool.version}: ${Object.keys(dump.inventory.tables).length} tables, ${dump.inventory.rows} rows (${formatBytes(archive.bytes)})`)
     } else {
+      client = await database.pool.connect()
       const inventory = await describeDatabase(client)
       const copy = await backupCluster(client, path.join(config.dataDir, 'pg'), config.dataDir, archive, progress)
       // Listed after the copy: objects uploaded meanwhile get their bytes, rows the copy lacks are harmless.
       db = { method: 'embedded-cluster', ...common(inventory), wal: { start: copy.startWal, stop: copy.stopWal, files: copy.walFiles }, objects: await listStoredObjects(client) }
       progress.line(`embedded cluster copied: ${copy.files} files and ${copy.walFiles} WAL segments (${formatBytes(archive.bytes)})`)
     }
-    client.release()
+    client?.release()
     client = undefined
 
     const { objects, ...databaseInfo } = db

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type pg from 'pg'
-import { quoteIdent } from '../db/index.js'
+import { quoteIdent, type WithOwner } from '../db/index.js'
 import type { ArchiveWriter } from './archive.js'
 import { describeDatabase, listStoredObjects, type DatabaseInventory, type RoleInfo, type StoredObject } from './inventory.js'
 import { findPgTool, majorOf, type PgTool } from './pg-tools.js'
@@ -33,21 +33,23 @@ export interface LogicalBackup {
 }
 
 /** Dumps the database into `tmpFile` and adds it to the archive. */
-export async function backupLogical(client: pg.ClientBase, url: string, tmpFile: string, archive: ArchiveWriter): Promise<LogicalBackup> {
-  await client.query('begin isolation level repeatable read, read only')
-  try {
-    const snapshot = (await client.query<{ s: string }>('select pg_export_snapshot() as s')).rows[0]!.s
-    const inventory = await describeDatabase(client)
-    const tool = findPgTool('pg_dump', majorOf(inventory.serverVersionNum))
-    if ('missing' in tool) throw new Error(tool.missing)
-    const objects = await listStoredObjects(client)
-    await run(tool, ['--format=custom', '--no-sync', `--snapshot=${snapshot}`, `--file=${tmpFile}`, `--dbname=${url}`])
-    const { size } = await stat(tmpFile)
-    await archive.add(DUMP_ENTRY, size, createReadStream(tmpFile))
-    return { inventory, objects, tool }
-  } finally {
-    await client.query('rollback')
-  }
+export async function backupLogical(withOwner: WithOwner, url: string, tmpFile: string, archive: ArchiveWriter): Promise<LogicalBackup> {
+  return withOwner(
+    'backup: one snapshot for pg_dump, the row counts and the list of stored objects',
+    async ({ client }) => {
+      const snapshot = (await client.query<{ s: string }>('select pg_export_snapshot() as s')).rows[0]!.s
+      const inventory = await describeDatabase(client)
+      const tool = findPgTool('pg_dump', majorOf(inventory.serverVersionNum))
+      if ('missing' in tool) throw new Error(tool.missing)
+      const objects = await listStoredObjects(client)
+      await run(tool, ['--format=custom', '--no-sync', `--snapshot=${snapshot}`, `--file=${tmpFile}`, `--dbname=${url}`])
+      const { size } = await stat(tmpFile)
+      await archive.add(DUMP_ENTRY, size, createReadStream(tmpFile))
+      return { inventory, objects, tool }
+    },
+    // Repeatable read: every query of the transaction sees the snapshot pg_dump is handed.
+    { readOnly: true, rollback: true, settings: { transaction_isolation: 'repeatable read' } },
+  )
 }
 
 /**
