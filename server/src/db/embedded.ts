@@ -99,8 +99,8 @@ export async function findFreePort(): Promise<number> {
  * in `<dataDir>/pg` (kept between starts), listening on loopback only, on one port: FLOE_DB_PORT,
  * else the one kept in `<dataDir>/embedded-postgres.json`, else a free one chosen now and kept.
  * A kept port that another program has taken stops the start with one line saying so: picking
- * another silently would break every URL already handed out (`floe db url`). As root, initdb and postgres run as the OS user `postgres` (created if missing),
- * which must own the cluster folder.
+ * another silently would break every URL already handed out (`floe db url`). As root, initdb and
+ * postgres run as the OS user `postgres` (created if missing), which must own the cluster folder.
  */
 export async function startEmbeddedPostgres(dataDir: string, log: Logger, options: EmbeddedOptions = {}): Promise<EmbeddedDatabase> {
   const clusterDir = path.join(dataDir, 'pg')
@@ -139,6 +139,7 @@ export async function startEmbeddedPostgres(dataDir: string, log: Logger, option
     log.info({ dir: clusterDir }, 'creating the embedded PostgreSQL cluster (first run)')
     await catchSpawnErrors(() => pg.initialise())
     await writeFile(stateFile, JSON.stringify({ ...state, port }), { mode: 0o600 })
+    state.port = port
   } else if (isRoot) {
     // A cluster folder copied or restored by root must still belong to `postgres`.
     const { uid, gid } = await postgresIds()
