@@ -13,8 +13,6 @@ export const HELP = `Usage: floe <command>    (from the repository: pnpm floe <c
   keys                   show this instance's API keys
   keys rotate <anon|service>
                          replace a key; the old one stops working
-  backup <file>          write the database and the stored files into one archive
-  restore <file>         put an archive back into an empty database and object store
   gen types typescript [--schema public,other] [--db-url <url>]
                          print the Database type of the schemas (default: FLOE_DB_SCHEMAS)
                          for supabase-js / postgrest-js / @floe/sdk
