@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import os from 'node:os'
+import pg from 'pg'
 import path from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
@@ -43,9 +44,27 @@ describe('floe backup and restore on the embedded PostgreSQL', () => {
     try {
       await seedSql(await embeddedUrl(dirA))
       seed = await seedApi(a.floe, await readKeys(envA))
+      // A writer commits pairs of rows (and forces checkpoints) all through the copy: the restored
+      // cluster must hold whole transactions only, as of the copy's end.
+      const writer = new pg.Client({ connectionString: await embeddedUrl(dirA) })
+      await writer.connect()
+      await writer.query('create table public.pair_a (id int primary key); create table public.pair_b (id int primary key)')
+      let writing = true
+      let written = 0
+      const writes = (async () => {
+        while (writing) {
+          written++
+          await writer.query(`begin; insert into public.pair_a values (${written}); insert into public.pair_b values (${written}); commit`)
+          if (written % 25 === 0) await writer.query('checkpoint')
+        }
+      })()
       const t0 = Date.now()
       const backup = await runFloe(['backup', file], envA)
+      writing = false
+      await writes
+      await writer.end()
       expect(backup.code, backup.stderr + backup.stdout).toBe(0)
+      console.log(`[backup embedded] ${written} paired inserts committed while the backup ran`)
       console.log(`[backup embedded] online backup ${Date.now() - t0} ms, ${(await stat(file)).size} bytes; ${backup.stdout.trim().split('\n').at(-1)}`)
       expect(backup.stdout).toMatch(/embedded PostgreSQL 18\.\S+ cluster, .* 1 objects/)
       expect(backup.stderr).toMatch(/embedded cluster copied: \d+ files and \d+ WAL segments/)
@@ -75,6 +94,11 @@ describe('floe backup and restore on the embedded PostgreSQL', () => {
     const b = await startFloe({ ...envB, PORT: String(await findFreePort()) }, redisUrl)
     try {
       await checkRestored(b.floe, seed)
+      const c = new pg.Client({ connectionString: await embeddedUrl(dirB) })
+      await c.connect()
+      const pairs = await c.query<{ a: number; b: number }>('select (select count(*) from public.pair_a)::int as a, (select count(*) from public.pair_b)::int as b').finally(() => c.end())
+      console.log(`[backup embedded] restored ${pairs.rows[0]!.a} of the pairs`)
+      expect(pairs.rows[0]!.a).toBe(pairs.rows[0]!.b)
       expect(await readKeys(envB)).toEqual({ anonKey: seed.anonKey, serviceKey: seed.serviceKey })
     } finally {
       await b.stop()
