@@ -184,7 +184,10 @@ async function applyAppMigrations(
       ])
       await client.query('commit')
     } catch (err) {
-      await client.query('rollback')
+      // A rollback that fails leaves the connection unusable: a plain Error, so migrate destroys it.
+      if (!(await client.query('rollback').then(() => true, () => false))) {
+        throw new Error(`migration ${m.file}: the connection failed while rolling back`, { cause: err })
+      }
       throw err
     }
     appApplied.push(m.file)
