@@ -57,7 +57,8 @@ const COMMANDS: [string[], RegExp][] = [
   [['gen', 'types', 'typescript'], /export type Database = /],
 ]
 
-describe('floe commands on the embedded PostgreSQL', { timeout: 300_000 }, () => {
+// Each command here starts and stops a cluster: minutes on a loaded 2-core machine.
+describe('floe commands on the embedded PostgreSQL', { timeout: 600_000 }, () => {
   let url = ''
   let anonKey = ''
 

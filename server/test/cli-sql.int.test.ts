@@ -4,7 +4,7 @@
  * the statements before it kept), the prompt fed on stdin (an error, then it goes on; `\q`), and
  * bad options as one line.
  */
-import { spawn } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -129,7 +129,14 @@ describe('floe sql', { timeout: 120_000 }, () => {
   })
 })
 
-describe('floe db url with DATABASE_URL', () => {
+describe('floe db url with DATABASE_URL', { timeout: 120_000 }, () => {
+  it('runs from the repository root as pnpm floe (-s: without pnpm\'s header)', async () => {
+    const out = await new Promise<string>((resolve, reject) =>
+      execFile('pnpm', ['-s', 'floe', 'db', 'url'], { cwd: REPO_ROOT, env: cleanEnv(env) }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+    )
+    expect(out).toBe(`${t.url}\n`)
+  })
+
   it('prints it, and it connects', async () => {
     const r = await runFloe(['db', 'url'], env)
     expect([r.code, r.stdout, r.stderr]).toEqual([0, `${t.url}\n`, ''])
