@@ -181,6 +181,12 @@ describe('floe migrate', { timeout: 120_000 }, () => {
     expect(await query('select count(*)::int as n from once')).toEqual([{ n: 1 }])
   })
 
+  it('closes a table a migration creates in an exposed schema the migration itself creates', async () => {
+    await writeFile(path.join(dir, '20260101000000_api.sql'), 'create schema api;\ncreate table api.items (id int primary key);\n')
+    expect((await runFloe(['migrate'], { ...env, FLOE_DB_SCHEMAS: 'public,api' })).code).toBe(0)
+    expect(await query("select relrowsecurity as on from pg_class where oid = 'api.items'::regclass")).toEqual([{ on: true }])
+  })
+
   it('closes a table a migration creates: anon reads nothing until a rule exists', async () => {
     await writeFile(path.join(dir, '20260101000000_posts.sql'), "create table posts (id int primary key, title text);\ninsert into posts values (1, 'hello');\n")
     expect((await runFloe(['migrate'], env)).code).toBe(0)
