@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { createWriteStream, existsSync } from 'node:fs'
-import { chown, lstat, mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import { chown, lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
@@ -117,9 +117,27 @@ export function findClusterIn(dataDir: string): string | undefined {
   return existsSync(path.join(pgDir, 'PG_VERSION')) ? `${pgDir} already holds a database cluster` : undefined
 }
 
-/** Writes one archive entry of the cluster into `<dataDir>/pg`; true when the entry was one. */
-export async function restoreClusterEntry(dataDir: string, entry: ArchiveEntry): Promise<boolean> {
+/**
+ * The cluster is written beside its place and moved into `<dataDir>/pg` once whole, so a restore
+ * cut short leaves no half cluster that a start would try (or a second restore would refuse).
+ */
+const partialDirOf = (dataDir: string) => path.join(dataDir, 'pg.restoring')
+
+export async function prepareClusterRestore(dataDir: string): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  await rm(partialDirOf(dataDir), { recursive: true, force: true }) // what an earlier restore left
+}
+
+export async function finishClusterRestore(dataDir: string): Promise<void> {
   const pgDir = path.join(dataDir, 'pg')
+  if (existsSync(pgDir)) await rmdir(pgDir) // an empty folder only; findClusterIn refused a cluster
+  await rename(partialDirOf(dataDir), pgDir)
+  await giveClusterToPostgres(dataDir)
+}
+
+/** Writes one archive entry of the cluster into `<dataDir>/pg.restoring`; true when the entry was one. */
+export async function restoreClusterEntry(dataDir: string, entry: ArchiveEntry): Promise<boolean> {
+  const pgDir = partialDirOf(dataDir)
   if (entry.name === EMBEDDED_STATE_ENTRY) {
     const { password } = JSON.parse(await streamText(entry.stream)) as { password: string }
     await writeFile(path.join(dataDir, 'embedded-postgres.json'), JSON.stringify({ password }), { mode: 0o600 })
@@ -139,7 +157,7 @@ export async function restoreClusterEntry(dataDir: string, entry: ArchiveEntry):
 }
 
 /** As root, the embedded PostgreSQL runs as `postgres`, which must own every file of its cluster. */
-export async function giveClusterToPostgres(dataDir: string): Promise<void> {
+async function giveClusterToPostgres(dataDir: string): Promise<void> {
   if (os.userInfo().uid !== 0) return
   const line = (await readFile('/etc/passwd', 'utf8')).split('\n').find((l) => l.startsWith('postgres:'))
   if (!line) return // not there yet: the embedded start creates the user and chowns the cluster folder

@@ -17,7 +17,7 @@ import { describeDatabase, findContent } from './inventory.js'
 import { createMissingRoles, DUMP_ENTRY, restoreLogical } from './logical.js'
 import { FORMAT, FORMAT_VERSION, type Manifest } from './manifest.js'
 import { findStoredKey, openStore, restoreObjectEntry } from './objects.js'
-import { findClusterIn, giveClusterToPostgres, restoreClusterEntry } from './physical.js'
+import { findClusterIn, finishClusterRestore, prepareClusterRestore, restoreClusterEntry } from './physical.js'
 import type { Progress } from './progress.js'
 
 /** A refusal that needs no stack: the command prints it as one line. */
@@ -141,6 +141,7 @@ async function restoreIntoDataDir(config: Readonly<Config>, log: Logger, file: s
   let files = 0
   let objects = 0
   const total = Object.keys(manifest.entries).length - manifest.storage.objects
+  await prepareClusterRestore(config.dataDir)
   await readArchive(file, async (entry) => {
     if (await restoreClusterEntry(config.dataDir, entry)) {
       if (entry.type === 'file') progress.step('cluster files', ++files, total)
@@ -148,7 +149,7 @@ async function restoreIntoDataDir(config: Readonly<Config>, log: Logger, file: s
       progress.step('objects', ++objects, manifest.storage.objects)
     }
   })
-  await giveClusterToPostgres(config.dataDir)
+  await finishClusterRestore(config.dataDir)
   // The first start replays the WAL from the backup's start to its end (backup_label says where).
   progress.line('starting the restored cluster (replaying its WAL)')
   let embedded: EmbeddedDatabase | undefined
