@@ -41,7 +41,7 @@ export async function runBackup(config: Readonly<Config>, log: Logger, file: str
     database = createDatabase(url, { max: 1, log, applicationName: 'floe backup' })
     let db: DatabasePart
     if (config.databaseUrl) {
-      const dump = await backupLogical(database.withOwner, url, path.join(tmp, 'dump'), archive)
+      const dump = await backupLogical(database.withOwner, url, path.join(tmp, 'dump'), archive, progress)
       db = { method: 'pg_dump', ...common(dump.inventory), pgDumpVersion: dump.tool.version, pgDumpMajor: dump.tool.major, objects: dump.objects }
       progress.line(`database dumped with ${dump.tool.path} ${dump.tool.version}: ${Object.keys(dump.inventory.tables).length} tables, ${dump.inventory.rows} rows (${formatBytes(archive.bytes)})`)
     } else {

@@ -13,16 +13,30 @@ import { quoteIdent, type WithOwner } from '../db/index.js'
 import type { ArchiveWriter } from './archive.js'
 import { describeDatabase, listStoredObjects, type DatabaseInventory, type RoleInfo, type StoredObject } from './inventory.js'
 import { findPgTool, majorOf, type PgTool } from './pg-tools.js'
+import type { Progress } from './progress.js'
 
 export const DUMP_ENTRY = 'database/dump.pgcustom'
 
-function run(tool: PgTool, args: string[]): Promise<void> {
+/**
+ * Runs pg_dump / pg_restore with --verbose, counting the tables whose data it has handled
+ * (`dumping contents of table`, `processing data for table`) for the progress line; on failure
+ * the error names its last lines.
+ */
+function run(tool: PgTool, args: string[], onTable: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(tool.path, args, { stdio: ['ignore', 'ignore', 'pipe'] })
-    let err = ''
-    proc.stderr.on('data', (d: Buffer) => (err += d.toString()))
+    const proc = spawn(tool.path, ['--verbose', ...args], { stdio: ['ignore', 'ignore', 'pipe'] })
+    let tail: string[] = []
+    let partial = ''
+    proc.stderr.on('data', (d: Buffer) => {
+      const lines = (partial + d.toString()).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) {
+        if (/(dumping contents of|processing data for) table/.test(line)) onTable()
+        else if (!/^\S+: (reading|identifying|finding|flagging|saving|dumping|creating|processing|executing|setting|last built-in|implied data-only|started|finished|connecting|disabling|enabling)/.test(line)) tail = [...tail.slice(-4), line]
+      }
+    })
     proc.on('error', reject)
-    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${tool.path.split('/').pop()} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`))))
+    proc.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${tool.path.split('/').pop()} failed (exit ${code}): ${[...tail, partial].filter(Boolean).slice(-3).join(' | ')}`))))
   })
 }
 
@@ -33,7 +47,7 @@ export interface LogicalBackup {
 }
 
 /** Dumps the database into `tmpFile` and adds it to the archive. */
-export async function backupLogical(withOwner: WithOwner, url: string, tmpFile: string, archive: ArchiveWriter): Promise<LogicalBackup> {
+export async function backupLogical(withOwner: WithOwner, url: string, tmpFile: string, archive: ArchiveWriter, progress: Progress): Promise<LogicalBackup> {
   return withOwner(
     'backup: one snapshot for pg_dump, the row counts and the list of stored objects',
     async ({ client }) => {
@@ -42,7 +56,9 @@ export async function backupLogical(withOwner: WithOwner, url: string, tmpFile: 
       const tool = findPgTool('pg_dump', majorOf(inventory.serverVersionNum))
       if ('missing' in tool) throw new Error(tool.missing)
       const objects = await listStoredObjects(client)
-      await run(tool, ['--format=custom', '--no-sync', `--snapshot=${snapshot}`, `--file=${tmpFile}`, `--dbname=${url}`])
+      const tables = Object.keys(inventory.tables).length
+      let done = 0
+      await run(tool, ['--format=custom', '--no-sync', `--snapshot=${snapshot}`, `--file=${tmpFile}`, `--dbname=${url}`], () => progress.step('tables dumped', ++done, tables))
       const { size } = await stat(tmpFile)
       await archive.add(DUMP_ENTRY, size, createReadStream(tmpFile))
       return { inventory, objects, tool }
@@ -81,9 +97,10 @@ export async function createMissingRoles(client: pg.ClientBase, roles: RoleInfo[
 }
 
 /** Restores a dump file into the (empty) database at `url`, in one transaction: all or nothing. */
-export async function restoreLogical(dumpFile: string, url: string, dumpMajor: number): Promise<PgTool> {
+export async function restoreLogical(dumpFile: string, url: string, dumpMajor: number, tables: number, progress: Progress): Promise<PgTool> {
   const tool = findPgTool('pg_restore', dumpMajor)
   if ('missing' in tool) throw new Error(tool.missing)
-  await run(tool, ['--exit-on-error', '--single-transaction', `--dbname=${url}`, dumpFile])
+  let done = 0
+  await run(tool, ['--exit-on-error', '--single-transaction', `--dbname=${url}`, dumpFile], () => progress.step('tables restored', ++done, tables))
   return tool
 }

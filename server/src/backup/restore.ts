@@ -114,7 +114,7 @@ async function restoreIntoUrl(config: Readonly<Config>, log: Logger, file: strin
       if (entry.name === DUMP_ENTRY) {
         const dumpFile = path.join(tmp, 'dump')
         await pipeline(entry.stream, createWriteStream(dumpFile, { mode: 0o600 }))
-        const tool = await restoreLogical(dumpFile, url, manifest.database.pgDumpMajor ?? manifest.database.postgresMajor)
+        const tool = await restoreLogical(dumpFile, url, manifest.database.pgDumpMajor ?? manifest.database.postgresMajor, Object.keys(manifest.database.tables).length, progress)
         progress.line(`database restored with ${tool.path} ${tool.version}`)
         await rm(dumpFile, { force: true })
       } else if (await restoreObjectEntry(store, entry, mimeTypes)) {
