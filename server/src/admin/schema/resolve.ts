@@ -6,7 +6,9 @@
  * error or its scratch objects never reach the change itself.
  */
 import type pg from 'pg'
-import { withTrialSavepoint } from '../../db/index.js'
+// The platform's own schemas (db's one list, shared with the rules API's table names): never
+// changed through the editor, whatever is exposed.
+import { PLATFORM_SCHEMAS, withTrialSavepoint } from '../../db/index.js'
 import { ApiError, isPgError } from '../../errors/index.js'
 import { run, type Client } from '../queries.js'
 import { findTableOid } from './catalog.js'
@@ -14,8 +16,6 @@ import { expressionError } from './pg-errors.js'
 import { qname } from './plan.js'
 import { splitQualified } from './shapes.js'
 
-/** The platform's own schemas: never changed through the editor, whatever is exposed. */
-export const PLATFORM_SCHEMAS: readonly string[] = ['auth', 'storage', 'floe', 'realtime', 'pg_catalog', 'information_schema']
 
 export interface TableRef {
   oid: number
