@@ -2,7 +2,8 @@
  * The app's migrations through the real `floe` binary on the machine's PostgreSQL (DATABASE_URL):
  * `floe migration new`, `floe migrate` (order, one transaction per file, the advisory lock shared
  * by concurrent runs), `--status`, `--dry-run`, a failing file (its name and line, nothing of it
- * applied, exit 1; the same stop at `floe start`), a changed file reported, and the fail-closed
+ * applied, exit 1; the same stop at `floe start`; two servers booting at once apply each file
+ * once), a changed file reported, and the fail-closed
  * RLS of a table a migration creates.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -12,7 +13,7 @@ import pg from 'pg'
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { runFloe } from './process.js'
+import { runFloe, startFloeProcess } from './process.js'
 
 const dbs: TestDatabase[] = []
 const dirs: string[] = []
@@ -179,6 +180,30 @@ describe('floe migrate', { timeout: 120_000 }, () => {
       'nothing to apply: the database is up to date\n',
     ])
     expect(await query('select count(*)::int as n from once')).toEqual([{ n: 1 }])
+  })
+
+  it('applies each file once when two servers boot at once with app migrations pending', async () => {
+    const fresh = await createTestDatabase({ migrated: false })
+    dbs.push(fresh)
+    await writeFile(path.join(dir, '20260101000000_slow.sql'), 'select pg_sleep(0.5);\ncreate table booted (id int);\ninsert into booted values (1);\n')
+    const boot = { ...env, DATABASE_URL: fresh.url, RATE_LIMIT_PER_IP: '0' }
+    const [a, b] = await Promise.all([
+      startFloeProcess({ ...boot, PORT: String(await findFreePort()) }, { timeoutMs: 90_000 }),
+      startFloeProcess({ ...boot, PORT: String(await findFreePort()) }, { timeoutMs: 90_000 }),
+    ])
+    try {
+      const client = new pg.Client({ connectionString: fresh.url })
+      await client.connect()
+      const rows = (await client.query('select count(*)::int as n from booted')).rows
+      const recorded = (await client.query('select name from floe.app_migrations')).rows
+      await client.end()
+      expect(rows).toEqual([{ n: 1 }])
+      expect(recorded).toEqual([{ name: '20260101000000_slow.sql' }])
+    } finally {
+      a.signal('SIGTERM')
+      b.signal('SIGTERM')
+      expect([await a.exited, await b.exited]).toEqual([0, 0])
+    }
   })
 
   it('closes a table a migration creates in an exposed schema the migration itself creates', async () => {
