@@ -82,6 +82,16 @@ describe('rules on storage.objects and tables named either way', () => {
     expect((await call(floe, 'DELETE', '/admin/v1/realtime/tables/public.todos', floe.service)).status).toBe(200)
   })
 
+  it('turns realtime on and off for storage.objects, and lists it while on', async () => {
+    const on = await call(floe, 'PUT', '/admin/v1/realtime/tables/storage.objects', floe.service)
+    expect(on).toEqual({ status: 200, body: { schema: 'storage', table: 'objects', realtime: true } })
+    const listed = await call(floe, 'GET', '/admin/v1/realtime/tables', floe.service)
+    expect(listed.body).toEqual(expect.arrayContaining([{ schema: 'storage', table: 'objects', realtime: true }]))
+    expect((await call(floe, 'DELETE', '/admin/v1/realtime/tables/storage.objects', floe.service)).status).toBe(200)
+    const after = await call(floe, 'GET', '/admin/v1/realtime/tables', floe.service)
+    expect((after.body as { schema: string }[]).filter((t) => t.schema === 'storage')).toEqual([])
+  })
+
   const REFUSED: [string, string, number, RegExp][] = [
     ['GET', '/admin/v1/tables/auth.users/rules', 400, /platform schema auth/],
     ['POST', '/admin/v1/tables/floe.queues/rules', 400, /platform schema floe/],
