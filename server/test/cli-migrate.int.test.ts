@@ -3,8 +3,7 @@
  * `floe migration new`, `floe migrate` (order, one transaction per file, the advisory lock shared
  * by concurrent runs), `--status`, `--dry-run`, a failing file (its name and line, nothing of it
  * applied, exit 1; the same stop at `floe start`; two servers booting at once apply each file
- * once), a changed file reported, and the fail-closed
- * RLS of a table a migration creates.
+ * once), a changed file reported, and the fail-closed RLS of a table a migration creates.
  */
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
