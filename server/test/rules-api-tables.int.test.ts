@@ -67,6 +67,13 @@ describe('rules on storage.objects and tables named either way', () => {
     expect(await mine.text()).toBe('png-bytes')
     expect((await floe.app.request(`/storage/v1/object/avatars/${USER_A}/me.png`, { headers: b })).status).toBe(404)
 
+    // The explainer reads the table the same way, and says which rule lets A write A's folder.
+    const explained = await call(floe, 'POST', '/admin/v1/rules/explain', floe.service, {
+      table: 'storage.objects', operation: 'insert', identity: { role: 'authenticated', claims: { sub: USER_A } },
+      row: { bucket_id: 'avatars', name: `${USER_A}/next.png` },
+    })
+    expect(explained.status).toBe(200)
+    expect(explained.body).toMatchObject({ schema: 'storage', table: 'objects', outcome: 'allowed' })
     // The change is audited against the table as resolved.
     const audit = await sqlOn<{ target: string }>(t.url, `select target from floe.admin_audit_log where action = 'rules.create' order by id`)
     expect(audit.map((r) => r.target)).toEqual(['storage.objects', 'storage.objects'])

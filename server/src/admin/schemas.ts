@@ -100,8 +100,8 @@ const Scalar = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null(
 
 export const ExplainInput = z
   .object({
-    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/),
-    table: z.string().min(1).max(63),
+    schema: z.string().regex(/^[a-z_][a-z0-9_]*$/).optional().openapi({ description: 'The schema of a bare `table`; or name it in `table`' }),
+    table: TableNameText,
     operation: z.enum(['select', 'insert', 'update', 'delete']),
     identity: z.object({
       role: RoleName,

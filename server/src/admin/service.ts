@@ -3,7 +3,7 @@
  * tables' owner): Postgres parses and checks every expression while the policy is created, so a
  * bad one rolls back the whole request and nothing changes.
  */
-import { parseTableName, type WithOwner } from '../db/index.js'
+import { parseTableName, parseTableParts, type WithOwner } from '../db/index.js'
 import { ApiError, isPgError } from '../errors/index.js'
 import type { Identity } from '../http/index.js'
 import type { Logger } from '../log.js'
@@ -211,7 +211,8 @@ export function createRulesService(deps: RulesServiceDeps): RulesService {
 
     explain: (input) =>
       inTransaction('explain rules', async (client) => {
-        const t = await resolveTable(client, `${input.schema}.${input.table}`)
+        const { schema, table } = parseTableParts(input, deps.exposedSchemas)
+        const t = await resolveTable(client, `${schema}.${table}`)
         // The explainer switches to this role: only a role this instance serves (never `public`).
         if (!deps.allowedRoles.has(input.identity.role)) {
           throw new ApiError('RULES_INVALID_ROLE', { details: `Not served by this instance: ${input.identity.role}` })

@@ -49,6 +49,6 @@ export {
 export { quoteIdent } from './sql-ident.js'
 export { quoteLiteral } from './sql-literal.js'
 export { ensureExposedSchemas } from './exposed-schemas.js'
-export { parseTableName, TableNameText, PLATFORM_SCHEMAS, MANAGED_PLATFORM_TABLES, type TableName } from './table-name.js'
+export { parseTableName, parseTableParts, TableNameText, PLATFORM_SCHEMAS, MANAGED_PLATFORM_TABLES, type TableName } from './table-name.js'
 export { adoptExistingTables, type AdoptedObject } from './adopt-existing-tables.js'
 export type { DB, RequestRole } from './types.js'

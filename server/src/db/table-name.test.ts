@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from '../errors/index.js'
-import { parseTableName } from './table-name.js'
+import { parseTableName, parseTableParts } from './table-name.js'
 
 const EXPOSED = ['public', 'api']
 
@@ -37,5 +37,23 @@ describe('parseTableName', () => {
     expect(thrown).toBeInstanceOf(ApiError)
     expect((thrown as ApiError).status).toBe(400)
     expect((thrown as ApiError).message).toMatch(message)
+  })
+})
+
+describe('parseTableParts', () => {
+  it.each([
+    [{ table: 'orders' }, { schema: 'public', table: 'orders' }],
+    [{ schema: 'api', table: 'orders' }, { schema: 'api', table: 'orders' }],
+    [{ table: 'api.orders' }, { schema: 'api', table: 'orders' }],
+    [{ schema: 'storage', table: 'storage.objects' }, { schema: 'storage', table: 'objects' }],
+  ])('reads %j', (parts, expected) => {
+    expect(parseTableParts(parts, EXPOSED)).toEqual(expected)
+  })
+
+  it.each([
+    [{ schema: 'api', table: 'public.orders' }, /disagrees/],
+    [{ schema: 'auth', table: 'users' }, /platform schema auth/],
+  ])('refuses %j', (parts, message) => {
+    expect(() => parseTableParts(parts, EXPOSED)).toThrow(message)
   })
 })

@@ -60,3 +60,20 @@ export function parseTableName(text: string, exposedSchemas: readonly string[]):
   }
   return { schema, table }
 }
+
+/**
+ * A table given as `{ schema?, table }` (bodies that carried the schema apart, as webhooks and the
+ * rules explainer did): a bare `table` is read in `schema` when one is given; a qualified one
+ * must not disagree with it. Then as parseTableName.
+ */
+export function parseTableParts(parts: { schema?: string | undefined; table: string }, exposedSchemas: readonly string[]): TableName {
+  const qualified = parts.table.includes('.')
+  const found = parseTableName(qualified || parts.schema === undefined ? parts.table : `${parts.schema}.${parts.table}`, exposedSchemas)
+  if (qualified && parts.schema !== undefined && parts.schema !== found.schema) {
+    throw new ApiError('INVALID_INPUT', {
+      message: `schema ${JSON.stringify(parts.schema)} disagrees with table ${JSON.stringify(parts.table)}`,
+      hint: 'Name the table once, as <schema>.<table>',
+    })
+  }
+  return found
+}

@@ -4,7 +4,7 @@
  * floe.webhook_trigger(), which writes the event to the outbox inside the changing transaction.
  */
 import { z } from '@hono/zod-openapi'
-import { parseTableName, quoteIdent, quoteLiteral, TableNameText, type Database } from '../db/index.js'
+import { parseTableParts, quoteIdent, quoteLiteral, TableNameText, type Database } from '../db/index.js'
 import { ApiError } from '../errors/index.js'
 import { listWebhookDeliveries } from './queries.js'
 import { QueueName } from './types.js'
@@ -77,19 +77,6 @@ const toWebhook = (r: Row): Webhook => ({
   created_at: r.created_at.toISOString(),
 })
 
-/**
- * The table a webhook watches, as the rules API reads one (db's parseTableName): `table` alone,
- * `schema.table`, or the older `schema` + bare `table` pair, which must then not disagree.
- */
-function webhookTable(input: WebhookInput, exposedSchemas: readonly string[]): { schema: string; table: string } {
-  const qualified = input.table.includes('.')
-  const found = parseTableName(qualified || input.schema === undefined ? input.table : `${input.schema}.${input.table}`, exposedSchemas)
-  if (qualified && input.schema !== undefined && input.schema !== found.schema) {
-    throw new ApiError('INVALID_INPUT', { message: `schema ${JSON.stringify(input.schema)} disagrees with table ${JSON.stringify(input.table)}`, hint: 'Name the table once, as <schema>.<table>' })
-  }
-  return found
-}
-
 export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>, exposedSchemas: readonly string[]) {
   const { pool, withOwner } = database
   return {
@@ -99,7 +86,8 @@ export function createWebhooks(database: Pick<Database, 'pool' | 'withOwner'>, e
     },
 
     create: (input: WebhookInput): Promise<Webhook> => {
-      const { schema, table } = webhookTable(input, exposedSchemas)
+      // As the rules API reads a table: `table` alone, `schema.table`, or the older schema + bare table.
+      const { schema, table } = parseTableParts(input, exposedSchemas)
       return withOwner('jobs: create a webhook', async ({ client }) => {
         const t = await client.query('select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2 and c.relkind in ($3, $4)', [
           schema,
