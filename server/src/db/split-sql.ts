@@ -30,66 +30,66 @@ export function splitSql(text: string): SplitResult {
   let parens = 0
   let words: string[] = [] // the statement's first identifiers, lower-cased (for BEGIN ATOMIC)
   let beginDepth = 0
+  const statementAt = (from: number, end?: number) => ({ text: text.slice(from, end), offset: from, line: lineAt(text, from) })
+  /** Reads the identifier at `i`, tracking BEGIN ATOMIC … END as psql does; returns its end. */
+  const readWord = (i: number) => {
+    let j = i + 1
+    while (j < text.length && IDENT_PART.test(text[j]!)) j++
+    const word = text.slice(i, j).toLowerCase()
+    if (words.length < 4) words.push(word)
+    if (parens === 0 && isFunctionDefinition(words)) {
+      if (word === 'begin' || (word === 'case' && beginDepth > 0)) beginDepth++
+      else if (word === 'end' && beginDepth > 0) beginDepth--
+    }
+    return j
+  }
   let i = 0
-  const n = text.length
-  const begin = (at: number) => {
-    if (start < 0) start = at
-  }
-  const finish = (end: number) => {
-    if (start >= 0) statements.push({ text: text.slice(start, end), offset: start, line: lineAt(text, start) })
-    start = -1
-    parens = 0
-    words = []
-    beginDepth = 0
-  }
-  while (i < n) {
+  while (i < text.length) {
     const c = text[i]!
-    const next = text[i + 1]
-    if (c === '-' && next === '-') {
-      const eol = text.indexOf('\n', i)
-      i = eol < 0 ? n : eol + 1
-    } else if (c === '/' && next === '*') {
-      i = skipBlockComment(text, i)
-    } else if (c === "'" || ((c === 'E' || c === 'e') && next === "'" && !isIdentChar(text[i - 1]))) {
-      begin(i)
-      i = skipQuoted(text, c === "'" ? i : i + 1, "'", c !== "'")
-    } else if (c === '"') {
-      begin(i)
-      i = skipQuoted(text, i, '"', false)
-    } else if (c === '$' && !isIdentChar(text[i - 1])) {
-      begin(i)
-      const tag = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64))
-      if (tag) {
-        const close = text.indexOf(tag[0], i + tag[0].length)
-        i = close < 0 ? n : close + tag[0].length
-      } else {
-        i++ // a parameter like $1
-      }
+    const comment = skipComment(text, i)
+    if (comment !== undefined) {
+      i = comment
+      continue
+    }
+    if (start < 0 && !/\s/.test(c)) start = i
+    const literal = skipLiteral(text, i)
+    if (literal !== undefined) {
+      i = literal
     } else if (c === ';' && parens === 0 && beginDepth === 0) {
-      begin(i)
-      finish(i + 1)
+      statements.push(statementAt(start, i + 1))
+      ;[start, parens, words, beginDepth] = [-1, 0, [], 0]
       i++
     } else if (IDENT_START.test(c) && !isIdentChar(text[i - 1])) {
-      begin(i)
-      let j = i + 1
-      while (j < n && IDENT_PART.test(text[j]!)) j++
-      const word = text.slice(i, j).toLowerCase()
-      if (words.length < 4) words.push(word)
-      if (parens === 0 && isFunctionDefinition(words)) {
-        if (word === 'begin') beginDepth++
-        else if (word === 'case' && beginDepth > 0) beginDepth++
-        else if (word === 'end' && beginDepth > 0) beginDepth--
-      }
-      i = j
+      i = readWord(i)
     } else {
-      if (!/\s/.test(c)) begin(i)
       if (c === '(') parens++
       else if (c === ')' && parens > 0) parens--
       i++
     }
   }
-  const rest = start >= 0 ? { text: text.slice(start), offset: start, line: lineAt(text, start) } : undefined
-  return { statements, rest }
+  return { statements, rest: start >= 0 ? statementAt(start) : undefined }
+}
+
+/** The end of a comment starting at `i` (`--` to the end of the line, nested block comments), if one does. */
+function skipComment(text: string, i: number): number | undefined {
+  if (text[i] === '-' && text[i + 1] === '-') {
+    const eol = text.indexOf('\n', i)
+    return eol < 0 ? text.length : eol + 1
+  }
+  return text[i] === '/' && text[i + 1] === '*' ? skipBlockComment(text, i) : undefined
+}
+
+/** The end of a quoted run starting at `i` ('…', E'…', "…", $tag$…$tag$), if one does. */
+function skipLiteral(text: string, i: number): number | undefined {
+  const c = text[i]
+  if (c === "'") return skipQuoted(text, i, "'", false)
+  if ((c === 'E' || c === 'e') && text[i + 1] === "'" && !isIdentChar(text[i - 1])) return skipQuoted(text, i + 1, "'", true)
+  if (c === '"') return skipQuoted(text, i, '"', false)
+  if (c !== '$' || isIdentChar(text[i - 1])) return undefined
+  const tag = /^\$([A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 64))
+  if (!tag) return i + 1 // a parameter like $1
+  const close = text.indexOf(tag[0], i + tag[0].length)
+  return close < 0 ? text.length : close + tag[0].length
 }
 
 /** CREATE [OR REPLACE] FUNCTION|PROCEDURE: where BEGIN ATOMIC … END may hold semicolons. */
