@@ -11,7 +11,7 @@ import { ApiError } from '../errors/index.js'
 import { peerAddress } from './client-ip.js'
 import type { AppEnv } from './context.js'
 import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
-import { readBodyText } from './read-body.js'
+import { readBodyBytes, readBodyText } from './read-body.js'
 import type { DirectRoute, RouteTable } from './routes.js'
 
 const BODYLESS_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -93,7 +93,7 @@ export function registerDirect(router: { on: (methods: string[], path: string, h
   router.on([...route.methods], route.path, async (c) => {
     const url = new URL(c.req.url)
     const out = await route.serve(
-      { method: c.req.method, pathname: url.pathname, search: url.search, params: c.req.param(), headers: c.req.raw.headers, readBody: (limit) => readBodyText(c, limit) },
+      { method: c.req.method, pathname: url.pathname, search: url.search, params: c.req.param(), headers: c.req.raw.headers, readBody: (limit) => readBodyText(c, limit), readBytes: (limit) => readBodyBytes(c, limit) },
       c.var.identity,
     )
     // The route's Vary joins the pipeline's (Origin) rather than replacing it.

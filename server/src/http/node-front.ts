@@ -15,7 +15,7 @@ import type { Logger } from '../log.js'
 import type { Identity } from './identity.js'
 import { endRaw, type FrontHandler, type UpgradeHandler } from './node-server.js'
 import type { AdmissionRequest, Pipeline, SetHeaders } from './pipeline.js'
-import { readIncomingText } from './read-body.js'
+import { readIncomingBytes, readIncomingText } from './read-body.js'
 import { mergeVary } from './response-headers.js'
 import { UPGRADE, type PlainRequest, type PlainResponse, type RouteMatch, type RouteTable } from './routes.js'
 
@@ -64,6 +64,7 @@ async function serve(p: Pipeline, req: IncomingMessage, res: ServerResponse, met
       },
     },
     readBody: (limit) => readIncomingText(req, limit),
+    readBytes: (limit) => readIncomingBytes(req, limit),
   }
   const { policy, direct } = found
   let identity: Identity | undefined

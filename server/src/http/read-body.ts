@@ -20,12 +20,28 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
   return readIncomingText(incoming, limit)
 }
 
+/** The request body as bytes (a raw `application/octet-stream` body), at most `limit` bytes (413 beyond). */
+export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  if (!incoming || incoming.readableFlowing !== null || incoming.readableEnded) {
+    const bytes = Buffer.from(await c.req.arrayBuffer())
+    if (bytes.length > limit) throw tooLarge(limit)
+    return bytes
+  }
+  return readIncomingBytes(incoming, limit)
+}
+
+/** A Node request's body as text: its bytes (readIncomingBytes) read as UTF-8. */
+export async function readIncomingText(incoming: IncomingMessage, limit: number): Promise<string> {
+  return (await readIncomingBytes(incoming, limit)).toString('utf8')
+}
+
 /**
- * A Node request's body as text, at most `limit` bytes (413 beyond). Past the limit it stops
+ * A Node request's body, at most `limit` bytes (413 beyond). Past the limit it stops
  * keeping the bytes but lets the rest of the body drain, so the 413 reaches the client on its
  * keep-alive connection; destroying the request instead would cut the socket before the answer.
  */
-export function readIncomingText(incoming: IncomingMessage, limit: number): Promise<string> {
+export function readIncomingBytes(incoming: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
@@ -39,7 +55,7 @@ export function readIncomingText(incoming: IncomingMessage, limit: number): Prom
     }
     const onEnd = () => {
       done()
-      resolve(Buffer.concat(chunks).toString('utf8'))
+      resolve(Buffer.concat(chunks))
     }
     const onError = (err: Error) => {
       done()

@@ -50,13 +50,16 @@ export interface PlainRequest {
   headers: { get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void }
   /** The body as text, at most `limit` bytes (413 beyond). */
   readBody(limit: number): Promise<string>
+  /** The body as bytes (for a raw binary body), at most `limit` bytes (413 beyond). */
+  readBytes(limit: number): Promise<Buffer>
 }
 
 export interface PlainResponse {
   status: number
   /** An array: the header sent once per value (two `Set-Cookie` a function set). */
   headers: Record<string, string | string[]>
-  body: string | null
+  /** Bytes for a binary answer (a function returning `application/octet-stream`). */
+  body: string | Uint8Array<ArrayBuffer> | null
 }
 
 /**

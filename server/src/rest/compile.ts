@@ -38,7 +38,7 @@ export function compileRequest(request: ApiRequest, cache: SchemaCache, target: 
     const plan = planCall(ctx, target.name, request)
     return {
       compiled: { statement: buildCall(plan), readOnly: request.invokeMethod === 'get' },
-      respond: { returnsVoid: plan.returnsVoid },
+      respond: { returnsVoid: plan.returnsVoid, media: plan.read.media },
     }
   }
   if (request.action === 'read') {

@@ -15,7 +15,8 @@ export interface RestResponse {
   status: number
   /** An array value: that header sent once per value (`response.headers` may repeat a name). */
   headers: Record<string, string | string[]>
-  body: string | null
+  /** Bytes when a function answers in a binary media type of its own. */
+  body: string | Uint8Array<ArrayBuffer> | null
 }
 
 export interface RespondContext {
@@ -26,6 +27,8 @@ export interface RespondContext {
   profile?: string
   /** For `call`: the function returns void. */
   returnsVoid?: boolean
+  /** For `call`: the media type its plan chose (the function's own, or one of Floe's). */
+  media?: MediaType
   /** For `create`: the table has a primary key or on_conflict was given (resolution is echoed). */
   hasConflictTarget?: boolean
 }
@@ -66,8 +69,9 @@ export function singularBody(result: StatementResult, bare = false): string {
   return !bare && body.startsWith('[') ? body.slice(1, -1).trim() : body
 }
 
-function shapedBody(media: MediaType, result: StatementResult, bare = false): string {
+function shapedBody(media: MediaType, result: StatementResult, bare = false): string | Uint8Array<ArrayBuffer> {
   if (media.kind === 'object') return singularBody(result, bare)
+  if (media.kind === 'raw') return media.binary ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? '')
   return result.body ?? (media.kind === 'csv' ? '' : '[]')
 }
 
@@ -112,7 +116,7 @@ function actionResponse(ctx: RespondContext, result: StatementResult): RestRespo
   const applied = preferenceApplied(request.action, p, ctx.hasConflictTarget ?? false)
   if (applied) headers['Preference-Applied'] = applied
   const withContentType = () => {
-    headers['Content-Type'] = contentTypeOf(request.media)
+    headers['Content-Type'] = contentTypeOf(ctx.media ?? request.media)
     if (ctx.profile) headers['Content-Profile'] = ctx.profile
   }
   const representation = p.return === 'representation'
@@ -135,7 +139,7 @@ function actionResponse(ctx: RespondContext, result: StatementResult): RestRespo
         })
       }
       withContentType()
-      return { status, headers, body: request.headersOnly ? null : shapedBody(request.media, result, request.action === 'call') }
+      return { status, headers, body: request.headersOnly ? null : shapedBody(ctx.media ?? request.media, result, request.action === 'call') }
     }
     case 'create': {
       // A mutation's count is the rows it affected (PostgREST's rsQueryTotal).

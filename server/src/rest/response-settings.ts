@@ -9,7 +9,7 @@ import { ApiError } from '../errors/index.js'
 export interface OverridableResponse {
   status: number
   headers: Record<string, string | string[]>
-  body: string | null
+  body: string | Uint8Array<ArrayBuffer> | null
 }
 
 const badHeaders = () =>

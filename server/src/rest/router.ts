@@ -17,7 +17,7 @@ import { registerDirect, requireIdentity, type AppEnv, type DirectRoute, type Id
 import { compileRequest, type CompileResult, type Limits } from './compile.js'
 import { canPipeline, checkBeforeCommit, executeCompiled } from './execute.js'
 import { buildRestOpenApi } from './openapi.js'
-import { parseRequest, type ApiRequest } from './parse/index.js'
+import { contentMediaType, parseRequest, type ApiRequest } from './parse/index.js'
 import { negotiateSchema } from './profile.js'
 import { canonicalOf, operandSlots, readShape, withOperands } from './read-shape.js'
 import { apiPath, requestSettings, type HeaderList } from './request-settings.js'
@@ -118,6 +118,8 @@ export interface RestInput {
   headers: { get(name: string): string | null } & HeaderList
   /** The body as text, within BODY_LIMIT (413 beyond). Only called for writes. */
   readBody: () => Promise<string>
+  /** The body as bytes, within BODY_LIMIT: a call's raw `application/octet-stream` body. */
+  readBytes: () => Promise<Buffer>
   identity: Identity | undefined
 }
 
@@ -164,10 +166,10 @@ export function createRestHandler(deps: RestDeps): RestHandler {
       }
       return doc
     },
-    async handle({ method, kind, name, pathname, search, headers, readBody, identity }) {
+    async handle({ method, kind, name, pathname, search, headers, readBody, readBytes, identity }) {
       const cache = deps.schemaCache.get()
       const { schema, negotiated } = negotiateSchema(method, headers, cache.schemas)
-      const prepare = (body?: string, query = search): Prepared => {
+      const prepare = (body?: string | Buffer, query = search): Prepared => {
         const request = parseRequest({ method, target: kind, query, headers, ...(body !== undefined && { body }) })
         return { request, compiled: compileRequest(request, cache, { schema, name, kind }, deps.limits) }
       }
@@ -198,7 +200,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
         }
       }
       const { request, compiled: { compiled, respond: extra }, statementName } = WRITE_METHODS.has(method)
-        ? prepare(method === 'DELETE' ? undefined : await readBody())
+        ? prepare(method === 'DELETE' ? undefined : kind === 'rpc' && contentMediaType(headers.get('content-type') ?? undefined) === 'application/octet-stream' ? await readBytes() : await readBody())
         : cachedRead(search, (query) => [method, kind, schema, name, query, headers.get('range'), headers.get('prefer'), headers.get('accept')].join('\n'))
       if (!identity) throw new ApiError('UNAUTHENTICATED')
       const tx = {
@@ -236,6 +238,7 @@ export function restRouter(rest: RestHandler, bodyLimit: number): ModuleRoutes {
         search: req.search,
         headers: req.headers,
         readBody: () => req.readBody(bodyLimit),
+        readBytes: () => req.readBytes(bodyLimit),
         identity,
       }),
   })

@@ -76,7 +76,8 @@ async function outcome(rest: RestHandler, identity: Identity, read: (typeof READ
   try {
     const r = await rest.handle({
       method: 'GET', kind: read.kind, name: read.name, pathname: `/rest/v1/${read.name}`, search: `?${query}`,
-      headers: new Headers(headers), readBody: () => Promise.reject(new Error('a read has no body')), identity,
+      headers: new Headers(headers), readBody: () => Promise.reject(new Error('a read has no body')),
+      readBytes: () => Promise.reject(new Error('a read has no body')), identity,
     })
     return { status: r.status, headers: r.headers, body: r.body }
   } catch (err) {

@@ -44,6 +44,7 @@ export function registerDataRoutes(router: Router, deps: DataDeps): void {
         search: req.search,
         headers: req.headers,
         readBody: () => req.readBody(deps.bodyLimit),
+        readBytes: () => req.readBytes(deps.bodyLimit),
         identity: asServiceRole(admin),
       })
       const action = kind === 'rpc' ? (req.method === 'POST' ? 'data.rpc' : undefined) : WRITES[req.method]

@@ -22,5 +22,8 @@ export function bodyExpression(media: MediaType, headersOnly: boolean, row = '_p
       return `coalesce((${strip(media, `json_agg(${row})->0`)})::text, 'null')`
     case 'json':
       return `coalesce(${strip(media, `json_agg(${row})`)}, '[]')::text`
+    case 'raw':
+      // Only a call answers in its function's own media type (planCall, callBody).
+      throw new Error('a raw media type is only planned for a function call')
   }
 }

@@ -24,7 +24,7 @@ function callQuery(p: Params, plan: CallPlan): string {
   const fn = qualified(plan.fn.schema, plan.fn.name)
   const callIt = (args: string) => (plan.isScalar ? `(SELECT ${fn}(${args}) pgrst_scalar) pgrst_call` : `${fn}(${args}) pgrst_call`)
   const cols = plan.isScalar ? 'pgrst_call.pgrst_scalar' : plan.returning.map((c) => fmtSourceColumn({ kind: 'alias', name: 'pgrst_call' }, plan.read.root.table, c)).join(', ')
-  if (plan.params.kind === 'single') return `SELECT ${cols} FROM ${callIt(`${p.add(plan.argsJson)}::${plan.params.arg.type}`)}`
+  if (plan.params.kind === 'single') return `SELECT ${cols} FROM ${callIt(`${p.add(plan.rawArg ?? plan.argsJson)}::${plan.params.arg.type}`)}`
   if (plan.params.args.length === 0) return `SELECT ${cols} FROM ${callIt('')}`
   const body = jsonBodyFrom(p, plan.argsJson, argColumns(plan), { includeSelect: false, limitOne: true, applyDefaults: false, isObject: plan.argsIsObject })
   const args = plan.params.args.map((a) => `${a.mode === 'variadic' ? 'VARIADIC ' : ''}${ident(a.name)} := "pgrst_body".${ident(a.name)}`).join(', ')
@@ -35,6 +35,9 @@ function callQuery(p: Params, plan: CallPlan): string {
 function callBody(plan: CallPlan): string {
   const media = plan.read.media
   if (plan.read.headersOnly || media.kind === 'csv') return bodyExpression(media, plan.read.headersOnly)
+  // The function's value as it is (its return domain names the media type); bytes travel as
+  // base64 text, decoded by respond.ts, so every body stays one text column.
+  if (media.kind === 'raw') return media.binary ? `encode(_postgrest_t.pgrst_scalar::bytea, 'base64')` : '_postgrest_t.pgrst_scalar::text'
   const row = plan.isScalar ? '_postgrest_t.pgrst_scalar' : '_postgrest_t'
   const strip = (e: string) => (media.stripNulls ? `json_strip_nulls(${e})` : e)
   if (media.kind === 'object' || plan.returnsSingle) return `coalesce((${strip(`json_agg(${row})->0`)})::text, 'null')`

@@ -6,6 +6,6 @@
 export { parseRequest, type RequestInput, type HeaderSource } from './request.js'
 export { parseQueryParams } from './query-params.js'
 export { parsePreferences, assertStrictPreferences, type PreferenceOptions } from './preferences.js'
-export { negotiateMediaType, parseAccept, contentTypeOf } from './media-type.js'
-export { parsePayload, looksLikeObject } from './payload.js'
+export { negotiateMediaType, notAcceptable, parseAccept, pickMediaType, contentTypeOf, type OwnMediaType } from './media-type.js'
+export { contentMediaType, parsePayload, looksLikeObject } from './payload.js'
 export type * from './types.js'

@@ -52,21 +52,48 @@ function decode(mime: string): MediaType | undefined {
   }
 }
 
-export function negotiateMediaType(acceptHeader: string | undefined): MediaType {
-  const accepted = parseAccept(acceptHeader)
+/** A function's own media type: the one its return domain is named after (lower case). */
+export interface OwnMediaType {
+  type: string
+  binary: boolean
+}
+
+/**
+ * The first accepted media type Floe can answer, as PostgREST's negotiateContent: the vendored
+ * JSON types first, then the function's own type (a domain named any-type takes every `Accept`
+ * and answers application/octet-stream), then the built-in ones. `own` only when the call keeps
+ * its default select, as PostgREST's handlers for a routine apply then only.
+ */
+export function pickMediaType(accepted: string[], own?: OwnMediaType): MediaType | undefined {
   for (const mime of accepted) {
-    const media = decode(mime)
-    if (media !== undefined) return media
+    const builtin = decode(mime)
+    if (builtin !== undefined && mime.toLowerCase().startsWith('application/vnd.pgrst.')) return builtin
+    if (own !== undefined) {
+      if (own.type === '*/*') return { kind: 'raw', contentType: 'application/octet-stream', binary: own.binary }
+      if (own.type === (mime.split(';')[0] ?? '').trim().toLowerCase()) return { kind: 'raw', contentType: own.type, binary: own.binary }
+    }
+    if (builtin !== undefined) return builtin
   }
-  throw new ApiError('PGRST107', {
+  return undefined
+}
+
+export function notAcceptable(accepted: string[]): ApiError {
+  return new ApiError('PGRST107', {
     message: `None of these media types are available: ${accepted.join(', ')}`,
     details: null,
     hint: null,
   })
 }
 
+export function negotiateMediaType(accepted: string[]): MediaType {
+  const media = pickMediaType(accepted)
+  if (media === undefined) throw notAcceptable(accepted)
+  return media
+}
+
 /** The Content-Type a response in this media type carries. */
 export function contentTypeOf(media: MediaType): string {
+  if (media.kind === 'raw') return media.contentType
   if (media.kind === 'csv') return 'text/csv; charset=utf-8'
   if (media.kind === 'object') return `application/vnd.pgrst.object+json${media.stripNulls ? ';nulls=stripped' : ''}; charset=utf-8`
   return media.stripNulls ? 'application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8' : 'application/json; charset=utf-8'

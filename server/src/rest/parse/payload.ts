@@ -5,7 +5,7 @@
  */
 import { ApiError } from '../../errors/index.js'
 import { csvToJson } from './csv-body.js'
-import type { Payload } from './types.js'
+import type { Payload, RawArgType } from './types.js'
 
 const invalidBody = (message: string) => new ApiError('PGRST102', { message, details: null, hint: null })
 
@@ -37,7 +37,8 @@ export function looksLikeObject(raw: string): boolean {
 }
 
 export interface PayloadInput {
-  body: string
+  /** Bytes only for `application/octet-stream`: every other type is read as UTF-8 text. */
+  body: string | Buffer
   contentType: string | undefined
   isRpc: boolean
   /** `columns=` given: the body is not inspected, the listed columns are used. */
@@ -84,9 +85,21 @@ function parseUrlEncodedBody(body: string): Payload {
   return { raw: JSON.stringify(obj), isObject: true, keys: sortKeys(Object.keys(obj)), form }
 }
 
-export function parsePayload({ body, contentType, isRpc, hasColumnsParam }: PayloadInput): Payload {
-  const mime = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
-  if (mime === 'application/json') return parseJsonBody(body, isRpc, hasColumnsParam)
+/** The raw bodies a function of one unnamed parameter of that type takes as they are (PostgREST's RawPay). */
+const RAW_ARG_TYPES: Readonly<Record<string, RawArgType>> = { 'text/plain': 'text', 'text/xml': 'xml', 'application/octet-stream': 'bytea' }
+
+/** The media type of a Content-Type header, lower case, without parameters (JSON when absent). */
+export const contentMediaType = (contentType: string | undefined) => (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? ''
+
+export function parsePayload({ body: sent, contentType, isRpc, hasColumnsParam }: PayloadInput): Payload {
+  const mime = contentMediaType(contentType)
+  const rawType = isRpc ? RAW_ARG_TYPES[mime] : undefined
+  if (rawType !== undefined) {
+    const value = rawType === 'bytea' ? (typeof sent === 'string' ? Buffer.from(sent) : sent) : sent.toString()
+    return { raw: '{}', isObject: true, keys: [], rawArg: { type: rawType, value } }
+  }
+  const body = sent.toString()
+  if (mime === 'application/json') return { ...parseJsonBody(body, isRpc, hasColumnsParam), isJson: true }
   if (mime === 'application/x-www-form-urlencoded') return parseUrlEncodedBody(body)
   if (mime === 'text/csv') {
     const raw = csvToJson(body)

@@ -135,7 +135,7 @@ describe('parseRequest: payload', () => {
 
   it('takes the columns from the body keys (sorted), or from columns=', () => {
     expect(post('{"title":"x","id":1}')).toMatchObject({ action: 'create', columns: ['id', 'title'], payload: { isObject: true } })
-    expect(post('[{"b":1,"a":2},{"a":3,"b":4}]').payload).toEqual({ raw: '[{"b":1,"a":2},{"a":3,"b":4}]', isObject: false, keys: ['a', 'b'] })
+    expect(post('[{"b":1,"a":2},{"a":3,"b":4}]').payload).toEqual({ raw: '[{"b":1,"a":2},{"a":3,"b":4}]', isObject: false, keys: ['a', 'b'], isJson: true })
     expect(post('[{"a":1,"zz":2}]', 'columns=a').columns).toEqual(['a'])
   })
 

@@ -4,7 +4,7 @@
  * PostgREST would report.
  */
 import { ApiError } from '../../errors/index.js'
-import { negotiateMediaType } from './media-type.js'
+import { negotiateMediaType, parseAccept, pickMediaType } from './media-type.js'
 import { parsePayload } from './payload.js'
 import { parsePreferences, type PreferenceOptions } from './preferences.js'
 import { parseOrThrow, parseQueryParams } from './query-params.js'
@@ -22,8 +22,8 @@ export interface RequestInput {
   /** The raw query string, with or without the leading `?`. */
   query: string
   headers: HeaderSource
-  /** The raw request body, for POST/PATCH/PUT (and POST rpc). */
-  body?: string
+  /** The raw request body, for POST/PATCH/PUT (and POST rpc); bytes for an `application/octet-stream` one. */
+  body?: string | Buffer
   preferenceOptions?: PreferenceOptions
 }
 
@@ -82,6 +82,9 @@ export function parseRequest(input: RequestInput): ApiRequest {
         hasColumnsParam: query.columns !== undefined && action !== 'upsert',
       })
     : undefined
+  const accept = parseAccept(firstHeader(input.headers, 'accept'))
+  // A call's media type is settled by its plan, which knows the function's own (CallPlan.read.media).
+  const media = action === 'call' ? (pickMediaType(accept) ?? { kind: 'json', stripNulls: false }) : negotiateMediaType(accept)
   const columns = payload === undefined ? [] : query.columns !== undefined && action !== 'upsert' ? query.columns : payload.keys
   return {
     action,
@@ -90,7 +93,8 @@ export function parseRequest(input: RequestInput): ApiRequest {
     query: { ...query, ranges: embedRanges(rawRanges) },
     range: toRange(top),
     preferences: parsePreferences(headerValues(input.headers, 'prefer'), input.preferenceOptions),
-    media: negotiateMediaType(firstHeader(input.headers, 'accept')),
+    media,
+    accept,
     ...(payload !== undefined && { payload }),
     columns,
   }

@@ -106,12 +106,19 @@ export type MediaType =
   | { kind: 'json'; stripNulls: boolean }
   | { kind: 'object'; stripNulls: boolean }
   | { kind: 'csv' }
+  /**
+   * A function's value as it is, in the media type its return domain is named after (PostgREST's
+   * media type handlers for a routine): text, or bytes when the domain is over bytea.
+   */
+  | { kind: 'raw'; contentType: string; binary: boolean }
 
 export type Action = 'read' | 'create' | 'update' | 'upsert' | 'delete' | 'call'
 
 export interface Payload {
   /** The body as sent; it reaches SQL as one bound parameter. */
   raw: string
+  /** Sent as JSON (not CSV, a form or a raw body): only then may a single unnamed json parameter take it whole. */
+  isJson?: boolean
   /** `{...}` vs `[...]`: json_to_record vs json_to_recordset. */
   isObject: boolean
   /** Keys shared by every object of the body (PostgREST requires them to be uniform). */
@@ -121,7 +128,14 @@ export interface Payload {
    * query-string arguments (a variadic argument repeated, the last value of any other).
    */
   form?: [string, string][]
+  /**
+   * A raw body (`text/plain`, `text/xml`, `application/octet-stream`) for a function of one
+   * unnamed `text`, `xml` or `bytea` parameter, which receives it as it is.
+   */
+  rawArg?: { type: RawArgType; value: string | Buffer }
 }
+
+export type RawArgType = 'text' | 'xml' | 'bytea'
 
 export interface QueryParams {
   select: readonly SelectItem[]
@@ -148,7 +162,14 @@ export interface ApiRequest {
   /** Top-level page: `limit`/`offset` intersected with the `Range` header (GET only). */
   range: Range
   preferences: Preferences
+  /**
+   * The media type picked among Floe's own for `Accept`. A call's is chosen again by its plan
+   * (CallPlan.read.media): a function may answer a type of its own, and when none of these
+   * fit, this is JSON and the plan answers 406 unless the function's own type fits.
+   */
   media: MediaType
+  /** `Accept`, parsed and ordered (first preferred). */
+  accept: string[]
   payload?: Payload
   /** Columns written by a mutation: `columns=` if given, else the payload's keys. */
   columns: string[]

@@ -5,8 +5,8 @@
  * result is read like a table (filters, order, limits, embeds) through the same read planner.
  */
 import { ApiError } from '../../errors/index.js'
-import { assertStrictPreferences } from '../parse/index.js'
-import type { ApiRequest } from '../parse/types.js'
+import { assertStrictPreferences, notAcceptable, pickMediaType } from '../parse/index.js'
+import type { ApiRequest, MediaType, RawArgType } from '../parse/types.js'
 import type { Column, DbFunction, SchemaCache, Table } from '../schema-cache/types.js'
 import { fuzzyBest } from './fuzzy.js'
 import { planReadTree, type PlanContext } from './read-plan.js'
@@ -15,8 +15,24 @@ import type { CallParams, CallPlan, PlannedLogic, ReadPlanNode } from './types.j
 
 const isJsonType = (t: string) => t === 'json' || t === 'jsonb'
 
-function matchesArgs(fn: DbFunction, keys: Set<string>, singleObject: boolean): boolean {
+/**
+ * How the function is looked for: by argument names; `singleObject` (Prefer: params=single-object)
+ * a single json/jsonb parameter; `jsonPost` a POST with a JSON body, which a function of one
+ * unnamed json/jsonb parameter takes whole when no overload's names match its keys; `raw` a POST
+ * with a text/plain, text/xml or octet-stream body, only for a function of one unnamed parameter
+ * of that type (PostgREST's hasSingleUnnamedParam).
+ */
+export interface CallLookup {
+  keys: Set<string>
+  jsonPost: boolean
+  singleObject: boolean
+  raw?: RawArgType | undefined
+}
+
+function matchesArgs(fn: DbFunction, { keys, singleObject, raw }: CallLookup): boolean {
   if (singleObject) return fn.args.length === 1 && isJsonType(fn.args[0]?.type ?? '')
+  // PostgREST: a function without parameters does not take a raw body.
+  if (fn.args.length === 0 && raw !== undefined) return false
   const required = fn.args.filter((a) => !a.hasDefault).map((a) => a.name)
   const optional = new Set(fn.args.filter((a) => a.hasDefault).map((a) => a.name))
   const rest = [...keys].filter((k) => !optional.has(k))
@@ -26,14 +42,21 @@ function matchesArgs(fn: DbFunction, keys: Set<string>, singleObject: boolean): 
 const signature = (fn: DbFunction) => `${fn.schema}.${fn.name}(${fn.args.map((a) => `${a.name} => ${a.type}`).join(', ')})`
 const sortedNames = (xs: Iterable<string>) => [...xs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
 
-function noFunction(cache: SchemaCache, schema: string, name: string, keys: string[], jsonPost: boolean, singleObject: boolean, overloads: DbFunction[]): ApiError {
+function noFunction(cache: SchemaCache, schema: string, name: string, lookup: CallLookup, overloads: DbFunction[]): ApiError {
+  const { jsonPost, singleObject, raw } = lookup
+  const keys = sortedNames(lookup.keys)
   const fq = `${schema}.${name}`
   const prms = keys.join(', ')
+  const onlySingle = singleObject || raw !== undefined
   const withPrms = keys.length === 0 ? ' without parameters' : ` with parameter${keys.length > 1 ? 's' : ''} ${prms}`
-  const message = `Could not find the function ${fq}${singleObject ? '' : keys.length === 0 ? ' without parameters' : `(${prms})`} in the schema cache`
-  const searched = singleObject ? ' with a single json/jsonb parameter' : jsonPost ? `${withPrms} or with a single unnamed json/jsonb parameter` : withPrms
+  const message = `Could not find the function ${fq}${onlySingle ? '' : keys.length === 0 ? ' without parameters' : `(${prms})`} in the schema cache`
+  const searched = singleObject
+    ? ' with a single json/jsonb parameter'
+    : raw !== undefined
+      ? ` with a single unnamed ${raw} parameter`
+      : jsonPost ? `${withPrms} or with a single unnamed json/jsonb parameter` : withPrms
   let hint: string | null = null
-  if (!singleObject) {
+  if (!onlySingle) {
     const best = overloads.length === 0
       ? fuzzyBest([...cache.functions.keys()].filter((k) => k.startsWith(`${schema}.`)).map((k) => k.slice(schema.length + 1)), name)
       : (() => {
@@ -54,23 +77,26 @@ function ambiguous(fns: DbFunction[]): ApiError {
   })
 }
 
-/** PostgREST's hasSingleUnnamedParam for a JSON body: one json/jsonb parameter without a name. */
-const takesWholeBody = (f: DbFunction) => f.args.length === 1 && f.args[0]?.name === '' && isJsonType(f.args[0].type)
-
 /**
- * `jsonPost`: a POST with a JSON body, which a function of one unnamed json/jsonb parameter
- * takes whole when no overload's names match its keys. A named parameter is only ever matched by
- * name (PostgREST's findProc): `{"A": 1}` to `f(data json)` is PGRST202.
+ * PostgREST's hasSingleUnnamedParam: one parameter without a name, json/jsonb for a JSON body,
+ * text, xml or bytea for a raw one of that kind.
  */
-export function findFunction(ctx: PlanContext, name: string, keys: Set<string>, jsonPost: boolean, singleObject: boolean): DbFunction {
+function takesWholeBody(f: DbFunction, { jsonPost, raw }: CallLookup): boolean {
+  const [only] = f.args
+  if (f.args.length !== 1 || only?.name !== '') return false
+  return raw !== undefined ? only.type === raw : jsonPost && isJsonType(only.type)
+}
+
+/** A named parameter is only ever matched by name (PostgREST's findProc): `{"A": 1}` to `f(data json)` is PGRST202. */
+export function findFunction(ctx: PlanContext, name: string, lookup: CallLookup): DbFunction {
   const overloads = ctx.cache.functions.get(`${ctx.schema}.${name}`) ?? []
-  const matching = overloads.filter((f) => matchesArgs(f, keys, singleObject))
-  const fallback = overloads.filter((f) => jsonPost && !matching.includes(f) && takesWholeBody(f))
+  const matching = overloads.filter((f) => matchesArgs(f, lookup))
+  const fallback = overloads.filter((f) => !matching.includes(f) && takesWholeBody(f, lookup))
   const [first] = matching.length > 0 ? matching : fallback
   const count = matching.length > 0 ? matching.length : fallback.length
   if (first !== undefined && count === 1) return first
   if (count > 1) throw ambiguous(matching.length > 0 ? matching : fallback)
-  throw noFunction(ctx.cache, ctx.schema, name, sortedNames(keys), jsonPost, singleObject, overloads)
+  throw noFunction(ctx.cache, ctx.schema, name, lookup, overloads)
 }
 
 /** RETURNS TABLE / OUT parameters without a table of their own: a table-like shape to read from. */
@@ -86,6 +112,17 @@ function resultTable(ctx: PlanContext, fn: DbFunction): Table {
     schema: fn.schema, name: fn.name, kind: 'view', insertable: false, updatable: false, deletable: false, columns,
     columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey: [], uniqueKeys: [], description: null,
   }
+}
+
+/**
+ * The media type of the answer (PostgREST's negotiateContent for a routine): the function's own,
+ * when its return domain names one and the select is the default, else Floe's built-in ones.
+ */
+function callMedia(fn: DbFunction, request: ApiRequest, root: ReadPlanNode): MediaType {
+  const defaultSelect = root.children.length === 0 && root.select.length <= 1 && (root.select[0]?.field.name ?? '*') === '*'
+  const media = pickMediaType(request.accept, defaultSelect ? (fn.returnMedia ?? undefined) : undefined)
+  if (media === undefined) throw notAcceptable(request.accept)
+  return media
 }
 
 function callParams(fn: DbFunction, keys: Set<string>, singleObject: boolean): CallParams {
@@ -133,7 +170,8 @@ export function planCall(ctx: PlanContext, name: string, request: ApiRequest): C
   const keys = new Set(isPost ? request.columns : request.query.rpcArgs.map(([k]) => k))
   const singleObject = request.preferences.params === 'single-object'
   const form = request.payload?.form
-  const fn = findFunction(ctx, name, keys, isPost && form === undefined, singleObject)
+  const rawArg = isPost ? request.payload?.rawArg : undefined
+  const fn = findFunction(ctx, name, { keys, jsonPost: isPost && (request.payload === undefined || request.payload.isJson === true), singleObject, raw: rawArg?.type })
   const table = resultTable(ctx, fn)
   const root = planReadTree(ctx, table, request, { fromSource: true, isMutation: false })
   assertStrictPreferences(request.preferences)
@@ -142,8 +180,9 @@ export function planCall(ctx: PlanContext, name: string, request: ApiRequest): C
     fn, params: callParams(fn, keys, singleObject),
     argsJson: !isPost ? argsFromPairs(fn, request.query.rpcArgs) : form ? argsFromPairs(fn, form) : (request.payload?.raw ?? '{}'),
     argsIsObject: !isPost || form !== undefined || (request.payload?.isObject ?? true),
+    ...(rawArg !== undefined && { rawArg: rawArg.value }),
     isScalar, returnsSingle: !fn.returnsSet, returnsVoid: fn.returnType === 'void',
     returning: isScalar ? [] : withComputed(returningOf(root), root),
-    read: { root, media: request.media, headersOnly: request.headersOnly, ...(request.preferences.count !== undefined && { count: request.preferences.count }) },
+    read: { root, media: callMedia(fn, request, root), headersOnly: request.headersOnly, ...(request.preferences.count !== undefined && { count: request.preferences.count }) },
   }
 }

@@ -122,6 +122,8 @@ export interface CallPlan {
   argsJson: string
   /** argsJson is an object; else a JSON array, of which the call takes the first object (as PostgREST). */
   argsIsObject: boolean
+  /** A raw body (text, xml or bytes) for the function's one unnamed parameter, bound as it is. */
+  rawArg?: string | Buffer
   /** The result is one value (`pgrst_scalar`), not rows with columns. */
   isScalar: boolean
   /** Not a set: the body is one value or object, and page_total is 1. */

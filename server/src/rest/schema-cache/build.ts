@@ -144,6 +144,7 @@ function toFunction(f: RawFunction, tables: Map<QualifiedName, Table>): DbFuncti
     returnsTable,
     returnColumns,
     returnsScalar: returnsTable === null && returnColumns === null,
+    returnMedia: f.return_media_type === null ? null : { type: f.return_media_type, binary: f.return_binary },
     volatility: f.volatility === 'i' ? 'immutable' : f.volatility === 's' ? 'stable' : 'volatile',
     description: f.description,
   }

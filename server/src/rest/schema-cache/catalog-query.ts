@@ -141,6 +141,11 @@ funcs as (
     p.provolatile::text as volatility,
     obj_description(p.oid, 'pg_proc') as description,
     rt.typtype::text as return_kind,
+    -- A function returning a domain named as a media type ("text/plain", "image/png", "*/*")
+    -- answers its value raw in that type, as PostgREST's media type handlers (SchemaCache.hs).
+    case when rt.typtype = 'd' and not p.proretset and (rt.typname ~* '^[A-Za-z0-9.-]+/[A-Za-z0-9.+-]+$' or rt.typname = '*/*')
+      then lower(rt.typname) end as return_media_type,
+    rt.typtype = 'd' and rt.typbasetype = 'bytea'::regtype as return_binary,
     rn.nspname as return_rel_schema, rr.relname as return_rel_name,
     (select json_agg(json_build_object('name', a.attname, 'type', format_type(a.atttypid, a.atttypmod)) order by a.attnum)
       from pg_attribute a where a.attrelid = rt.typrelid and a.attnum > 0 and not a.attisdropped
@@ -264,6 +269,8 @@ export interface RawFunction {
   volatility: 'i' | 's' | 'v'
   description: string | null
   return_kind: string
+  return_media_type: string | null
+  return_binary: boolean
   return_rel_schema: string | null
   return_rel_name: string | null
   return_type_columns: { name: string; type: string }[] | null

@@ -12,7 +12,7 @@ const arg = (relid: number, mode: RawFunctionArg['mode'] = 'i', name = ''): RawF
 
 const fn = (name: string, args: RawFunctionArg[], more: Partial<RawFunction> = {}): RawFunction => ({
   oid: 1, schema: 'test', name, return_type: 'boolean', returns_set: false, volatility: 'i', description: null,
-  return_kind: 'b', return_rel_schema: null, return_rel_name: null, return_type_columns: null,
+  return_kind: 'b', return_media_type: null, return_binary: false, return_rel_schema: null, return_rel_name: null, return_type_columns: null,
   nargs: args.length, ndefaults: 0, args, ...more,
 })
 

@@ -171,7 +171,7 @@ describe('loadSchemaCache', () => {
     expect([...fns.keys()].sort()).toEqual([
       'api.add', 'api.echo', 'api.make_pair', 'api.posts_by', 'api.search', 'api.split', 'api.total', 'api.touch', 'api.user_summary',
     ])
-    const common = { schema: 'api', returnsSet: false, returnsTable: null, returnColumns: null, returnsScalar: true, description: null }
+    const common = { schema: 'api', returnsSet: false, returnsTable: null, returnColumns: null, returnsScalar: true, returnMedia: null, description: null }
     const one = (name: string) => {
       const list = fns.get(`api.${name}`)!
       expect(list).toHaveLength(1)

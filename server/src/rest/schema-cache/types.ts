@@ -119,6 +119,12 @@ export interface DbFunction {
    *  the attributes of a composite type that is not a relation of the cache. */
   returnColumns: { name: string; type: string }[] | null
   returnsScalar: boolean
+  /**
+   * The media type the function's return domain is named after (`text/plain`, or the any-type
+   * domain, resolved to application/octet-stream), if any:
+   * such a function can answer its value raw. `binary`: the domain is over bytea.
+   */
+  returnMedia: { type: string; binary: boolean } | null
   volatility: 'immutable' | 'stable' | 'volatile'
   description: string | null
 }

@@ -137,6 +137,7 @@ function buildFunction(schema: string, spec: FunctionSpec, oid: number): DbFunct
     returnsTable: spec.returnsTable === undefined ? null : (`${schema}.${spec.returnsTable}` as QualifiedName),
     returnColumns: spec.returnColumns ?? null,
     returnsScalar: spec.returnsTable === undefined && spec.returnColumns === undefined,
+    returnMedia: null,
     volatility: spec.volatility ?? 'volatile', description: null,
   }
 }
