@@ -30,8 +30,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
 /** These keep running (a server, workers) and exit on a signal; every other command exits when done. */
 const LONG_RUNNING = new Set(['start', 'worker'])
 
-/** Commands whose stdout is their product (a file, a URL, query results): their logs go to stderr. */
-const QUIET_STDOUT = new Set(['gen', 'sql', 'db'])
+/** Commands whose stdout is their product (a file, a URL, query results, a backup's summary): their logs go to stderr. */
+const QUIET_STDOUT = new Set(['gen', 'sql', 'db', 'backup', 'restore'])
 
 function readConfig(): Readonly<Config> {
   try {
