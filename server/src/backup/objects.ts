@@ -4,9 +4,6 @@
  * image renders and unfinished resumable uploads are not copied: the first are made again on
  * demand, the second must be restarted by their clients.
  */
-import { readdir } from 'node:fs/promises'
-import path from 'node:path'
-import { Client } from 'minio'
 import type { Config } from '../config.js'
 import { createObjectStore, type ObjectStore } from '../storage/index.js'
 import type { ArchiveEntry, ArchiveWriter } from './archive.js'
@@ -62,39 +59,7 @@ export async function restoreObjectEntry(store: ObjectStore, entry: ArchiveEntry
   return true
 }
 
-/** Why the configured store is not empty (one key it holds), or undefined. */
-export async function findStoredKey(config: Readonly<Config>): Promise<string | undefined> {
-  const s3 = config.storage.s3
-  if (!s3) {
-    const root = path.join(config.dataDir, 'storage')
-    const first = await firstFile(root, '')
-    return first ? `${path.join(root, first)} exists` : undefined
-  }
-  const client = new Client({
-    endPoint: s3.endPoint,
-    ...(s3.port !== undefined ? { port: s3.port } : {}),
-    useSSL: s3.useSSL,
-    accessKey: s3.accessKey,
-    secretKey: s3.secretKey,
-    region: s3.region,
-    pathStyle: true,
-  })
-  if (!(await client.bucketExists(config.storage.bucket))) return undefined
-  for await (const item of client.listObjectsV2(config.storage.bucket, config.storage.keyPrefix, true) as AsyncIterable<{ name?: string }>) {
-    if (item.name) return `S3 bucket ${config.storage.bucket} holds ${item.name}`
-  }
-  return undefined
-}
-
-async function firstFile(root: string, rel: string): Promise<string | undefined> {
-  const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => [])
-  for (const e of entries) {
-    const r = path.join(rel, e.name)
-    if (e.isFile()) return r
-    if (e.isDirectory()) {
-      const found = await firstFile(root, r)
-      if (found) return found
-    }
-  }
-  return undefined
+/** Why the configured store is not empty (one object it holds), or undefined. */
+export function findStoredKey(config: Readonly<Config>): Promise<string | undefined> {
+  return openStore(config).anyObject()
 }

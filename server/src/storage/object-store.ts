@@ -34,6 +34,8 @@ export interface ObjectStore {
   removePrefixed(prefix: string): Promise<void>
   /** For /ready: throws when the store cannot be reached. */
   check(): Promise<void>
+  /** Where one stored object is (a file path or `bucket/key`), or undefined for an empty store: a restore's check. */
+  anyObject(): Promise<string | undefined>
 }
 
 /** 5 MiB parts (the S3 minimum), so an upload holds about two parts in memory; max object 50 GB (10,000 parts). */
@@ -56,6 +58,7 @@ function marked(store: ObjectStore): ObjectStore {
     remove: wrap(store.remove),
     removePrefixed: wrap(store.removePrefixed),
     check: wrap(store.check),
+    anyObject: wrap(store.anyObject),
   }
 }
 
@@ -144,6 +147,13 @@ export function s3Store(config: StorageConfig): ObjectStore {
     async check() {
       if (!(await client.bucketExists(bucket))) throw new Error(`S3 bucket ${bucket} does not exist`)
     },
+    async anyObject() {
+      if (!(await client.bucketExists(bucket))) return undefined
+      for await (const item of client.listObjectsV2(bucket, config.keyPrefix, true) as AsyncIterable<{ name?: string }>) {
+        if (item.name) return `S3 bucket ${bucket} holds ${item.name}`
+      }
+      return undefined
+    },
   }
 }
 
@@ -196,5 +206,22 @@ export function filesystemStore(root: string, keyPrefix = ''): ObjectStore {
     async check() {
       await stat(root)
     },
+    async anyObject() {
+      const first = await firstFile(root, '')
+      return first === undefined ? undefined : `${path.join(root, first)} exists`
+    },
   }
+}
+
+async function firstFile(root: string, rel: string): Promise<string | undefined> {
+  const entries = await readdir(path.join(root, rel), { withFileTypes: true }).catch(() => [])
+  for (const e of entries) {
+    const r = path.join(rel, e.name)
+    if (e.isFile()) return r
+    if (e.isDirectory()) {
+      const found = await firstFile(root, r)
+      if (found) return found
+    }
+  }
+  return undefined
 }
