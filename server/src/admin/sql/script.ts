@@ -1,9 +1,9 @@
 /**
- * A light lexer over the admin's script, enough to find where each statement starts and ends
- * (quotes, dollar quotes, comments, parentheses and `BEGIN ATOMIC ... END` bodies, as psql
- * splits) and to turn Postgres' error position into a line and column. It never rewrites SQL:
- * Postgres runs the script as sent.
+ * The admin's script: its statements (db's splitSql) with their first words, to refuse transaction
+ * control, and Postgres' error position as a line and column. It never rewrites SQL: Postgres
+ * runs the script as sent.
  */
+import { splitSql } from '../../db/index.js'
 
 export interface ScriptStatement {
   /** 0-based offsets (UTF-16, as JS strings) of the statement's text, `;` excluded. */
@@ -16,7 +16,6 @@ export interface ScriptStatement {
 }
 
 /** Keywords recognised in the admin's script (the runner itself sends none of these). */
-const ROUTINE = /^(FUNCTION|PROCEDURE)$/
 const TRANSACTION_CONTROL = /^(BEGIN|START|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE)$/
 
 const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y
@@ -74,77 +73,42 @@ function skipBlockComment(sql: string, i: number): number {
   return sql.length
 }
 
-interface SplitState {
-  parens: number
-  /** BEGIN ATOMIC / CASE ... END nesting inside a CREATE FUNCTION or PROCEDURE. */
-  blocks: number
-  /** The first HEAD_WORDS words, upper case. */
-  words: string[]
-  /** The latest word. */
-  last: string
-  wordAt: number
-  start: number
-  /** Anything but spaces and comments seen since `start`. */
-  content: boolean
+/**
+ * The script's statements, empty ones (only spaces, comments or `;`) left out: split as psql
+ * splits, by db's splitSql (the one splitter, shared with `floe sql` and the app migrations).
+ */
+export function splitStatements(sql: string): ScriptStatement[] {
+  const { statements, rest } = splitSql(sql)
+  return (rest ? [...statements, rest] : statements).filter(({ text }) => text !== ';').map(({ text, offset }) => ({
+    start: offset,
+    end: offset + (text.endsWith(';') ? text.length - 1 : text.length),
+    words: headWords(text),
+    wordAt: offset,
+  }))
 }
 
-/** The script's statements, empty ones (only spaces, comments or `;`) left out. */
-export function splitStatements(sql: string): ScriptStatement[] {
-  const out: ScriptStatement[] = []
-  const st: SplitState = { parens: 0, blocks: 0, words: [], last: '', wordAt: 0, start: 0, content: false }
-  const flush = (end: number) => {
-    if (st.content) out.push({ start: st.start, end, words: st.words.slice(0, 2), wordAt: st.words.length > 0 ? st.wordAt : st.start })
-    Object.assign(st, { parens: 0, blocks: 0, words: [], last: '', wordAt: end + 1, start: end + 1, content: false })
-  }
+/** A statement's first two words, upper case, past quotes and comments (`SELECT 'a;b' FROM` → SELECT FROM). */
+function headWords(text: string): string[] {
+  const words: string[] = []
   let i = 0
-  while (i < sql.length) {
-    const c = sql[i]!
-    const skipped = skipQuoted(sql, i)
+  while (i < text.length && words.length < 2) {
+    const skipped = skipQuoted(text, i)
     if (skipped !== undefined) {
-      st.content ||= c !== '-' && c !== '/'
       i = skipped
       continue
     }
-    if (!/[\s;]/.test(c)) st.content = true
     WORD.lastIndex = i
-    const w = isIdentChar(sql[i - 1]) ? null : WORD.exec(sql)
-    // E'…', B'…', X'…', N'…': a string's prefix, not a word.
-    if (w && !(sql[i + w[0].length] === "'" && /^[EBXN]$/i.test(w[0]))) {
-      if (st.words.length === 0) st.wordAt = i
-      countWord(st, w[0].toUpperCase())
-    }
-    if (w) {
-      i += w[0].length
+    const w = isIdentChar(text[i - 1]) ? null : WORD.exec(text)
+    if (!w) {
+      i++
       continue
     }
-    if (c === '(') st.parens++
-    else if (c === ')') st.parens = Math.max(0, st.parens - 1)
-    else if (c === ';' && st.parens === 0 && st.blocks === 0) flush(i)
-    i++
+    // E'…', B'…', X'…', N'…': a string's prefix, not a word.
+    if (!(text[i + w[0].length] === "'" && /^[EBXN]$/i.test(w[0]))) words.push(w[0].toUpperCase())
+    i += w[0].length
   }
-  flush(sql.length)
-  return out
+  return words
 }
-
-/** How many leading words a statement keeps: enough for `CREATE OR REPLACE FUNCTION`. */
-const HEAD_WORDS = 4
-
-/**
- * A SQL-standard body (`CREATE FUNCTION|PROCEDURE ... BEGIN ATOMIC ... END`) holds `;`s, as psql
- * knows: inside one, CASE ... END nests too. Anywhere else BEGIN, CASE and END change nothing
- * (a column may be called `begin`).
- */
-function countWord(st: SplitState, word: string): void {
-  const previous = st.words.length > 0 ? st.last : undefined
-  if (st.words.length < HEAD_WORDS) st.words.push(word)
-  st.last = word
-  if (!isRoutineBody(st.words)) return
-  if ((previous === 'BEGIN' && word === 'ATOMIC') || (st.blocks > 0 && word === 'CASE')) st.blocks++
-  else if (word === 'END' && st.blocks > 0) st.blocks--
-}
-
-const isRoutineBody = ([first, second, third, fourth]: string[]) =>
-  first === 'CREATE' && (ROUTINE.test(second ?? '') || (second === 'OR' && third === 'REPLACE' && ROUTINE.test(fourth ?? '')))
 
 /**
  * The first statement that would end or nest the runner's transaction (so that what follows
