@@ -6,7 +6,7 @@
  * one port across starts (FLOE_DB_PORT moves it; a taken port is one line), and a table an app
  * migration creates is closed to anon until a rule opens it.
  */
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import net from 'node:net'
 import os from 'node:os'
@@ -14,7 +14,7 @@ import path from 'node:path'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import { findFreePort } from '../src/db/index.js'
-import { cleanEnv, FLOE_BIN, REPO_ROOT, runFloe, startFloeProcess } from './process.js'
+import { REPO_ROOT, runFloe, startFloeProcess } from './process.js'
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), 'floe-cli-embedded-'))
 const migrationsDir = await mkdtemp(path.join(os.tmpdir(), 'floe-cli-migrations-'))
@@ -33,17 +33,8 @@ function postgresProcesses(): string[] {
 
 const keptPort = async () => (JSON.parse(await readFile(path.join(dataDir, 'embedded-postgres.json'), 'utf8')) as { port: number }).port
 
-function pipeToSql(input: string, extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [FLOE_BIN, 'sql'], { cwd: REPO_ROOT, env: cleanEnv({ ...env, ...extra }), stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }))
-    proc.stdin.end(input)
-  })
-}
+/** `floe sql` with `input` piped to its stdin, as `echo ... | floe sql` does. */
+const pipeToSql = (input: string, extra: Record<string, string> = {}) => runFloe(['sql'], { ...env, ...extra }, REPO_ROOT, input)
 
 /** Each command, what its stdout must show; run with the server stopped, then running. */
 const COMMANDS: [string[], RegExp][] = [

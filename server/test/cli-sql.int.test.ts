@@ -4,14 +4,14 @@
  * the statements before it kept), the prompt fed on stdin (an error, then it goes on; `\q`), and
  * bad options as one line.
  */
-import { execFile, spawn } from 'node:child_process'
+import { execFile } from 'node:child_process'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTestDatabase, type TestDatabase } from './db.js'
-import { cleanEnv, FLOE_BIN, REPO_ROOT, runFloe } from './process.js'
+import { cleanEnv, REPO_ROOT, runFloe } from './process.js'
 
 let t: TestDatabase
 let dir: string
@@ -27,17 +27,7 @@ afterAll(async () => {
 })
 
 /** `floe sql` with `input` piped to its stdin, as `echo ... | floe sql` does. */
-function runPrompt(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [FLOE_BIN, 'sql'], { cwd: REPO_ROOT, env: cleanEnv(env), stdio: ['pipe', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
-    proc.on('exit', (code) => resolve({ code, stdout, stderr }))
-    proc.stdin.end(input)
-  })
-}
+const runPrompt = (input: string) => runFloe(['sql'], env, REPO_ROOT, input)
 
 describe('floe sql', { timeout: 120_000 }, () => {
   it('-c prints results as aligned tables and commands by their tag, exit 0', async () => {

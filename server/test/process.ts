@@ -59,14 +59,15 @@ export async function startFloeProcess(env: Record<string, string>, options: { c
   }
 }
 
-/** Runs `floe <args>` to completion; for commands that must fail or finish. */
-export function runFloe(args: string[], env: Record<string, string>, cwd = REPO_ROOT): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** Runs `floe <args>` to completion; for commands that must fail or finish. `input`: piped to its stdin. */
+export function runFloe(args: string[], env: Record<string, string>, cwd = REPO_ROOT, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const proc = spawn(process.execPath, [FLOE_BIN, ...args], { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+    const proc = spawn(process.execPath, [FLOE_BIN, ...args], { cwd, env: cleanEnv(env), stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+    if (input !== undefined) proc.stdin!.end(input)
     let stdout = ''
     let stderr = ''
-    proc.stdout.on('data', (d: Buffer) => (stdout += d.toString()))
-    proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+    proc.stdout!.on('data', (d: Buffer) => (stdout += d.toString()))
+    proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()))
     proc.on('exit', (code) => resolve({ code, stdout, stderr }))
   })
 }
