@@ -9,10 +9,8 @@ import { ApiError } from '../errors/index.js'
  * exists, it reads the Request.
  */
 export async function readBodyText(c: Context, limit: number): Promise<string> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  // Taken already: something built the adapter's fetch Request (reading `c.req.raw.signal`, say),
-  // which wraps the stream and reads it; its 'data' events are gone, so read that Request instead.
-  if (!incoming || incoming.readableFlowing !== null || incoming.readableEnded) {
+  const incoming = untakenIncoming(c)
+  if (!incoming) {
     const text = await c.req.text()
     if (Buffer.byteLength(text) > limit) throw tooLarge(limit)
     return text
@@ -22,13 +20,23 @@ export async function readBodyText(c: Context, limit: number): Promise<string> {
 
 /** The request body as bytes (a raw `application/octet-stream` body), at most `limit` bytes (413 beyond). */
 export async function readBodyBytes(c: Context, limit: number): Promise<Buffer> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  if (!incoming || incoming.readableFlowing !== null || incoming.readableEnded) {
+  const incoming = untakenIncoming(c)
+  if (!incoming) {
     const bytes = Buffer.from(await c.req.arrayBuffer())
     if (bytes.length > limit) throw tooLarge(limit)
     return bytes
   }
   return readIncomingBytes(incoming, limit)
+}
+
+/**
+ * The Node request under the adapter, while its body is still unread. Taken already: something
+ * built the adapter's fetch Request (reading `c.req.raw.signal`, say), which wraps the stream and
+ * reads it; its 'data' events are gone, so the caller reads that Request instead.
+ */
+function untakenIncoming(c: Context): IncomingMessage | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  return !incoming || incoming.readableFlowing !== null || incoming.readableEnded ? undefined : incoming
 }
 
 /** A Node request's body as text: its bytes (readIncomingBytes) read as UTF-8. */
