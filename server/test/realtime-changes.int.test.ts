@@ -199,6 +199,35 @@ describe('the batched check', () => {
     for (const s of subs) s.unsubscribe()
   })
 
+  it("reads the table's own columns in the rules, whatever their names, on every side of a change", async () => {
+    // Columns named like the compiled rules' variables and results (g, i, new_ok, ...), read
+    // unqualified and qualified by the policy; a column added after the rules were compiled.
+    await sql(`create table public.names (id int primary key, g uuid, i int, new_ok boolean, old_ok boolean, k int, img text, gi int, cl text, uid uuid, v int);
+               alter table public.names enable row level security;
+               grant select on public.names to authenticated;
+               create policy names_read on public.names for select to authenticated using (g = auth.uid() and names.i > 0 and new_ok);
+               select realtime.enable_table('public.names');`)
+    const [a, b] = [A(), B()]
+    const spec = { event: '*', schema: 'public', table: 'names' }
+    const subs = [await replica.feed.subscribe(a, [spec]), await replica.feed.subscribe(b, [spec])]
+    await sql(`insert into public.names (id, g, i, new_ok) values (1, $1, 1, true), (2, $1, 0, true), (3, $2, 1, true)`, [USER_A, USER_B])
+    await eventually(() => expect(a.got.map((p) => p.data.record?.['id'])).toEqual([1]))
+    await eventually(() => expect(b.got.map((p) => p.data.record?.['id'])).toEqual([3]))
+    await sql(`alter table public.names add column extra text default 'x'`)
+    // Row 1 moves out of A's sight (old side seen, new not), row 2 into it (new side only).
+    await sql(`update public.names set i = 0 where id = 1; update public.names set i = 5, extra = 'y' where id = 2`)
+    await eventually(() => expect(a.got).toHaveLength(3))
+    expect(a.got.slice(1).map((p) => [p.data.type, p.data.record?.['id'] ?? null, p.data.old_record?.['id'] ?? null])).toEqual([
+      ['UPDATE', null, 1],
+      ['UPDATE', 2, null],
+    ])
+    expect(a.got[2]!.data.record).toMatchObject({ id: 2, i: 5, extra: 'y' })
+    await sql(`delete from public.names where id = 3`)
+    await eventually(() => expect(b.got.map((p) => p.data.type)).toEqual(['INSERT', 'DELETE']))
+    expect(a.got).toHaveLength(3)
+    for (const s of subs) s.unsubscribe()
+  })
+
   it('compiles the rules of a role once per table, and a policy change takes effect on the next change', async () => {
     await sql(`create table public.board (id int primary key, owner_id uuid, pinned boolean not null default false);
                alter table public.board enable row level security;

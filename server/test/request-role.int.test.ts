@@ -34,6 +34,23 @@ beforeAll(async () => {
     })
     return c.json(rows[0])
   })
+  // auth.uid() three ways in one request: as the request set it (the fast path of migration
+  // 0025), with the fast path's settings cleared (the claims parsed), and after the claims were
+  // changed by hand inside the transaction.
+  floe.app.get('/test/uid', async (c) => {
+    return c.json(
+      await floe.withRequestRole(c.var.identity!, async (trx) => {
+        const fast = await sql<{ uid: string | null; floe_uid: string }>`select auth.uid()::text as uid, current_setting('floe.uid') as floe_uid`.execute(trx)
+        await sql`select set_config('floe.uid_claims', '', true)`.execute(trx)
+        const slow = await sql<{ uid: string | null }>`select auth.uid()::text as uid`.execute(trx)
+        await sql`select set_config('floe.uid_claims', current_setting('request.jwt.claims'), true)`.execute(trx)
+        const other = c.req.query('other') ?? ''
+        await sql`select set_config('request.jwt.claims', json_build_object('sub', ${other}::text)::text, true)`.execute(trx)
+        const changed = await sql<{ uid: string | null }>`select auth.uid()::text as uid`.execute(trx)
+        return { fast: fast.rows[0]!.uid, floeUid: fast.rows[0]!.floe_uid, slow: slow.rows[0]!.uid, changed: changed.rows[0]!.uid }
+      }),
+    )
+  })
   floe.app.get('/test/pipefail', async (c) => {
     await floe.runStatement(c.var.identity!, { text: 'select 1 / $1::int', values: [0] })
     return c.json({})
@@ -91,6 +108,28 @@ describe('withRequestRole', () => {
       }
     } finally {
       for (const client of clients) client.release()
+    }
+  })
+
+  it("gives auth.uid() from the request's settings, and from the claims whenever they are changed in SQL", async () => {
+    const other = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee'
+    const cases: [string, string | null][] = [
+      ['0b7c0f4a-8a8e-4d8e-9d57-1b2a3c4d5e6f', '0b7c0f4a-8a8e-4d8e-9d57-1b2a3c4d5e6f'],
+      ['0B7C0F4A-8A8E-4D8E-9D57-1B2A3C4D5E6F', '0b7c0f4a-8a8e-4d8e-9d57-1b2a3c4d5e6f'],
+      ['not-a-uuid', null],
+      ['0b7c0f4a-8a8e-4d8e-9d57-1b2a3c4d5e6f\n', null],
+      [' 0b7c0f4a-8a8e-4d8e-9d57-1b2a3c4d5e6f', null],
+    ]
+    for (const [sub, uid] of cases) {
+      const res = await floe.app.request(`/test/uid?other=${other}`, { headers: await floe.asUser({ sub }) })
+      expect(res.status).toBe(200)
+      // The fast path answers as the claims do; the request set it (floe.uid), and claims changed
+      // by hand win over it.
+      expect(await res.json()).toEqual({ fast: uid, floeUid: uid === null ? '' : sub, slow: uid, changed: other })
+    }
+    for (const headers of [floe.anon, floe.service]) {
+      const res = await floe.app.request(`/test/uid?other=${other}`, { headers })
+      expect(await res.json()).toEqual({ fast: null, floeUid: '', slow: null, changed: other })
     }
   })
 

@@ -46,6 +46,7 @@ export {
   type EmbeddedDatabase,
   type EmbeddedOptions,
 } from './embedded.js'
+export { claimSettings, uidSetting } from './claims.js'
 export { quoteIdent } from './sql-ident.js'
 export { quoteLiteral } from './sql-literal.js'
 export { ensureExposedSchemas } from './exposed-schemas.js'

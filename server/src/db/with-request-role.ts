@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type pg from 'pg'
+import { claimSettings } from './claims.js'
 import { runPipeline, transactionStatus } from './pipeline.js'
 import { quoteLiteral } from './sql-literal.js'
 import type { DB, RequestRole } from './types.js'
@@ -23,7 +24,7 @@ interface RoleOptions {
 
 /**
  * The settings every request transaction makes, as (name, value) pairs, after checking the role
- * against the allowlist: role, verified claims, statement timeout, then the caller's extras.
+ * against the allowlist: role, verified claims (claims.ts), statement timeout, then the caller's extras.
  */
 function requestSettings(identity: RequestRole, options: RoleOptions, txOptions: RequestTxOptions): [string, string][] {
   if (!ROLE_NAME.test(identity.role) || !options.allowedRoles.has(identity.role)) {
@@ -31,7 +32,7 @@ function requestSettings(identity: RequestRole, options: RoleOptions, txOptions:
   }
   return [
     ['role', identity.role],
-    ['request.jwt.claims', JSON.stringify(identity.claims)],
+    ...claimSettings(identity.claims),
     ['statement_timeout', String(options.statementTimeoutMs)],
     ...Object.entries(txOptions.settings ?? {}),
   ]

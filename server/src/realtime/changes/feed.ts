@@ -18,7 +18,7 @@
  * and skipped, never holding up the others.
  */
 import { SerialRunner } from '../../serial-runner.js'
-import type { Database, Unsubscribe } from '../../db/index.js'
+import { uidSetting, type Database, type Unsubscribe } from '../../db/index.js'
 import type { Logger } from '../../log.js'
 import { RealtimeError, type ChangeFeed, type ChangeFeedStats, type ChangeSpecInput, type ChangeSubscriber, type ChangeSubscription } from '../types.js'
 import { payloadFor } from './payload.js'
@@ -260,7 +260,7 @@ class Feed implements ChangeFeed {
       let g = byKey.get(key)
       if (g === undefined) {
         byKey.set(key, (g = groups.length))
-        groups.push({ role, claims: claimsText })
+        groups.push({ role, claims: claimsText, uid: uidSetting(claims) })
       }
       const mine: number[] = []
       for (const spec of sub.specs) {

@@ -19,10 +19,14 @@ async function run<R extends pg.QueryResultRow>(db: Db, name: string, text: stri
   return (await db.pool.query<R>(text, values)).rows
 }
 
-/** A subscriber group as the check takes it: a role and its claims (JSON text, as set_config wants). */
+/**
+ * A subscriber group as the check takes it: a role, its claims (JSON text, as set_config wants)
+ * and the uid they give (`floe.uid`, auth.uid()'s fast path: db/claims.ts).
+ */
 export interface GroupInput {
   role: string
   claims: string
+  uid: string
 }
 
 /** One (group, schema, table, filter) the check evaluates; `t` absent: every table of `s`. */
