@@ -65,14 +65,17 @@ interface CheckRow {
 
 export const viewKey = (role: string, oid: number) => `${role}\u0000${oid}`
 
-/** The batched check (realtime.check_changes): one round trip for every group of the batch. */
-export async function checkChanges(db: Db, after: string, upto: string | null, maxRows: number, groups: GroupInput[], units: UnitInput[]): Promise<CheckResult> {
+/**
+ * The batched check (realtime.check_changes): one round trip for every group of the batch.
+ * `input`: the GroupInput[] and UnitInput[] as JSON text (the feed keeps them between batches).
+ */
+export async function checkChanges(db: Db, after: string, upto: string | null, maxRows: number, input: { groups: string; units: string }): Promise<CheckResult> {
   const rows = await run<CheckRow>(db, 'check_changes', 'select * from realtime.check_changes($1, $2, $3, $4::jsonb, $5::jsonb)', [
     after,
     upto,
     maxRows,
-    JSON.stringify(groups),
-    JSON.stringify(units),
+    input.groups,
+    input.units,
   ])
   const result: CheckResult = { changes: [], views: new Map(), verdicts: new Map() }
   for (const r of rows) {
