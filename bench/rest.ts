@@ -18,6 +18,8 @@
  *                                                         "after / before" column
  *   BENCH_FLOE_BEFORE_NAME=before                         what to call the second Floe in the table
  *   BENCH_OPS=key,keys,list,insert                        only those operations (default: all four)
+ * With a "before", the last column is the median (and range) of each round's after / before: the
+ * two ran back to back, so drift of the machine between rounds cancels out of it.
  * Each server's CPU time per request (user + system, from /proc/<pid>/stat, over the run) is shown
  * too: steadier than req/s on a shared machine; its median is taken on its own.
  * The two checkouts must share the database's migrations (both migrate it on start).
@@ -93,9 +95,9 @@ async function main() {
     const sides = BEFORE_BIN ? 'bare, ' + BEFORE_NAME + ' and after in turn' : 'alternating runs'
     console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
     console.log(`Floe: ${FLOE_BIN}${BEFORE_BIN ? `\n${BEFORE_NAME}: ${BEFORE_BIN}` : ''}\n`)
-    const cols = BEFORE_BIN ? ` req/s after / ${BEFORE_NAME} | CPU per request after / ${BEFORE_NAME} |` : ''
+    const cols = BEFORE_BIN ? ` req/s after / ${BEFORE_NAME} | CPU per request after / ${BEFORE_NAME} | round by round: req/s after / ${BEFORE_NAME}, median (range) |` : ''
     console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare | server CPU µs/request |${cols}`)
-    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |${BEFORE_BIN ? ' --- | --- |' : ''}`)
+    console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |${BEFORE_BIN ? ' --- | --- | --- |' : ''}`)
     const median = (runs: Load[]) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
     const floeBase = (port: number) => `http://127.0.0.1:${port}/rest/v1`
     const [floePid, beforePid, basePid] = BEFORE_BIN ? [procs[0]!.pid!, procs[1]!.pid!, procs[2]!.pid!] : [procs[0]!.pid!, 0, procs[1]!.pid!]
@@ -122,13 +124,16 @@ async function main() {
       const floe = median(floeRuns)
       const pct = (r: Load) => `${((r.reqPerSec / bare.reqPerSec) * 100).toFixed(0)}%`
       const cpu = (rs: Load[]) => [...rs].map((x) => x.cpuUs!).sort((a, b) => a - b)[Math.floor(rs.length / 2)]!
-      const row = (who: string, r: Load, rs: Load[], ratio: string, vsBefore = ' | ') =>
+      const row = (who: string, r: Load, rs: Load[], ratio: string, vsBefore = ' |  | ') =>
         console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} | ${Math.round(cpu(rs))} |${BEFORE_BIN ? ` ${vsBefore} |` : ''}`)
       row('bare node:http + pg', bare, bareRuns, '100%')
       if (BEFORE_BIN) {
         const before = median(beforeRuns)
         row(`Floe (${BEFORE_NAME})`, before, beforeRuns, pct(before))
-        row('Floe (after)', floe, floeRuns, pct(floe), `${(floe.reqPerSec / before.reqPerSec).toFixed(3)} | ${(cpu(floeRuns) / cpu(beforeRuns)).toFixed(3)}`)
+        // Each round's after and before ran back to back: their ratio cancels drift between rounds.
+        const paired = floeRuns.map((x, i) => x.reqPerSec / beforeRuns[i]!.reqPerSec).sort((a, b) => a - b)
+        const pairedText = `${paired[Math.floor(paired.length / 2)]!.toFixed(3)} (${paired[0]!.toFixed(2)}–${paired.at(-1)!.toFixed(2)})`
+        row('Floe (after)', floe, floeRuns, pct(floe), `${(floe.reqPerSec / before.reqPerSec).toFixed(3)} | ${(cpu(floeRuns) / cpu(beforeRuns)).toFixed(3)} | ${pairedText}`)
       } else {
         row('Floe', floe, floeRuns, pct(floe))
       }
