@@ -1,4 +1,4 @@
 /** Places outside the dashboard it links to. */
 
-/** The server's API reference (Scalar, at /docs). */
+/** The server's API reference (Swagger UI, at /docs). */
 export const DOCS_URL = '/docs'
