@@ -272,14 +272,17 @@ class Feed implements ChangeFeed {
    */
   private groupLive(): Grouping {
     const kept = this.liveGrouping
-    if (kept && kept.version === this.liveVersion && [...kept.identities].every(([sub, identity]) => sub.subscriber.identity() === identity)) {
-      return kept.grouping
-    }
+    if (kept && kept.version === this.liveVersion && this.sameIdentities(kept.identities)) return kept.grouping
     const subs = [...this.live]
     const identities = new Map(subs.map((sub) => [sub, sub.subscriber.identity()]))
     const grouping = this.groupsOf(subs, identities)
     this.liveGrouping = { version: this.liveVersion, identities, grouping }
     return grouping
+  }
+
+  private sameIdentities(identities: Map<Sub, RequestRole>): boolean {
+    for (const [sub, identity] of identities) if (sub.subscriber.identity() !== identity) return false
+    return true
   }
 
   /** Groups subscribers by identity (role + claims), and each spec's unit within the batch. */
