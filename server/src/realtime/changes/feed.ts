@@ -69,7 +69,6 @@ interface Grouping {
 
 /** The live subscribers' grouping, kept while the set of live subscribers and their identities stay the same. */
 interface LiveGrouping {
-  version: number
   identities: Map<Sub, RequestRole>
   grouping: Grouping
 }
@@ -84,8 +83,7 @@ class Feed implements ChangeFeed {
   private readonly db: Db
   private readonly sequencer: Sequencer
   private readonly live = new Set<Sub>()
-  /** Bumped whenever `live` changes, so a kept grouping of it is known stale. */
-  private liveVersion = 0
+  /** Dropped whenever `live` changes (so it never holds a subscriber that left). */
   private liveGrouping: LiveGrouping | undefined
   private catching: Sub[] = []
   private head = 0n
@@ -188,7 +186,7 @@ class Feed implements ChangeFeed {
       gap,
       unsubscribe: () => {
         sub.closed = true
-        if (this.live.delete(sub)) this.liveVersion++
+        if (this.live.delete(sub)) this.liveGrouping = undefined
         this.catching = this.catching.filter((s) => s !== sub)
       },
     }
@@ -204,7 +202,7 @@ class Feed implements ChangeFeed {
 
   private addLive(sub: Sub): void {
     this.live.add(sub)
-    this.liveVersion++
+    this.liveGrouping = undefined
   }
 
   private wake(): void {
@@ -272,11 +270,11 @@ class Feed implements ChangeFeed {
    */
   private groupLive(): Grouping {
     const kept = this.liveGrouping
-    if (kept && kept.version === this.liveVersion && this.sameIdentities(kept.identities)) return kept.grouping
+    if (kept && this.sameIdentities(kept.identities)) return kept.grouping
     const subs = [...this.live]
     const identities = new Map(subs.map((sub) => [sub, sub.subscriber.identity()]))
     const grouping = this.groupsOf(subs, identities)
-    this.liveGrouping = { version: this.liveVersion, identities, grouping }
+    this.liveGrouping = { identities, grouping }
     return grouping
   }
 
@@ -402,6 +400,7 @@ class Feed implements ChangeFeed {
     await this.sequencer.close()
     await this.unlisten?.()
     this.live.clear()
+    this.liveGrouping = undefined
     this.catching = []
   }
 }
