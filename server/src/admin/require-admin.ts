@@ -9,8 +9,8 @@ import type pg from 'pg'
 import { isLiveAdminSession } from '../auth/index.js'
 import { ApiError } from '../errors/index.js'
 import type { AppEnv } from '../http/index.js'
+import { UUID } from '../uuid.js'
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function requireAdmin(pool: pg.Pool): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

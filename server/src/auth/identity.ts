@@ -3,6 +3,7 @@ import { ApiError } from '../errors/index.js'
 import type { AppEnv, Identity, IdentityResolver } from '../http/index.js'
 import type { ApiKeyVerifier } from './api-keys.js'
 import { bearerError, verifyJwt, type JwtKeys } from './jwt.js'
+import { UUID } from '../uuid.js'
 
 export interface IdentityOptions {
   apiKeys: ApiKeyVerifier
@@ -13,7 +14,6 @@ export interface IdentityOptions {
   isLiveAdmin?: (userId: string, sessionId: string) => Promise<boolean>
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 function bearerOf(header: string | undefined): string | undefined {
   if (!header) return undefined

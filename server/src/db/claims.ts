@@ -6,11 +6,9 @@
  * claims set any other way (by hand in SQL, changed inside a function) take its slow path and
  * the answer is always the one the claims give.
  */
+import { UUID } from '../uuid.js'
 
-/** auth.uid()'s rule: a `sub` shaped like a uuid (any case), else null. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** `floe.uid` for these claims: the uid `auth.uid()` would read from them, '' for null. */
+/** `floe.uid` for these claims: the uid `auth.uid()` would read from them (a `sub` shaped like a uuid), '' for null. */
 export function uidSetting(claims: Record<string, unknown>): string {
   const sub = claims.sub
   return typeof sub === 'string' && UUID.test(sub) ? sub : ''

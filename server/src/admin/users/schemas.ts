@@ -1,5 +1,6 @@
 /** The users API's inputs and answers. Passwords and session tokens appear in no answer. */
 import { z } from '@hono/zod-openapi'
+import { UUID } from '../../uuid.js'
 
 /** Sign-up's password policy (better-auth's defaults: 8 to 128 characters). */
 export const PASSWORD = z.string().min(8, 'at least 8 characters').max(128, 'at most 128 characters')
@@ -61,9 +62,9 @@ export const BanUserBody = z
   .openapi('AdminBanUserBody')
 export type BanUserBody = z.infer<typeof BanUserBody>
 
-const UUID = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'expected a UUID')
-export const UserParams = z.object({ id: UUID.openapi({ param: { name: 'id', in: 'path' } }) })
-export const SessionParams = UserParams.extend({ session_id: UUID.openapi({ param: { name: 'session_id', in: 'path' } }) })
+const UUID_TEXT = z.string().regex(UUID, 'expected a UUID')
+export const UserParams = z.object({ id: UUID_TEXT.openapi({ param: { name: 'id', in: 'path' } }) })
+export const SessionParams = UserParams.extend({ session_id: UUID_TEXT.openapi({ param: { name: 'session_id', in: 'path' } }) })
 
 export const AdminSession = z
   .object({

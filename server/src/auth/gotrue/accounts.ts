@@ -9,7 +9,6 @@ import type { BetterAuth } from '../better-auth.js'
 import { ANONYMOUS_EMAIL_DOMAIN } from './user-json.js'
 
 /** An id as Postgres's uuid type reads it: checked before a cast, so a bad one is not a SQL error. */
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/
 

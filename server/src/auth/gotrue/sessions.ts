@@ -10,7 +10,7 @@ import type { Logger } from '../../log.js'
 import { isBanned, type AmrEntry, type IssueTokens, type TokenGrant } from '../access-token.js'
 import type { BetterAuth } from '../better-auth.js'
 import { rotateRefreshToken } from '../refresh-rotation.js'
-import { UUID } from './accounts.js'
+import { UUID } from '../../uuid.js'
 import { findUser, isPlaceholderEmail, toGoTrueUser, appMetadataOf, type GoTrueUser, type LoadedUser } from './user-json.js'
 
 export type GoTrueSession = TokenGrant & { user: GoTrueUser }

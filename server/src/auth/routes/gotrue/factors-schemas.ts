@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi'
-import { UUID } from '../../gotrue/accounts.js'
+import { UUID } from '../../../uuid.js'
 
 export const Uuid = z.string().regex(UUID, 'must be a UUID')
 
