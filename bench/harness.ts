@@ -41,6 +41,20 @@ export interface Load {
   cpuUs?: number
 }
 
+/** The run with the median req/s. */
+export function medianRun(runs: Load[]): Load {
+  return [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
+}
+
+/**
+ * Each round's `a` / `b` req/s (the two ran back to back, so drift between rounds cancels), as
+ * `median (lowest–highest)`.
+ */
+export function pairedRatio(a: Load[], b: Load[]): string {
+  const r = a.map((x, i) => x.reqPerSec / b[i]!.reqPerSec).sort((x, y) => x - y)
+  return `${r[Math.floor(r.length / 2)]!.toFixed(3)} (${r[0]!.toFixed(2)}–${r.at(-1)!.toFixed(2)})`
+}
+
 /** A process's user + system CPU time so far, in clock ticks (100 per second on Linux). */
 export function cpuTicks(pid: number): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')

@@ -6,7 +6,7 @@
  *
  *   pnpm --filter @floe/bench bench:realtime
  *   (BENCH_DATABASE_URL, BENCH_SUBSCRIBERS=1000, BENCH_RATE=100 changes/s, BENCH_SECONDS=20 per run,
- *    BENCH_ROUNDS=1, BENCH_INSERT_SECONDS=5, BENCH_INSERT_ROUNDS=3, BENCH_CONNECTIONS=50,
+ *    BENCH_ROUNDS=1, BENCH_INSERT_SECONDS=3, BENCH_INSERT_ROUNDS=11, BENCH_CONNECTIONS=50,
  *    BENCH_PARTS=fanout,insert to run only one of the two parts)
  *
  * Two fan-out scenarios, each with bare and Floe in turn:
@@ -24,15 +24,17 @@ import { createHmac, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import WebSocket from 'ws'
-import { autocannon, cpuTicks, here, start, withDb, type Load } from './harness.js'
+import { autocannon, cpuTicks, here, medianRun, pairedRatio, start, withDb, type Load } from './harness.js'
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const SUBSCRIBERS = Number(process.env.BENCH_SUBSCRIBERS ?? 1000)
 const RATE = Number(process.env.BENCH_RATE ?? 100)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 20)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 1)
-const INSERT_SECONDS = Number(process.env.BENCH_INSERT_SECONDS ?? 5)
-const INSERT_ROUNDS = Number(process.env.BENCH_INSERT_ROUNDS ?? 3)
+// Many short rounds: the on / off of back-to-back rounds spreads ±15% on this machine (commits
+// wait on the WAL flush, whose speed wanders), so its median needs about ten pairs to settle.
+const INSERT_SECONDS = Number(process.env.BENCH_INSERT_SECONDS ?? 3)
+const INSERT_ROUNDS = Number(process.env.BENCH_INSERT_ROUNDS ?? 11)
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
 const FLOE_BIN = process.env.BENCH_FLOE_BIN ?? here('../server/bin/floe.mjs')
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'fanout,insert').split(','))
@@ -224,21 +226,23 @@ async function main() {
     const h = { apikey: ANON }
     const onRuns: Load[] = []
     const offRuns: Load[] = []
-    const insert = (table: string) =>
-      autocannon(`http://127.0.0.1:${floePort}/rest/v1/${table}`, { connections: CONNECTIONS, seconds: INSERT_SECONDS, method: 'POST', headers: h, body: '{"title":"new"}' })
+    const insert = (table: string, seconds = INSERT_SECONDS) =>
+      autocannon(`http://127.0.0.1:${floePort}/rest/v1/${table}`, { connections: CONNECTIONS, seconds, method: 'POST', headers: h, body: '{"title":"new"}' })
+    // Not counted: the first seconds of a fresh server run slower (JIT, pool, caches).
+    await insert('ins_off', 2)
+    await insert('ins_on', 2)
     for (let r = 0; r < INSERT_ROUNDS; r++) {
       if (r % 2 === 0) offRuns.push(await insert('ins_off'))
       onRuns.push(await insert('ins_on'))
       if (r % 2 === 1) offRuns.push(await insert('ins_off'))
     }
-    const median = (runs: Load[]) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
-    const on = median(onRuns)
-    const off = median(offRuns)
-    console.log(`\nInsert one row through /rest/v1, ${CONNECTIONS} connections, ${INSERT_ROUNDS} alternating rounds of ${INSERT_SECONDS} s (median)\n`)
-    console.log('| table | req/s | p50 ms | p99 ms | non-2xx | vs realtime off |')
-    console.log('| --- | --- | --- | --- | --- | --- |')
-    console.log(`| realtime off | ${off.reqPerSec} | ${off.p50} | ${off.p99} | ${off.non2xx + off.errors} | 100% |`)
-    console.log(`| realtime on | ${on.reqPerSec} | ${on.p50} | ${on.p99} | ${on.non2xx + on.errors} | ${((on.reqPerSec / off.reqPerSec) * 100).toFixed(0)}% |`)
+    const on = medianRun(onRuns)
+    const off = medianRun(offRuns)
+    console.log(`\nInsert one row through /rest/v1, ${CONNECTIONS} connections, ${INSERT_ROUNDS} alternating rounds of ${INSERT_SECONDS} s after a warm-up (median)\n`)
+    console.log('| table | req/s | p50 ms | p99 ms | non-2xx | vs realtime off (medians) | round by round: on / off, median (range) |')
+    console.log('| --- | --- | --- | --- | --- | --- | --- |')
+    console.log(`| realtime off | ${off.reqPerSec} | ${off.p50} | ${off.p99} | ${off.non2xx + off.errors} | 100% | |`)
+    console.log(`| realtime on | ${on.reqPerSec} | ${on.p50} | ${on.p99} | ${on.non2xx + on.errors} | ${((on.reqPerSec / off.reqPerSec) * 100).toFixed(0)}% | ${pairedRatio(onRuns, offRuns)} |`)
     console.error(`  insert: off ${offRuns.map((x) => x.reqPerSec).join(', ')}; on ${onRuns.map((x) => x.reqPerSec).join(', ')}`)
   } finally {
     await pool.end()

@@ -26,7 +26,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import pg from 'pg'
-import { autocannon as runAutocannon, cpuTicks, here, start, withDb, type AutocannonOptions, type Load } from './harness.js'
+import { autocannon as runAutocannon, cpuTicks, here, medianRun, pairedRatio, start, withDb, type AutocannonOptions, type Load } from './harness.js'
 
 const adminUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50)
@@ -98,7 +98,6 @@ async function main() {
     const cols = BEFORE_BIN ? ` req/s after / ${BEFORE_NAME} | CPU per request after / ${BEFORE_NAME} | round by round: req/s after / ${BEFORE_NAME}, median (range) |` : ''
     console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare | server CPU µs/request |${cols}`)
     console.log(`| --- | --- | --- | --- | --- | --- | --- | --- | --- |${BEFORE_BIN ? ' --- | --- | --- |' : ''}`)
-    const median = (runs: Load[]) => [...runs].sort((a, b) => a.reqPerSec - b.reqPerSec)[Math.floor(runs.length / 2)]!
     const floeBase = (port: number) => `http://127.0.0.1:${port}/rest/v1`
     const [floePid, beforePid, basePid] = BEFORE_BIN ? [procs[0]!.pid!, procs[1]!.pid!, procs[2]!.pid!] : [procs[0]!.pid!, 0, procs[1]!.pid!]
     const measured = async (pid: number, run: Promise<Load> | (() => Promise<Load>)) => {
@@ -120,20 +119,17 @@ async function main() {
         floeRuns.push(await measured(floePid, () => op(floeBase(floePort), true)))
         if (BEFORE_BIN && r % 2 === 1) beforeRuns.push(await measured(beforePid, () => op(floeBase(beforePort), true)))
       }
-      const bare = median(bareRuns)
-      const floe = median(floeRuns)
+      const bare = medianRun(bareRuns)
+      const floe = medianRun(floeRuns)
       const pct = (r: Load) => `${((r.reqPerSec / bare.reqPerSec) * 100).toFixed(0)}%`
       const cpu = (rs: Load[]) => [...rs].map((x) => x.cpuUs!).sort((a, b) => a - b)[Math.floor(rs.length / 2)]!
       const row = (who: string, r: Load, rs: Load[], ratio: string, vsBefore = ' |  | ') =>
         console.log(`| ${label} | ${who} | ${r.reqPerSec} | ${r.p50} | ${r.p99} | ${(r.p99 / Math.max(r.p50, 1)).toFixed(1)} | ${r.non2xx + r.errors} | ${ratio} | ${Math.round(cpu(rs))} |${BEFORE_BIN ? ` ${vsBefore} |` : ''}`)
       row('bare node:http + pg', bare, bareRuns, '100%')
       if (BEFORE_BIN) {
-        const before = median(beforeRuns)
+        const before = medianRun(beforeRuns)
         row(`Floe (${BEFORE_NAME})`, before, beforeRuns, pct(before))
-        // Each round's after and before ran back to back: their ratio cancels drift between rounds.
-        const paired = floeRuns.map((x, i) => x.reqPerSec / beforeRuns[i]!.reqPerSec).sort((a, b) => a - b)
-        const pairedText = `${paired[Math.floor(paired.length / 2)]!.toFixed(3)} (${paired[0]!.toFixed(2)}–${paired.at(-1)!.toFixed(2)})`
-        row('Floe (after)', floe, floeRuns, pct(floe), `${(floe.reqPerSec / before.reqPerSec).toFixed(3)} | ${(cpu(floeRuns) / cpu(beforeRuns)).toFixed(3)} | ${pairedText}`)
+        row('Floe (after)', floe, floeRuns, pct(floe), `${(floe.reqPerSec / before.reqPerSec).toFixed(3)} | ${(cpu(floeRuns) / cpu(beforeRuns)).toFixed(3)} | ${pairedRatio(floeRuns, beforeRuns)}`)
       } else {
         row('Floe', floe, floeRuns, pct(floe))
       }
