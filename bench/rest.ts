@@ -42,7 +42,10 @@ const BEFORE_BIN = process.env.BENCH_FLOE_BEFORE_BIN || undefined
 const BEFORE_NAME = process.env.BENCH_FLOE_BEFORE_NAME ?? 'before'
 const OPS = new Set((process.env.BENCH_OPS ?? 'key,keys,list,insert').split(','))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
-const autocannon = (url: string, opts: Omit<AutocannonOptions, 'connections' | 'seconds'>) => runAutocannon(url, { connections: CONNECTIONS, seconds: SECONDS, ...opts })
+/** Set for the unmeasured warm-up run of each server before an operation's rounds. */
+let warmingUp = false
+const autocannon = (url: string, opts: Omit<AutocannonOptions, 'connections' | 'seconds'>) =>
+  runAutocannon(url, { connections: CONNECTIONS, seconds: warmingUp ? 2 : SECONDS, ...opts })
 
 const SCHEMA = `
 create table authors (id serial primary key, name text not null);
@@ -93,7 +96,7 @@ async function main() {
       ['insert', 'insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
     ]
     const sides = BEFORE_BIN ? 'bare, ' + BEFORE_NAME + ' and after in turn' : 'alternating runs'
-    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
+    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side after a 2 s warm-up each (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
     console.log(`Floe: ${FLOE_BIN}${BEFORE_BIN ? `\n${BEFORE_NAME}: ${BEFORE_BIN}` : ''}\n`)
     const cols = BEFORE_BIN ? ` req/s after / ${BEFORE_NAME} | CPU per request after / ${BEFORE_NAME} | round by round: req/s after / ${BEFORE_NAME}, median (range) |` : ''
     console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare | server CPU µs/request |${cols}`)
@@ -113,6 +116,12 @@ async function main() {
       const bareRuns: Load[] = []
       const floeRuns: Load[] = []
       const beforeRuns: Load[] = []
+      // Not counted: each server's first seconds on an operation run slower (JIT, statement cache).
+      warmingUp = true
+      await op(`http://127.0.0.1:${basePort}`, false)
+      if (BEFORE_BIN) await op(floeBase(beforePort), true)
+      await op(floeBase(floePort), true)
+      warmingUp = false
       for (let r = 0; r < ROUNDS; r++) {
         bareRuns.push(await measured(basePid, () => op(`http://127.0.0.1:${basePort}`, false)))
         if (BEFORE_BIN && r % 2 === 0) beforeRuns.push(await measured(beforePid, () => op(floeBase(beforePort), true)))

@@ -85,6 +85,12 @@ export function createWithRequestRole(
   }
 }
 
+/** `select set_config($1, $2, true), ...` for n (name, value) pairs: built once per n, not per request. */
+const setConfigTexts: string[] = []
+function setConfigText(pairs: number): string {
+  return (setConfigTexts[pairs] ??= `select ${Array.from({ length: pairs }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`)
+}
+
 export type RunStatement = (
   identity: RequestRole,
   /** `name`: prepare it under this name on each connection (same name, same text, always). */
@@ -106,13 +112,12 @@ export function createRunStatement(
   return async (identity, statement, txOptions = {}) => {
     const settings = requestSettings(identity, options, txOptions).flat()
     const pairs = settings.length / 2
-    const setConfig = `select ${Array.from({ length: pairs }, (_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`
     const client = await pool.connect()
     let broken = false
     try {
       const rows = await runPipeline(client, [
         { text: beginText(txOptions.readOnly), values: [], name: txOptions.readOnly ? 'floe_begin_ro' : 'floe_begin' },
-        { text: setConfig, values: settings, name: `floe_set_config_${pairs}` },
+        { text: setConfigText(pairs), values: settings, name: `floe_set_config_${pairs}` },
         { text: statement.text, values: statement.values, wantRows: true, ...(statement.name !== undefined && { name: statement.name, cached: true }) },
         { text: txOptions.rollback ? 'rollback' : 'commit', values: [], name: txOptions.rollback ? 'floe_rollback' : 'floe_commit' },
       ])
