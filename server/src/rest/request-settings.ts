@@ -38,11 +38,11 @@ export function parseCookies(header: string): Record<string, string> {
 }
 
 /**
- * `headers` undefined: no SQL in the database reads request.headers or request.cookies (the schema
- * cache knows), so they are not built or sent; `current_setting(..., true)` then reads null.
+ * The four settings of a request. Only called when some SQL of the database may read them (the
+ * schema cache's readsRequestSettings); otherwise none is sent and `current_setting(..., true)`
+ * would read null, which nothing does.
  */
-export function requestSettings(method: string, path: string, headers: HeaderList | undefined): Record<string, string> {
-  if (headers === undefined) return { 'request.method': method, 'request.path': path }
+export function requestSettings(method: string, path: string, headers: HeaderList): Record<string, string> {
   const all: Record<string, string> = {}
   let cookie: string | undefined
   headers.forEach((value, name) => {

@@ -206,7 +206,7 @@ export function createRestHandler(deps: RestDeps): RestHandler {
       const tx = {
         readOnly: compiled.readOnly,
         rollback: request.preferences.tx === 'rollback',
-        settings: requestSettings(method, apiPath(pathname, kind), cache.readsRequestHeaders ? headers : undefined),
+        ...(cache.readsRequestSettings && { settings: requestSettings(method, apiPath(pathname, kind), headers) }),
       }
       const result = canPipeline(compiled, request)
         ? checkBeforeCommit(normaliseResult((await deps.runStatement(identity, { ...compiled.statement, name: statementName ?? statementNameOf(compiled.statement.text, 'write') }, tx))[0]), request)

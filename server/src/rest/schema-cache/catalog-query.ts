@@ -170,19 +170,19 @@ funcs as (
 )
 select json_build_object(
   'pgVersion', current_setting('server_version_num')::int,
-  -- Whether any SQL of the database may read request.headers or request.cookies: a function's
-  -- body, a policy, a column default, a check or a view that names them, or that calls
+  -- Whether any SQL of the database may read request.method, .path, .headers or .cookies: a
+  -- function's body, a policy, a column default, a check or a view that names them, or that calls
   -- current_setting with a name computed at run time. Only then does a request set them.
-  'readsRequestHeaders', (
+  'readsRequestSettings', (
     exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~ 'request[.](headers|cookies)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
     or exists (select 1 from pg_policy pol
-               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~ 'request[.](headers|cookies)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
-    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~ 'request[.](headers|cookies)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
-    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~ 'request[.](headers|cookies)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
     or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
-                 and pg_get_viewdef(c.oid) ~ 'request[.](headers|cookies)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+                 and pg_get_viewdef(c.oid) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
   ),
   'relations', (select coalesce(json_agg(x order by x.schema, x.name), '[]') from rels x),
   'columns', (select coalesce(json_agg(x order by x.relid, x.position), '[]') from cols x),
@@ -281,7 +281,7 @@ export interface RawFunction {
 
 export interface RawCatalog {
   pgVersion: number
-  readsRequestHeaders: boolean
+  readsRequestSettings: boolean
   relations: RawRelation[]
   columns: RawColumn[]
   keys: RawKey[]

@@ -140,9 +140,10 @@ export interface SchemaCache {
   pgVersion: number
   /**
    * Whether any SQL in the database (function, policy, default, check, view) mentions
-   * request.headers or request.cookies. Only then are they set per request: building and sending
-   * them cost GET by primary key about 10% of its throughput (bench/README.md, issue 15).
+   * request.method, .path, .headers or .cookies, or reads a setting by a computed name. Only then
+   * are they set per request: building and sending them cost GET by primary key about 10% of its
+   * throughput (bench/README.md, issue 15), and nothing else can observe them.
    */
-  readsRequestHeaders: boolean
+  readsRequestSettings: boolean
   loadedAt: Date
 }

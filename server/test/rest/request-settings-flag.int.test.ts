@@ -1,5 +1,6 @@
 /**
- * request.headers and request.cookies are set only when SQL in the database may read them: a
+ * request.method, request.path, request.headers and request.cookies are set only when SQL in the
+ * database may read them: a
  * function, policy, default, check or view that names them, or that calls current_setting with a
  * name computed at run time (PostgREST's spec reads them through get_guc_value(name)). Otherwise
  * building and sending them would cost every request (bench/README.md, issue 15).
@@ -33,24 +34,42 @@ beforeAll(async () => {
       begin return nullif(current_setting(n, true), '')::json->>'origin'; end $$;`)
 })
 
-describe('request.headers only where SQL may read them', () => {
+describe('request settings only where SQL may read them', () => {
   it('sets them when a function calls current_setting with a computed name', async () => {
-    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(true)
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(true)
     const res = await h.testApp.http(`${BASE_URL}/rpc/hidden_origin`, { headers: { ...anon(), Origin: 'https://app.example' } })
     expect(await res.json()).toBe('https://app.example')
   })
 
   it('leaves them out when nothing may read them, and sets them again once something does', async () => {
     await dropFunction('hidden_origin()')
-    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(false)
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(false)
     const res0 = await h.testApp.http(`${BASE_URL}/films?select=id&limit=1`, { headers: anon() })
     expect(res0.status).toBe(200)
     await loadExtraSql(h, `create function named_origin() returns text language sql stable as $$
       select current_setting('request.headers', true)::json->>'origin' $$;`)
-    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(true)
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(true)
     const res = await h.testApp.http(`${BASE_URL}/rpc/named_origin`, { headers: { ...anon(), Origin: 'https://app.example' } })
     expect(await res.json()).toBe('https://app.example')
     await dropFunction('named_origin()')
-    expect(h.testApp.schemaCache.get().readsRequestHeaders).toBe(false)
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(false)
+  })
+
+  it('sets them when a policy or function names request.method or request.path', async () => {
+    await loadExtraSql(h, `create function named_method() returns text language sql stable as $$
+      select current_setting('request.method', true) || ' ' || current_setting('request.path', true) $$;`)
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(true)
+    const res = await h.testApp.http(`${BASE_URL}/rpc/named_method`, { headers: anon() })
+    expect(await res.json()).toBe('GET /rpc/named_method')
+    await dropFunction('named_method()')
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(false)
+    await loadExtraSql(h, `create table method_gate (id int primary key);
+      alter table method_gate enable row level security;
+      create policy gate on method_gate for select to anon using (current_setting('request.path', true) = '/method_gate');
+      grant select on method_gate to anon;
+      insert into method_gate values (1);`)
+    expect(h.testApp.schemaCache.get().readsRequestSettings).toBe(true)
+    const rows = await h.testApp.http(`${BASE_URL}/method_gate?select=id`, { headers: anon() })
+    expect(await rows.json()).toEqual([{ id: 1 }])
   })
 })
