@@ -12,6 +12,12 @@
  * dropped later, but the junction detection needs to see it); view definitions for the exposed
  * views and every view they are built on, followed through pg_depend.
  */
+/**
+ * The SQL text that may read the request settings (a POSIX regex, as an SQL literal): a name of
+ * one, or current_setting with a name that is not a literal (computed at run time).
+ */
+const READS_REQUEST_SETTINGS = "'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]'"
+
 export const CATALOG_QUERY = /* sql */ `
 with recursive
 exposed as (
@@ -175,14 +181,14 @@ select json_build_object(
   -- current_setting with a name computed at run time. Only then does a request set them.
   'readsRequestSettings', (
     exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~ ${READS_REQUEST_SETTINGS})
     or exists (select 1 from pg_policy pol
-               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
-    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
-    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~ ${READS_REQUEST_SETTINGS})
+    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~ ${READS_REQUEST_SETTINGS})
+    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~ ${READS_REQUEST_SETTINGS})
     or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
-                 and pg_get_viewdef(c.oid) ~ 'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]')
+                 and pg_get_viewdef(c.oid) ~ ${READS_REQUEST_SETTINGS})
   ),
   'relations', (select coalesce(json_agg(x order by x.schema, x.name), '[]') from rels x),
   'columns', (select coalesce(json_agg(x order by x.relid, x.position), '[]') from cols x),
