@@ -42,10 +42,9 @@ const BEFORE_BIN = process.env.BENCH_FLOE_BEFORE_BIN || undefined
 const BEFORE_NAME = process.env.BENCH_FLOE_BEFORE_NAME ?? 'before'
 const OPS = new Set((process.env.BENCH_OPS ?? 'key,keys,list,insert').split(','))
 const ANON = 'bench-anon-key-0123456789abcdef0123456789'
-/** Set for the unmeasured warm-up run of each server before an operation's rounds. */
-let warmingUp = false
-const autocannon = (url: string, opts: Omit<AutocannonOptions, 'connections' | 'seconds'>) =>
-  runAutocannon(url, { connections: CONNECTIONS, seconds: warmingUp ? 2 : SECONDS, ...opts })
+const autocannon = (url: string, opts: Omit<AutocannonOptions, 'connections'>) => runAutocannon(url, { connections: CONNECTIONS, ...opts })
+/** The unmeasured run of each server before an operation's rounds, s. */
+const WARM_UP_SECONDS = 2
 
 const SCHEMA = `
 create table authors (id serial primary key, name text not null);
@@ -89,14 +88,14 @@ async function main() {
     procs.push(await start(process.execPath, ['--import', 'tsx', here('baseline-server.ts')], { DATABASE_URL: url, PORT: String(basePort), PREPARED: BASELINE_PREPARED ? '1' : '0' }, /listening/))
 
     const h = { apikey: ANON }
-    const ops: [string, string, (base: string, isFloe: boolean) => Promise<Load>][] = [
-      ['key', 'GET by primary key (RLS)', (b) => autocannon(`${b}/items?id=eq.4242`, { headers: h })],
-      ['keys', 'GET by primary key (RLS), 10,000 keys', (b) => autocannon(`${b}/items?id=eq.{key}`, { headers: h, keys: 10_000 })],
-      ['list', 'list 20 rows + 1 embed', (b, f) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h })],
-      ['insert', 'insert one row', (b) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}' })],
+    const ops: [string, string, (base: string, isFloe: boolean, seconds?: number) => Promise<Load>][] = [
+      ['key', 'GET by primary key (RLS)', (b, _, seconds = SECONDS) => autocannon(`${b}/items?id=eq.4242`, { headers: h, seconds })],
+      ['keys', 'GET by primary key (RLS), 10,000 keys', (b, _, seconds = SECONDS) => autocannon(`${b}/items?id=eq.{key}`, { headers: h, keys: 10_000, seconds })],
+      ['list', 'list 20 rows + 1 embed', (b, f, seconds = SECONDS) => autocannon(f ? `${b}/items?select=id,title,created_at,author:authors(id,name)&author_id=eq.7&order=id.desc&limit=20` : `${b}/items?author_id=eq.7`, { headers: h, seconds })],
+      ['insert', 'insert one row', (b, _, seconds = SECONDS) => autocannon(`${b}/items`, { method: 'POST', headers: { ...h, prefer: 'return=representation' }, body: '{"title":"new","body":"b","is_public":true,"author_id":3}', seconds })],
     ]
     const sides = BEFORE_BIN ? 'bare, ' + BEFORE_NAME + ' and after in turn' : 'alternating runs'
-    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side after a 2 s warm-up each (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
+    console.log(`\n${CONNECTIONS} connections, ${ROUNDS} rounds (${sides}) of ${SECONDS} s per side after a ${WARM_UP_SECONDS} s warm-up each (median shown), autocannon in its own process; bare server statements ${BASELINE_PREPARED ? 'prepared' : 'unnamed'}`)
     console.log(`Floe: ${FLOE_BIN}${BEFORE_BIN ? `\n${BEFORE_NAME}: ${BEFORE_BIN}` : ''}\n`)
     const cols = BEFORE_BIN ? ` req/s after / ${BEFORE_NAME} | CPU per request after / ${BEFORE_NAME} | round by round: req/s after / ${BEFORE_NAME}, median (range) |` : ''
     console.log(`| operation | server | req/s | p50 ms | p99 ms | p99/p50 | non-2xx | vs bare | server CPU µs/request |${cols}`)
@@ -117,11 +116,9 @@ async function main() {
       const floeRuns: Load[] = []
       const beforeRuns: Load[] = []
       // Not counted: each server's first seconds on an operation run slower (JIT, statement cache).
-      warmingUp = true
-      await op(`http://127.0.0.1:${basePort}`, false)
-      if (BEFORE_BIN) await op(floeBase(beforePort), true)
-      await op(floeBase(floePort), true)
-      warmingUp = false
+      await op(`http://127.0.0.1:${basePort}`, false, WARM_UP_SECONDS)
+      if (BEFORE_BIN) await op(floeBase(beforePort), true, WARM_UP_SECONDS)
+      await op(floeBase(floePort), true, WARM_UP_SECONDS)
       for (let r = 0; r < ROUNDS; r++) {
         bareRuns.push(await measured(basePid, () => op(`http://127.0.0.1:${basePort}`, false)))
         if (BEFORE_BIN && r % 2 === 0) beforeRuns.push(await measured(beforePid, () => op(floeBase(beforePort), true)))
