@@ -3,7 +3,7 @@
  * statement of the request (plan → build), plus what the response needs to know.
  */
 import type { Compiled } from './execute.js'
-import { buildCall, buildCountExplain, buildMutation, buildRead } from './build/index.js'
+import { buildCall, buildCountExplain, buildMutation, buildRead, type BuildOptions } from './build/index.js'
 import type { ApiRequest } from './parse/index.js'
 import { planCall, planMutation, planRead, type PlanContext } from './plan/index.js'
 import type { RespondContext } from './respond.js'
@@ -34,10 +34,11 @@ export function compileRequest(request: ApiRequest, cache: SchemaCache, target: 
     schema: target.schema,
     limits: { maxEmbedDepth: limits.maxEmbedDepth, maxFilters: limits.maxFilters, ...(limits.maxRows !== null && { maxRows: limits.maxRows }) },
   }
+  const build: BuildOptions = { responseSettings: cache.setsResponseSettings }
   if (target.kind === 'rpc') {
     const plan = planCall(ctx, target.name, request)
     return {
-      compiled: { statement: buildCall(plan), readOnly: request.invokeMethod === 'get' },
+      compiled: { statement: buildCall(plan, build), readOnly: request.invokeMethod === 'get' },
       respond: { returnsVoid: plan.returnsVoid, media: plan.read.media },
     }
   }
@@ -45,7 +46,7 @@ export function compileRequest(request: ApiRequest, cache: SchemaCache, target: 
     const plan = planRead(ctx, target.name, request)
     return {
       compiled: {
-        statement: buildRead(plan),
+        statement: buildRead(plan, build),
         readOnly: true,
         // PostgREST's `estimated` counts exactly below db-max-rows; without that bound set here
         // both use the planner's estimate.
@@ -56,7 +57,7 @@ export function compileRequest(request: ApiRequest, cache: SchemaCache, target: 
   }
   const plan = planMutation(ctx, target.name, request)
   return {
-    compiled: { statement: buildMutation(plan), readOnly: false },
+    compiled: { statement: buildMutation(plan, build), readOnly: false },
     respond: { hasConflictTarget: plan.table.primaryKey.length > 0 || request.query.onConflict !== undefined },
   }
 }

@@ -10,7 +10,7 @@ import { bodyExpression } from './body.js'
 import { jsonBodyFrom } from './json-body.js'
 import { fmtSourceColumn } from './fragments.js'
 import { countQuery, readQuery } from './read-query.js'
-import { ident, Params, qualified, RESPONSE_SETTINGS, type SqlStatement } from './sql.js'
+import { ident, Params, qualified, READ_EVERYTHING, responseSettings, type BuildOptions, type SqlStatement } from './sql.js'
 
 function argColumns(plan: CallPlan): Column[] {
   if (plan.params.kind !== 'named') return []
@@ -44,7 +44,7 @@ function callBody(plan: CallPlan): string {
   return `coalesce(${strip(`json_agg(${row})`)}, '[]')::text`
 }
 
-export function buildCall(plan: CallPlan): SqlStatement {
+export function buildCall(plan: CallPlan, options: BuildOptions = READ_EVERYTHING): SqlStatement {
   const p = new Params()
   const call = callQuery(p, plan)
   const exact = plan.read.count === 'exact'
@@ -53,7 +53,7 @@ export function buildCall(plan: CallPlan): SqlStatement {
   const text =
     `WITH pgrst_source AS (${call})${count} ` +
     `SELECT ${exact ? '(SELECT pg_catalog.count(*) FROM pgrst_source_count)' : 'null::bigint'} AS total_count, ` +
-    `${plan.returnsSingle ? '1' : 'pg_catalog.count(_postgrest_t)'} AS page_total, ${callBody(plan)} AS body, ${RESPONSE_SETTINGS} ` +
+    `${plan.returnsSingle ? '1' : 'pg_catalog.count(_postgrest_t)'} AS page_total, ${callBody(plan)} AS body, ${responseSettings(options.responseSettings)} ` +
     `FROM (${rows}) _postgrest_t`
   return { text, values: p.values }
 }

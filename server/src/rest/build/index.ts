@@ -6,4 +6,4 @@
 export { buildRead, buildCountExplain } from './read-statement.js'
 export { buildMutation } from './mutation-statement.js'
 export { buildCall } from './call-statement.js'
-export { type SqlStatement } from './sql.js'
+export { type BuildOptions, type SqlStatement } from './sql.js'

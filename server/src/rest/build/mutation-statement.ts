@@ -12,7 +12,7 @@ import type { MutationPlan } from '../plan/types.js'
 import { bodyExpression } from './body.js'
 import { mutationQuery } from './mutation-query.js'
 import { readQuery } from './read-query.js'
-import { catalogLiteral, Params, RESPONSE_SETTINGS, type SqlStatement } from './sql.js'
+import { catalogLiteral, Params, READ_EVERYTHING, responseSettings, type BuildOptions, type SqlStatement } from './sql.js'
 
 const NO_LOCATION = 'array[]::text[]'
 
@@ -31,7 +31,7 @@ function insertedExpression(plan: MutationPlan): string {
   return counts ? "nullif(current_setting('pgrst.inserted', true), '')::int" : 'null::int'
 }
 
-export function buildMutation(plan: MutationPlan): SqlStatement {
+export function buildMutation(plan: MutationPlan, options: BuildOptions = READ_EVERYTHING): SqlStatement {
   const p = new Params()
   const mutation = mutationQuery(p, plan)
   // Without a representation the response needs no column of the rows, only how many there are.
@@ -40,7 +40,7 @@ export function buildMutation(plan: MutationPlan): SqlStatement {
     `WITH pgrst_source AS (${mutation}) ` +
     `SELECT ${plan.read.count === 'exact' ? 'pg_catalog.count(_postgrest_t)' : 'null::bigint'} AS total_count, pg_catalog.count(_postgrest_t) AS page_total, ` +
     `${plan.returnRepresentation ? bodyExpression(plan.read.media, false) : "''::text"} AS body, ` +
-    `${locationExpression(plan)} AS location, ${insertedExpression(plan)} AS inserted, ${RESPONSE_SETTINGS} ` +
+    `${locationExpression(plan)} AS location, ${insertedExpression(plan)} AS inserted, ${responseSettings(options.responseSettings)} ` +
     `FROM (${rows}) _postgrest_t`
   return { text, values: p.values }
 }

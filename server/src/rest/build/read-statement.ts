@@ -8,9 +8,9 @@
 import type { ReadPlan } from '../plan/types.js'
 import { bodyExpression } from './body.js'
 import { countQuery, readQuery } from './read-query.js'
-import { Params, RESPONSE_SETTINGS, type SqlStatement } from './sql.js'
+import { Params, READ_EVERYTHING, responseSettings, type BuildOptions, type SqlStatement } from './sql.js'
 
-export function buildRead(plan: ReadPlan): SqlStatement {
+export function buildRead(plan: ReadPlan, options: BuildOptions = READ_EVERYTHING): SqlStatement {
   const p = new Params()
   const source = readQuery(p, plan.root)
   const exact = plan.count === 'exact'
@@ -19,7 +19,7 @@ export function buildRead(plan: ReadPlan): SqlStatement {
     `WITH pgrst_source AS (${source})${count} ` +
     `SELECT ${exact ? '(SELECT pg_catalog.count(*) FROM pgrst_source_count)' : 'null::bigint'} AS total_count, ` +
     `pg_catalog.count(_postgrest_t) AS page_total, ` +
-    `${bodyExpression(plan.media, plan.headersOnly)} AS body, ${RESPONSE_SETTINGS} ` +
+    `${bodyExpression(plan.media, plan.headersOnly)} AS body, ${responseSettings(options.responseSettings)} ` +
     `FROM (SELECT * FROM pgrst_source) _postgrest_t`
   return { text, values: p.values }
 }

@@ -37,7 +37,20 @@ export const catalogLiteral = (text: string): string => `'${text.replace(/'/g, "
 /**
  * What SQL set for the response during the statement (PostgREST's responseHeadersF and
  * responseStatusF), read in the statement's own row, so no round trip is added. `nullif`: a
- * setting once created in a session reads '' afterwards, not null.
+ * setting once created in a session reads '' afterwards, not null. When no SQL of the database
+ * can set them (the schema cache's setsResponseSettings) the columns are constant nulls.
  */
-export const RESPONSE_SETTINGS =
-  "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status"
+export function responseSettings(read: boolean): string {
+  return read
+    ? "nullif(current_setting('response.headers', true), '') AS response_headers, nullif(current_setting('response.status', true), '') AS response_status"
+    : 'null::text AS response_headers, null::text AS response_status'
+}
+
+/** How a statement is built beyond its plan. */
+export interface BuildOptions {
+  /** Read response.headers / response.status back (some SQL may set them). */
+  responseSettings: boolean
+}
+
+/** PostgREST's statements: every setting read back. */
+export const READ_EVERYTHING: BuildOptions = { responseSettings: true }

@@ -180,5 +180,5 @@ export function buildSchemaCache(catalog: RawCatalog, schemas: string[], loadedA
     functions.set(key, [...(functions.get(key) ?? []), fn])
   }
   for (const list of functions.values()) list.sort((a, b) => a.args.length - b.args.length || a.oid - b.oid)
-  return { schemas: [...schemas], tables, relationships, functions, pgVersion: catalog.pgVersion, readsRequestSettings: catalog.readsRequestSettings === true, loadedAt }
+  return { schemas: [...schemas], tables, relationships, functions, pgVersion: catalog.pgVersion, readsRequestSettings: catalog.readsRequestSettings === true, setsResponseSettings: catalog.setsResponseSettings === true, loadedAt }
 }

@@ -13,10 +13,18 @@
  * views and every view they are built on, followed through pg_depend.
  */
 /**
- * The SQL text that may read the request settings (a POSIX regex, as an SQL literal): a name of
- * one, or current_setting with a name that is not a literal (computed at run time).
+ * The SQL text that may read the request settings (a POSIX regex, as an SQL literal, matched
+ * without regard to case, as Postgres looks settings up): a name of one, or current_setting with
+ * a name that is not a literal (computed at run time).
  */
 const READS_REQUEST_SETTINGS = "'request[.](headers|cookies|method|path)|current_setting[[:space:]]*[(][[:space:]]*[^''[:space:]]'"
+/**
+ * The SQL text that may set response.headers or response.status: a name of one, or set_config
+ * with a name that is not a literal. (Dynamic SQL, which may SET anything, is matched apart.)
+ */
+const SETS_RESPONSE_SETTINGS = "'response[.](headers|status)|set_config[[:space:]]*[(][[:space:]]*[^''[:space:]]'"
+/** Floe's own schemas: their functions' dynamic SQL never sets response.* (checked by a test). */
+const FLOE_SCHEMAS = "'pg_catalog', 'information_schema', 'auth', 'floe', 'realtime', 'storage'"
 
 export const CATALOG_QUERY = /* sql */ `
 with recursive
@@ -181,14 +189,31 @@ select json_build_object(
   -- current_setting with a name computed at run time. Only then does a request set them.
   'readsRequestSettings', (
     exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~ ${READS_REQUEST_SETTINGS})
+            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~* ${READS_REQUEST_SETTINGS})
     or exists (select 1 from pg_policy pol
-               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~ ${READS_REQUEST_SETTINGS})
-    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~ ${READS_REQUEST_SETTINGS})
-    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~ ${READS_REQUEST_SETTINGS})
+               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~* ${READS_REQUEST_SETTINGS})
+    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~* ${READS_REQUEST_SETTINGS})
+    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~* ${READS_REQUEST_SETTINGS})
     or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
                where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
-                 and pg_get_viewdef(c.oid) ~ ${READS_REQUEST_SETTINGS})
+                 and pg_get_viewdef(c.oid) ~* ${READS_REQUEST_SETTINGS})
+  ),
+  -- Whether any SQL of the database may set response.headers or response.status (a function's
+  -- body, a policy, default, check or view, a database or role setting), or run
+  -- dynamic SQL outside Floe's own schemas. Only then does a statement read them back.
+  'setsResponseSettings', (
+    exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+            where n.nspname not in ('pg_catalog', 'information_schema')
+              and (p.prosrc ~* ${SETS_RESPONSE_SETTINGS}
+                   or (n.nspname not in (${FLOE_SCHEMAS}) and p.prosrc ~* '(^|[^[:alnum:]_])execute([^[:alnum:]_]|$)')))
+    or exists (select 1 from pg_policy pol
+               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~* ${SETS_RESPONSE_SETTINGS})
+    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~* ${SETS_RESPONSE_SETTINGS})
+    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~* ${SETS_RESPONSE_SETTINGS})
+    or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
+                 and pg_get_viewdef(c.oid) ~* ${SETS_RESPONSE_SETTINGS})
+    or exists (select 1 from pg_db_role_setting s where array_to_string(s.setconfig, ' ') ~* 'response[.]')
   ),
   'relations', (select coalesce(json_agg(x order by x.schema, x.name), '[]') from rels x),
   'columns', (select coalesce(json_agg(x order by x.relid, x.position), '[]') from cols x),
@@ -288,6 +313,7 @@ export interface RawFunction {
 export interface RawCatalog {
   pgVersion: number
   readsRequestSettings: boolean
+  setsResponseSettings: boolean
   relations: RawRelation[]
   columns: RawColumn[]
   keys: RawKey[]

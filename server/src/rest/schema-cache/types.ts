@@ -145,5 +145,11 @@ export interface SchemaCache {
    * throughput (bench/README.md, issue 15), and nothing else can observe them.
    */
   readsRequestSettings: boolean
+  /**
+   * Whether any SQL in the database may set response.headers or .status (by name, by set_config
+   * with a computed name, or a database/role setting) or runs dynamic
+   * SQL outside Floe's own schemas. Only then does a statement read them back.
+   */
+  setsResponseSettings: boolean
   loadedAt: Date
 }

@@ -157,5 +157,5 @@ export function buildSchemaCache(spec: CacheSpec): SchemaCache {
   }
   const functions = new Map<QualifiedName, DbFunction[]>()
   ;(spec.functions ?? []).forEach((f, i) => functions.set(q(f.name), [...(functions.get(q(f.name)) ?? []), buildFunction(schema, f, 1000 + i)]))
-  return { schemas: [schema], tables, relationships, functions, pgVersion: 150000, readsRequestSettings: false, loadedAt: new Date(0) }
+  return { schemas: [schema], tables, relationships, functions, pgVersion: 150000, readsRequestSettings: false, setsResponseSettings: true, loadedAt: new Date(0) }
 }
