@@ -26,6 +26,23 @@ const SETS_RESPONSE_SETTINGS = "'response[.](headers|status)|set_config[[:space:
 /** Floe's own schemas: their functions' dynamic SQL never sets response.* (checked by a test). */
 const FLOE_SCHEMAS = "'pg_catalog', 'information_schema', 'auth', 'floe', 'realtime', 'storage'"
 
+/**
+ * Whether some SQL of the database matches `pattern` (a regex literal, without regard to case):
+ * a function's body (or `orFunction`, a further test on that function, `p` and its schema `n`),
+ * a policy, a column default, a check or a view.
+ */
+function anySqlMatches(pattern: string, orFunction = 'false'): string {
+  return `exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+            where n.nspname not in ('pg_catalog', 'information_schema') and (p.prosrc ~* ${pattern} or ${orFunction}))
+    or exists (select 1 from pg_policy pol
+               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~* ${pattern})
+    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~* ${pattern})
+    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~* ${pattern})
+    or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+               where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
+                 and pg_get_viewdef(c.oid) ~* ${pattern})`
+}
+
 export const CATALOG_QUERY = /* sql */ `
 with recursive
 exposed as (
@@ -187,32 +204,12 @@ select json_build_object(
   -- Whether any SQL of the database may read request.method, .path, .headers or .cookies: a
   -- function's body, a policy, a column default, a check or a view that names them, or that calls
   -- current_setting with a name computed at run time. Only then does a request set them.
-  'readsRequestSettings', (
-    exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname not in ('pg_catalog', 'information_schema') and p.prosrc ~* ${READS_REQUEST_SETTINGS})
-    or exists (select 1 from pg_policy pol
-               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~* ${READS_REQUEST_SETTINGS})
-    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~* ${READS_REQUEST_SETTINGS})
-    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~* ${READS_REQUEST_SETTINGS})
-    or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-               where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
-                 and pg_get_viewdef(c.oid) ~* ${READS_REQUEST_SETTINGS})
-  ),
+  'readsRequestSettings', (${anySqlMatches(READS_REQUEST_SETTINGS)}),
   -- Whether any SQL of the database may set response.headers or response.status (a function's
-  -- body, a policy, default, check or view, a database or role setting), or run
-  -- dynamic SQL outside Floe's own schemas. Only then does a statement read them back.
+  -- body, a policy, default, check or view, a database or role setting), or run dynamic SQL
+  -- outside Floe's own schemas. Only then does a statement read them back.
   'setsResponseSettings', (
-    exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-            where n.nspname not in ('pg_catalog', 'information_schema')
-              and (p.prosrc ~* ${SETS_RESPONSE_SETTINGS}
-                   or (n.nspname not in (${FLOE_SCHEMAS}) and p.prosrc ~* '(^|[^[:alnum:]_])execute([^[:alnum:]_]|$)')))
-    or exists (select 1 from pg_policy pol
-               where concat(pg_get_expr(pol.polqual, pol.polrelid), ' ', pg_get_expr(pol.polwithcheck, pol.polrelid)) ~* ${SETS_RESPONSE_SETTINGS})
-    or exists (select 1 from pg_attrdef d where pg_get_expr(d.adbin, d.adrelid) ~* ${SETS_RESPONSE_SETTINGS})
-    or exists (select 1 from pg_constraint c where c.contype = 'c' and pg_get_constraintdef(c.oid) ~* ${SETS_RESPONSE_SETTINGS})
-    or exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-               where c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')
-                 and pg_get_viewdef(c.oid) ~* ${SETS_RESPONSE_SETTINGS})
+    ${anySqlMatches(SETS_RESPONSE_SETTINGS, `n.nspname not in (${FLOE_SCHEMAS}) and p.prosrc ~* '(^|[^[:alnum:]_])execute([^[:alnum:]_]|$)'`)}
     or exists (select 1 from pg_db_role_setting s where array_to_string(s.setconfig, ' ') ~* 'response[.]')
   ),
   'relations', (select coalesce(json_agg(x order by x.schema, x.name), '[]') from rels x),
