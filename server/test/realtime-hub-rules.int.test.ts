@@ -274,6 +274,29 @@ describe('POST /api/broadcast', () => {
     expect(res.status).toBe(413)
   })
 
+  it('refuses a payload nested deeper than 100 levels with 400, by either route and from a member, instead of failing to send it', async () => {
+    // JSON.parse takes 5,000 levels; JSON.stringify overflows the stack on them (a 500 before).
+    const deepText = '['.repeat(5000) + ']'.repeat(5000)
+    const nested = (levels: number): unknown => JSON.parse('['.repeat(levels) + ']'.repeat(levels))
+    const deep = nested(5000)
+    const raw = (path: string, body: string) =>
+      floe.app.request(`/rt-hub-test/api/broadcast${path}`, { method: 'POST', headers: { ...floe.service, 'content-type': 'application/json' }, body })
+    for (const res of [
+      await raw('', `{"messages":[{"topic":"x","event":"e","payload":{"deep":${deepText}}}]}`),
+      await raw('/x/events/e', deepText),
+    ]) {
+      expect(res.status).toBe(400)
+      expect(await res.json()).toMatchObject({ code: 'INVALID_INPUT', details: 'A payload to x nests deeper than 100 levels' })
+    }
+    expect((await post('/x/events/e', floe.service, { ok: nested(99) })).status).toBe(202)
+
+    const topic = room('deep')
+    const m = member(topic)
+    await a.join(m, joinOptions())
+    await expect(a.broadcast(m, { event: 'e', payload: { deep } })).rejects.toThrow('Payload nests deeper than 100 levels')
+    await expect(a.track(m, { deep })).rejects.toThrow('Payload nests deeper than 100 levels')
+  })
+
   it('sends one message by path, JSON or bytes, private with ?private=true', async () => {
     const topic = room('open')
     const m = member(topic, { private: true, ...user(uid) })

@@ -15,7 +15,7 @@ import type { Logger } from '../../log.js'
 import { RealtimeError, type BroadcastMessage, type ChannelMember, type ChannelRights, type Hub, type JoinOptions } from '../types.js'
 import { ALL_RIGHTS, authorizeTopic, type TopicRights } from './authorize.js'
 import type { Bus } from './bus.js'
-import { encodePayload, RateWindow } from './limits.js'
+import { encodePayload, payloadJson, RateWindow } from './limits.js'
 import { emptyDiff, PresenceRegistry, type PresenceDiff, type PresenceMeta } from './presence.js'
 import { ReplicaSync } from './replica-sync.js'
 import { decodeBusMessage, encodeBroadcast, encodeDiff } from './wire.js'
@@ -143,7 +143,7 @@ export class RealtimeHub implements Hub {
   async track(member: ChannelMember, meta: Record<string, unknown>): Promise<void> {
     const state = this.memberState(member)
     if (!state.rights.presenceWrite) throw new RealtimeError(`You do not have permissions to track presence on this Channel topic: ${member.topic}`)
-    const json = JSON.stringify(meta)
+    const json = payloadJson(meta)
     // As Supabase: tracking the same meta again changes nothing (and costs nothing).
     if (state.tracked?.json === json) return
     this.count(state)

@@ -20,7 +20,7 @@ import { RedisBus } from './redis-bus.js'
 import { listenSqlMessages } from './sql-messages.js'
 
 export { authorizeTopic, type TopicRights } from './authorize.js'
-export { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_MAX_PAYLOAD_BYTES } from './limits.js'
+export { DEFAULT_MAX_MESSAGES_PER_SECOND, DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_DEPTH, nestsTooDeep } from './limits.js'
 export type { RealtimeHub } from './hub.js'
 
 export interface HubOptions {

@@ -1,9 +1,9 @@
 /**
  * The hub's limits, pure: a broadcast's or a presence meta's size in bytes, and a per-member
  * messages-per-second window. Defaults follow Supabase Realtime's tenant defaults: a payload of at
- * most 3,000 KB (`max_payload_size_in_kb` 3000) and 100 events per second.
+ * most 3,000 KB (`max_payload_size_in_kb` 3000) and 100 events per second; and a payload's depth.
  */
-import type { BroadcastMessage } from '../types.js'
+import { RealtimeError, type BroadcastMessage } from '../types.js'
 
 /** Supabase's default `max_payload_size_in_kb` (3000), in bytes. */
 export const DEFAULT_MAX_PAYLOAD_BYTES = 3_000_000
@@ -19,6 +19,27 @@ export function payloadBytes(payload: unknown): Uint8Array | undefined {
 }
 
 /**
+ * How deeply a JSON payload (broadcast, presence meta) may nest. JSON.parse takes any depth, but
+ * JSON.stringify overflows the stack a few thousand levels down, so a deeper payload could be
+ * received and never sent on.
+ */
+export const MAX_PAYLOAD_DEPTH = 100
+
+/** Whether `value` nests deeper than MAX_PAYLOAD_DEPTH (the walk itself stops there). */
+export function nestsTooDeep(value: unknown, depth = 0): boolean {
+  if (value === null || typeof value !== 'object') return false
+  if (depth >= MAX_PAYLOAD_DEPTH) return true
+  for (const v of Array.isArray(value) ? value : Object.values(value)) if (nestsTooDeep(v, depth + 1)) return true
+  return false
+}
+
+/** A payload's JSON text, or a RealtimeError naming the depth when it nests too deeply. */
+export function payloadJson(value: unknown): string {
+  if (nestsTooDeep(value)) throw new RealtimeError(`Payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels`)
+  return JSON.stringify(value) ?? 'null'
+}
+
+/**
  * A message's payload as it travels between replicas: its JSON text, or its bytes in base64, and
  * its size in bytes (of the JSON text, or of the bytes). `undefined` is sent as `null`.
  */
@@ -27,7 +48,7 @@ export function encodePayload(message: BroadcastMessage): { json: string; size: 
     const bytes = payloadBytes(message.payload) ?? new Uint8Array()
     return { json: JSON.stringify(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64')), size: bytes.byteLength, binary: true }
   }
-  const json = JSON.stringify(message.payload) ?? 'null'
+  const json = payloadJson(message.payload)
   return { json, size: Buffer.byteLength(json), binary: false }
 }
 

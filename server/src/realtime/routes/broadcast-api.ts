@@ -17,7 +17,7 @@ import { createRoute, z } from '@hono/zod-openapi'
 import type { RequestRole } from '../../db/index.js'
 import { ApiError } from '../../errors/index.js'
 import { errorResponses, requireIdentity, type Router } from '../../http/index.js'
-import type { TopicRights } from '../hub/index.js'
+import { MAX_PAYLOAD_DEPTH, nestsTooDeep, type TopicRights } from '../hub/index.js'
 import type { BroadcastMessage, Hub } from '../types.js'
 
 /** What the routes need of the hub (createHub's RealtimeHub has it all). */
@@ -86,13 +86,17 @@ interface Outgoing {
   topic: string
   private: boolean
   message: BroadcastMessage
-  size: number
+  /** Its size in bytes, computed once the depth is known to be safe. */
+  size(): number
 }
 
 /** Checks every message (size, then the right on each private topic) before any is sent. */
 async function send(hub: BroadcastApiHub, identity: RequestRole, messages: Outgoing[]): Promise<void> {
-  const large = messages.find((m) => m.size > hub.maxPayloadBytes)
-  if (large) throw new ApiError('PAYLOAD_TOO_LARGE', { details: `A payload to ${large.topic} is ${large.size} bytes; at most ${hub.maxPayloadBytes}` })
+  const deep = messages.find((m) => !m.message.binary && nestsTooDeep(m.message.payload))
+  if (deep) throw new ApiError('INVALID_INPUT', { details: `A payload to ${deep.topic} nests deeper than ${MAX_PAYLOAD_DEPTH} levels` })
+  const sizes = messages.map((m) => m.size())
+  const i = sizes.findIndex((size) => size > hub.maxPayloadBytes)
+  if (i >= 0) throw new ApiError('PAYLOAD_TOO_LARGE', { details: `A payload to ${messages[i]!.topic} is ${sizes[i]} bytes; at most ${hub.maxPayloadBytes}` })
   const privateTopics = new Set(messages.filter((m) => m.private).map((m) => m.topic))
   for (const topic of privateTopics) {
     const rights = await hub.authorize(identity, topic).catch(() => undefined)
@@ -112,7 +116,7 @@ export function registerBroadcastApi(router: Router, hub: BroadcastApiHub): void
     await send(
       hub,
       requireIdentity(c),
-      messages.map((m) => ({ topic: m.topic, private: m.private, message: { event: m.event, payload: m.payload }, size: Buffer.byteLength(JSON.stringify(m.payload)) })),
+      messages.map((m) => ({ topic: m.topic, private: m.private, message: { event: m.event, payload: m.payload }, size: () => Buffer.byteLength(JSON.stringify(m.payload)) })),
     )
     return c.body(null, 202)
   })
@@ -123,7 +127,7 @@ export function registerBroadcastApi(router: Router, hub: BroadcastApiHub): void
     const binary = /^application\/octet-stream\b/i.test(c.req.header('content-type') ?? '')
     const payload = binary ? new Uint8Array(await c.req.arrayBuffer()) : c.req.valid('json')
     if (!binary && payload === undefined) throw new ApiError('INVALID_INPUT', { details: 'The body (the payload) is required' })
-    const size = payload instanceof Uint8Array ? payload.byteLength : Buffer.byteLength(JSON.stringify(payload))
+    const size = () => (payload instanceof Uint8Array ? payload.byteLength : Buffer.byteLength(JSON.stringify(payload)))
     await send(hub, requireIdentity(c), [{ topic, private: isPrivate, message: binary ? { event, payload, binary } : { event, payload }, size }])
     return c.body(null, 202)
   })
