@@ -24,7 +24,7 @@ const READS_REQUEST_SETTINGS = "'request[.](headers|cookies|method|path)|current
  */
 const SETS_RESPONSE_SETTINGS = "'response[.](headers|status)|set_config[[:space:]]*[(][[:space:]]*[^''[:space:]]'"
 /** Floe's own schemas: their functions' dynamic SQL never sets response.* (checked by a test). */
-const FLOE_SCHEMAS = "'pg_catalog', 'information_schema', 'auth', 'floe', 'realtime', 'storage'"
+const FLOE_SCHEMAS = "'auth', 'floe', 'realtime', 'storage'"
 
 /**
  * Whether some SQL of the database matches `pattern` (a regex literal, without regard to case):
